@@ -1,0 +1,17 @@
+namespace FleetExporter.Cli;
+
+/// <summary>Documented exit codes, shared by every subcommand (see README "Exit codes").</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did its job (for ps: the join ran; flags are data, not errors).</summary>
+    public const int Ok = 0;
+
+    /// <summary>The command ran but failed: a verification that did not verify, a server that could not start.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad command line or bad roster.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The agent is not in the roster, or its tmux session does not exist.</summary>
+    public const int UnknownAgent = 3;
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using FleetExporter.Roster;
+using FleetExporter.Sources.Heartbeats;
+
+namespace FleetExporter.Cli;
+
+/// <summary><c>fleet-exporter heartbeat AGENT</c>: a protocol-v1 writer for agents and their hooks to call.</summary>
+public static class HeartbeatCommand
+{
+    public static Command Create()
+    {
+        var agent = new Argument<string>("AGENT") { Description = "Roster name of the agent whose heartbeat to write" };
+        var status = new Option<string?>("--status") { Description = "Short free text stored in the heartbeat (e.g. idle, working)", HelpName = "TEXT" };
+        var pid = new Option<int?>("--pid") { Description = "Process id to record (default: the caller, i.e. this command's parent)" };
+        var command = new Command("heartbeat", "Write AGENT's heartbeat file now (atomically), as the heartbeat protocol v1 defines")
+        {
+            agent, status, pid,
+        };
+        command.SetAction(parse =>
+        {
+            var roster = CommonOptions.LoadRoster(parse, Console.Error);
+            if (roster is null) return ExitCodes.Usage;
+            var name = parse.GetValue(agent)!;
+            var spec = roster.FindAgent(name);
+            if (spec is null)
+            {
+                Console.Error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath})");
+                return ExitCodes.UnknownAgent;
+            }
+            var file = roster.Heartbeat.FileFor(spec.Name);
+            var previous = new HeartbeatSource(TimeProvider.System).Read(file, spec.HeartbeatInterval);
+            try
+            {
+                HeartbeatWriter.Write(file, DateTimeOffset.UtcNow, spec.HeartbeatInterval, parse.GetValue(pid) ?? ParentPid(), parse.GetValue(status), previous.Seq);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"fleet-exporter: cannot write heartbeat {file}: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int? ParentPid()
+    {
+        try { return Sources.Processes.ProcStatParser.Parse(File.ReadAllText("/proc/self/stat"))?.ParentPid; }
+        catch (IOException) { return null; }
+    }
+}

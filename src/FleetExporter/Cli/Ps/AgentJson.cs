@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using FleetExporter.Fleet;
+using FleetExporter.Sources.Heartbeats;
+
+namespace FleetExporter.Cli.Ps;
+
+/// <summary>The shape of one <c>ps --json</c> element. Null means unknown (its source failed: see <c>unknown</c>) or absent.</summary>
+public sealed record AgentJson(
+    string Name,
+    string TenantId,
+    string Host,
+    string Runtime,
+    UnitJson Unit,
+    bool? Linger,
+    SessionJson Session,
+    ProcessJson? Process,
+    HeartbeatJson Heartbeat,
+    IReadOnlyList<string> Flags,
+    IReadOnlyDictionary<string, string> Unknown)
+{
+    public static AgentJson From(AgentStatus a, FleetSnapshot snapshot)
+    {
+        var unknown = snapshot.Sources.Where(s => !s.Ok).ToDictionary(s => s.Source, s => s.Error ?? "failed");
+        var u = a.Unit;
+        var p = a.Pane;
+        var r = a.Processes?.Runtime;
+        var h = a.Heartbeat;
+        return new AgentJson(
+            a.Spec.Name, a.Spec.Tenant, a.Host, a.Spec.Runtime,
+            new UnitJson(a.Spec.Unit, u?.LoadState, u?.ActiveState, u?.SubState, u?.UnitFileState, u?.UnitFileStateReadAt, u?.MainPid, u?.Restarts),
+            a.Linger,
+            new SessionJson(a.Spec.Session, a.SessionPresent, p?.PaneId, p?.PanePid, p?.CurrentCommand, p?.Dead, p?.DeadStatus,
+                p?.LastActivity, a.Idle?.TotalSeconds, p?.Tty, p?.Width, p?.Height),
+            a.Processes is null ? null : new ProcessJson(r?.Pid, r?.Command, r?.RssBytes, r?.CpuSeconds, r?.StartTime, a.Processes.TreeCommands),
+            new HeartbeatJson(h.State.ToString().ToLowerInvariant(), h.File, h.Problem, h.Timestamp, h.Age?.TotalSeconds,
+                h.Interval.TotalSeconds, h.Threshold.TotalSeconds, h.Seq, h.Pid, h.Status),
+            a.Flags,
+            unknown);
+    }
+}
+
+public sealed record UnitJson(string Name, string? LoadState, string? ActiveState, string? SubState, string? UnitFileState,
+    DateTimeOffset? UnitFileStateReadAt, int? MainPid, long? Restarts);
+
+public sealed record SessionJson(string Name, bool? Present, string? PaneId, int? PanePid, string? CurrentCommand, bool? PaneDead,
+    int? PaneDeadStatus, DateTimeOffset? LastActivity, double? IdleSeconds, string? Tty, int? Width, int? Height);
+
+public sealed record ProcessJson(int? RuntimePid, string? RuntimeCommand, long? RssBytes, double? CpuSeconds, DateTimeOffset? StartTime,
+    IReadOnlyList<string> Tree);
+
+public sealed record HeartbeatJson(string State, string File, string? Problem, DateTimeOffset? Timestamp, double? AgeSeconds,
+    double IntervalSeconds, double ThresholdSeconds, long? Seq, int? Pid, string? Status);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(List<AgentJson>))]
+public sealed partial class PsJsonContext : JsonSerializerContext;

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Text.Json;
+using FleetExporter.Fleet;
+
+namespace FleetExporter.Cli.Ps;
+
+/// <summary><c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags.</summary>
+public static class PsCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per agent, instead of the table" };
+        var command = new Command("ps", "Show every roster agent: unit state, tmux pane, idle time, heartbeat age and flags")
+        {
+            json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var roster = CommonOptions.LoadRoster(parse, Console.Error);
+            if (roster is null) return ExitCodes.Usage;
+            var snapshot = await FleetJoin.CreateDefault().CollectAsync(roster, ct);
+            if (parse.GetValue(json))
+            {
+                var list = snapshot.Agents.Select(a => AgentJson.From(a, snapshot)).ToList();
+                Console.Out.WriteLine(JsonSerializer.Serialize(list, PsJsonContext.Default.ListAgentJson));
+            }
+            else
+            {
+                var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+                Console.Out.Write(PsTable.Render(snapshot, colour));
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using FleetExporter.Roster;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Systemd;
+using FleetExporter.Sources.Tmux;
+
+namespace FleetExporter.Fleet;
+
+/// <summary>The flags, each a pure function of the joined facts. A fact from a failed source is null and raises no flag.</summary>
+public static class AgentFlags
+{
+    public const string Drift = "DRIFT";
+    public const string BootEnable = "BOOT-ENABLE";
+    public const string Down = "DOWN";
+    public const string NoSession = "NO-SESSION";
+    public const string PaneDead = "PANE-DEAD";
+    public const string HeartbeatStale = "HB-STALE";
+    public const string HeartbeatMissing = "HB-MISSING";
+    public const string HeartbeatInvalid = "HB-INVALID";
+
+    public static readonly IReadOnlyList<string> All = [Drift, BootEnable, Down, NoSession, PaneDead, HeartbeatStale, HeartbeatMissing, HeartbeatInvalid];
+
+    /// <summary>Unit file states after which a unit does not start at the next boot.</summary>
+    public static readonly IReadOnlySet<string> NotStartedAtBoot = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "disabled", "enabled-runtime", "linked", "linked-runtime", "masked", "masked-runtime", "transient", "bad",
+    };
+
+    /// <summary>active and reloading count as up; activating (including auto-restart) and everything else as down.</summary>
+    public static bool IsActive(UnitFacts unit) => unit.ActiveState is "active" or "reloading";
+
+    public static bool IsDown(UnitFacts? unit) => unit is not null && !IsActive(unit);
+
+    /// <summary>
+    /// Active now, gone after a reboot: the unit file state does not survive one, or (user scope) the user has no
+    /// linger, without which the user manager, and so every user unit, starts only at login.
+    /// </summary>
+    public static bool IsBootEnableMissing(UnitFacts? unit, SystemdScope scope, bool? linger) =>
+        unit is not null && IsActive(unit)
+        && ((unit.UnitFileState is { } state && NotStartedAtBoot.Contains(state))
+            || (scope == SystemdScope.User && linger == false));
+
+    /// <summary>The pane lives but the roster's runtime is nowhere in its process tree: a shell or another program took over.</summary>
+    public static bool IsDrift(TmuxPane? pane, PaneProcesses? processes) =>
+        pane is { Dead: false } && processes is not null && processes.Runtime is null;
+
+    public static IReadOnlyList<string> Classify(
+        UnitFacts? unit, SystemdScope scope, bool? linger, bool tmuxKnown, TmuxPane? pane, PaneProcesses? processes, HeartbeatReading heartbeat)
+    {
+        var flags = new List<string>();
+        if (IsDrift(pane, processes)) flags.Add(Drift);
+        if (IsBootEnableMissing(unit, scope, linger)) flags.Add(BootEnable);
+        if (IsDown(unit)) flags.Add(Down);
+        if (tmuxKnown && pane is null) flags.Add(NoSession);
+        if (pane is { Dead: true }) flags.Add(PaneDead);
+        if (heartbeat.Stale) flags.Add(HeartbeatStale);
+        if (heartbeat.State == HeartbeatState.Missing) flags.Add(HeartbeatMissing);
+        if (heartbeat.State == HeartbeatState.Invalid) flags.Add(HeartbeatInvalid);
+        return flags;
+    }
+}

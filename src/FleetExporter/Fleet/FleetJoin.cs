@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using FleetExporter.Roster;
+using FleetExporter.Sources;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Systemd;
+using FleetExporter.Sources.Tmux;
+using FleetExporter.Telemetry;
+
+namespace FleetExporter.Fleet;
+
+/// <summary>
+/// Runs the sources concurrently (one systemctl, one tmux, one /proc pass and the heartbeat files, whatever the
+/// fleet size) and joins them into one <see cref="AgentStatus"/> per roster agent.
+/// </summary>
+public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
+{
+    public static FleetJoin CreateDefault(TimeProvider? clock = null)
+    {
+        var c = clock ?? TimeProvider.System;
+        return new FleetJoin(new SystemdSource(c), new TmuxSource(), new ProcessSource(), new HeartbeatSource(c), c);
+    }
+
+    public async Task<FleetSnapshot> CollectAsync(FleetRoster roster, CancellationToken ct = default)
+    {
+        using var span = FleetTelemetry.Source.StartActivity("fleet collect");
+        span?.SetTag("fleet.agents", roster.Agents.Count);
+        var watch = Stopwatch.StartNew();
+
+        var systemdTask = systemd.ObserveAsync(roster, ct);
+        var tmuxTask = tmux.ObserveAsync(roster.Tmux, ct);
+        var procTask = Task.Run(processes.Observe, ct);
+        var hbTask = Task.Run(() => heartbeats.Observe(roster), ct);
+        await Task.WhenAll(systemdTask, tmuxTask, procTask, hbTask);
+
+        var sd = await systemdTask;
+        var tm = await tmuxTask;
+        var pr = await procTask;
+        var hb = await hbTask;
+        var now = clock.GetUtcNow();
+
+        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, now)).ToList();
+        var health = new[] { Health(sd), Health(tm), Health(pr), Health(hb) };
+        return new FleetSnapshot(now, roster, agents, health, watch.Elapsed);
+    }
+
+    private static AgentStatus Join(
+        FleetRoster roster, AgentSpec agent,
+        SourceResult<SystemdObservation> sd, SourceResult<TmuxObservation> tm, SourceResult<ProcessTable> pr,
+        SourceResult<IReadOnlyDictionary<string, HeartbeatReading>> hb, DateTimeOffset now)
+    {
+        var unit = sd.Value?.Units.GetValueOrDefault(agent.Unit);
+        var linger = sd.Value?.Linger;
+        var pane = tm.Value?.Sessions.GetValueOrDefault(agent.Session);
+        bool? sessionPresent = tm.Ok ? pane is not null : null;
+        PaneProcesses? paneProcesses = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
+            ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
+            : null;
+        var heartbeat = hb.Value![agent.Name];
+        TimeSpan? idle = pane?.LastActivity is { } at ? Max(now - at, TimeSpan.Zero) : null;
+        var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
+        return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration);
+}

@@ -1,0 +1,1 @@
+return await FleetExporter.Cli.FleetCli.RunAsync(args);

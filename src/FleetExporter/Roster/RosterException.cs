@@ -1,0 +1,11 @@
+namespace FleetExporter.Roster;
+
+/// <summary>A roster that cannot be used; the message names the file, line and key.</summary>
+public sealed class RosterException(string file, int line, string key, string problem)
+    : Exception(line > 0 ? $"{file}:{line}: {key}: {problem}" : $"{file}: {key}: {problem}")
+{
+    public string File { get; } = file;
+    public int Line { get; } = line;
+    public string Key { get; } = key;
+    public string Problem { get; } = problem;
+}

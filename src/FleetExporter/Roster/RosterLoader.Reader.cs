@@ -1,0 +1,207 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace FleetExporter.Roster;
+
+public static partial class RosterLoader
+{
+    /// <summary>Walks the YAML tree, keeping the path of keys for error messages.</summary>
+    private sealed class Reader(string file)
+    {
+        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents"];
+        private static readonly string[] HeartbeatKeys = ["dir", "interval"];
+        private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
+        private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
+        private static readonly string[] RuntimeKeys = ["commands", "match", "prompts"];
+        private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval"];
+
+        public FleetRoster ReadRoster(YamlMappingNode root)
+        {
+            CheckKeys(root, "", TopKeys);
+            var tenant = OptionalString(root, "tenant", "") ?? "default";
+            if (!AgentName().IsMatch(tenant))
+                throw Error(root, "tenant", $"\"{tenant}\" is not a valid tenant (letters, digits, '_' and '-', up to 63)");
+            var host = OptionalString(root, "host", "") ?? HostName();
+
+            var hb = OptionalMapping(root, "heartbeat", "");
+            if (hb is not null) CheckKeys(hb, "heartbeat.", HeartbeatKeys);
+            var heartbeat = new HeartbeatSettings(
+                ExpandHome(OptionalString(hb, "dir", "heartbeat.") ?? DefaultHeartbeatDirectory()),
+                OptionalDuration(hb, "interval", "heartbeat.") ?? TimeSpan.FromSeconds(30));
+
+            var sd = OptionalMapping(root, "systemd", "");
+            if (sd is not null) CheckKeys(sd, "systemd.", SystemdKeys);
+            var scopeText = OptionalString(sd, "scope", "systemd.") ?? "user";
+            var scope = scopeText switch
+            {
+                "user" => SystemdScope.User,
+                "system" => SystemdScope.System,
+                _ => throw Error(Value(sd!, "scope"), "systemd.scope", $"\"{scopeText}\" is not a scope; use user or system"),
+            };
+            var template = OptionalString(sd, "unit_template", "systemd.") ?? "fleet-agent@{name}.service";
+            var systemd = new SystemdSettings(
+                scope,
+                template,
+                ExpandHome(OptionalString(sd, "linger_dir", "systemd.") ?? "/var/lib/systemd/linger"),
+                OptionalDuration(sd, "unit_file_state_max_age", "systemd.") ?? TimeSpan.FromSeconds(60));
+
+            var tm = OptionalMapping(root, "tmux", "");
+            if (tm is not null) CheckKeys(tm, "tmux.", TmuxKeys);
+            var socketName = OptionalString(tm, "socket_name", "tmux.");
+            var socketPath = OptionalString(tm, "socket_path", "tmux.");
+            if (socketName is not null && socketPath is not null)
+                throw Error(Value(tm!, "socket_path"), "tmux.socket_path", "give socket_name or socket_path, not both");
+            if (socketName is not null && (socketName.Contains('/') || socketName.Length == 0))
+                throw Error(Value(tm!, "socket_name"), "tmux.socket_name", "a socket name may not contain '/'; use socket_path for a path");
+            var tmux = new TmuxSettings(socketName, socketPath is null ? null : ExpandHome(socketPath));
+
+            var runtimes = new Dictionary<string, RuntimeSpec>(BuiltInRuntimes.All);
+            if (OptionalMapping(root, "runtimes", "") is { } rts)
+                foreach (var (keyNode, valueNode) in rts.Children)
+                {
+                    var name = ((YamlScalarNode)keyNode).Value ?? "";
+                    runtimes[name] = ReadRuntime(name, keyNode, valueNode);
+                }
+
+            var include = OptionalStringList(root, "include", "");
+            var exclude = OptionalStringList(root, "exclude", "");
+
+            if (!root.Children.TryGetValue(new YamlScalarNode("agents"), out var agentsNode))
+                throw Error(root, "agents", "missing: the roster needs an `agents:` list (it may be empty: `agents: []`)");
+            if (agentsNode is not YamlSequenceNode agentList)
+                throw Error(agentsNode, "agents", "expected a list of agents");
+
+            var agents = new List<AgentSpec>();
+            var seen = new Dictionary<string, (string Kind, int Line)>();
+            for (var i = 0; i < agentList.Children.Count; i++)
+            {
+                var agent = ReadAgent(agentList.Children[i], $"agents[{i}]", tenant, heartbeat.Interval, template, runtimes);
+                Claim(seen, "agent:" + agent.Name, agent, $"agents[{i}].name", $"duplicate agent \"{agent.Name}\"");
+                Claim(seen, "unit:" + agent.Unit, agent, $"agents[{i}].unit", $"unit \"{agent.Unit}\" is already used by another agent");
+                Claim(seen, "session:" + agent.Session, agent, $"agents[{i}].session", $"session \"{agent.Session}\" is already used by another agent");
+                if (Selected(agent.Name, include, exclude)) agents.Add(agent);
+            }
+            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents);
+        }
+
+        private void Claim(Dictionary<string, (string, int)> seen, string key, AgentSpec agent, string path, string problem)
+        {
+            if (seen.TryGetValue(key, out var first))
+                throw new RosterException(file, agent.Line, path, $"{problem} (first at line {first.Item2})");
+            seen[key] = (key, agent.Line);
+        }
+
+        private static bool Selected(string name, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
+            (include.Count == 0 || include.Any(g => Glob(g).IsMatch(name))) && !exclude.Any(g => Glob(g).IsMatch(name));
+
+        private static Regex Glob(string pattern) =>
+            new("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+
+        private RuntimeSpec ReadRuntime(string name, YamlNode keyNode, YamlNode node)
+        {
+            var path = $"runtimes.{name}";
+            if (!RuntimeName().IsMatch(name))
+                throw Error(keyNode, path, "a runtime name is lowercase letters, digits, '_' and '-'");
+            if (node is not YamlMappingNode map)
+                throw Error(node, path, "expected a mapping with commands, match and/or prompts");
+            CheckKeys(map, path + ".", RuntimeKeys);
+            var commands = OptionalStringList(map, "commands", path + ".");
+            var match = OptionalStringList(map, "match", path + ".").Select((p, i) => ParseRegex(map, "match", path + $".match[{i}]", p)).ToList();
+            if (commands.Count == 0 && match.Count == 0)
+                throw Error(map, path, "a runtime needs `commands` (process names) or `match` (command-line patterns)");
+            var promptTexts = OptionalStringList(map, "prompts", path + ".");
+            var prompts = promptTexts.Count == 0
+                ? new List<Regex> { BuiltInRuntimes.DefaultPrompt }
+                : promptTexts.Select((p, i) => ParseRegex(map, "prompts", path + $".prompts[{i}]", p)).ToList();
+            return new RuntimeSpec(name, commands, match, prompts);
+        }
+
+        private Regex ParseRegex(YamlMappingNode map, string key, string path, string pattern)
+        {
+            try { return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200)); }
+            catch (ArgumentException e) { throw Error(Value(map, key), path, $"not a valid regular expression: {e.Message}"); }
+        }
+
+        private AgentSpec ReadAgent(YamlNode node, string path, string tenant, TimeSpan interval, string template,
+            IReadOnlyDictionary<string, RuntimeSpec> runtimes)
+        {
+            if (node is not YamlMappingNode map)
+                throw Error(node, path, "expected a mapping with at least name and runtime");
+            CheckKeys(map, path + ".", AgentKeys);
+            var name = OptionalString(map, "name", path + ".") ?? throw Error(map, path + ".name", "missing: every agent needs a name");
+            if (!AgentName().IsMatch(name))
+                throw Error(Value(map, "name"), path + ".name",
+                    $"\"{name}\" cannot name a tmux session and a systemd unit: use letters, digits, '_' and '-', starting with a letter or digit, up to 63");
+            var runtime = OptionalString(map, "runtime", path + ".") ?? throw Error(map, path + ".runtime", $"missing: agent \"{name}\" needs a runtime ({string.Join(", ", runtimes.Keys.Order())})");
+            if (!runtimes.ContainsKey(runtime))
+                throw Error(Value(map, "runtime"), path + ".runtime", $"unknown runtime \"{runtime}\" (known: {string.Join(", ", runtimes.Keys.Order())})");
+
+            var unit = OptionalString(map, "unit", path + ".") ?? template.Replace("{name}", name);
+            if (!UnitName().IsMatch(unit))
+                throw Error(map.Children.ContainsKey(new YamlScalarNode("unit")) ? Value(map, "unit") : map, path + ".unit",
+                    $"\"{unit}\" is not a valid systemd unit name (letters, digits, ':_.\\@-', ending in .service)");
+            var session = OptionalString(map, "session", path + ".") ?? name;
+            if (!SessionName().IsMatch(session))
+                throw Error(Value(map, "session"), path + ".session",
+                    $"\"{session}\" cannot be an exact tmux session name: no '.', ':', spaces, or leading '=' / '$'");
+            var agentTenant = OptionalString(map, "tenant", path + ".") ?? tenant;
+            if (!AgentName().IsMatch(agentTenant))
+                throw Error(Value(map, "tenant"), path + ".tenant", $"\"{agentTenant}\" is not a valid tenant");
+            var agentInterval = OptionalDuration(map, "heartbeat_interval", path + ".") ?? interval;
+            return new AgentSpec(name, runtime, unit, session, agentTenant, agentInterval, Line(map));
+        }
+
+        private void CheckKeys(YamlMappingNode map, string prefix, string[] known)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                var name = (key as YamlScalarNode)?.Value;
+                if (name is null || !known.Contains(name))
+                    throw Error(key, prefix + (name ?? "?"), $"unknown key (known here: {string.Join(", ", known)})");
+            }
+        }
+
+        private YamlNode Value(YamlMappingNode map, string key) => map.Children[new YamlScalarNode(key)];
+
+        private string? OptionalString(YamlMappingNode? map, string key, string prefix)
+        {
+            if (map is null || !map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
+            if (node is not YamlScalarNode scalar || scalar.Value is null)
+                throw Error(node, prefix + key, "expected a single value");
+            if (scalar.Value.Length == 0) throw Error(node, prefix + key, "may not be empty");
+            return scalar.Value;
+        }
+
+        private YamlMappingNode? OptionalMapping(YamlMappingNode map, string key, string prefix)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
+            if (node is YamlScalarNode { Value: null or "" or "~" or "null" }) return null;
+            return node as YamlMappingNode ?? throw Error(node, prefix + key, "expected a mapping");
+        }
+
+        private List<string> OptionalStringList(YamlMappingNode map, string key, string prefix)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return [];
+            if (node is not YamlSequenceNode seq) throw Error(node, prefix + key, "expected a list");
+            return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } v }
+                ? v : throw Error(c, $"{prefix}{key}[{i}]", "expected a non-empty string")).ToList();
+        }
+
+        private TimeSpan? OptionalDuration(YamlMappingNode? map, string key, string prefix)
+        {
+            var text = OptionalString(map, key, prefix);
+            if (text is null) return null;
+            return Durations.TryParse(text, out var value)
+                ? value
+                : throw Error(Value(map!, key), prefix + key, $"\"{text}\" is not a duration; use a positive value such as 500ms, 30s, 5m, 1h");
+        }
+
+        private RosterException Error(YamlNode node, string key, string problem) => new(file, Line(node), key, problem);
+
+        private static string HostName()
+        {
+            try { return System.Net.Dns.GetHostName(); }
+            catch (System.Net.Sockets.SocketException) { return Environment.MachineName; }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FleetExporter.Roster;
+
+/// <summary>
+/// Reads a roster file into a <see cref="FleetRoster"/>. Strict: unknown keys, duplicate agents, names tmux or
+/// systemd cannot hold, unknown runtimes and bad durations are errors naming the file, line and key.
+/// </summary>
+public static partial class RosterLoader
+{
+    public const string EnvironmentVariable = "FLEET_ROSTER";
+
+    /// <summary><c>$FLEET_ROSTER</c>, else <c>${XDG_CONFIG_HOME:-~/.config}/fleet/roster.yaml</c>.</summary>
+    public static string DefaultPath()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
+        return Path.Combine(XdgDirectory("XDG_CONFIG_HOME", ".config"), "fleet", "roster.yaml");
+    }
+
+    public static string DefaultHeartbeatDirectory() =>
+        Path.Combine(XdgDirectory("XDG_STATE_HOME", Path.Combine(".local", "state")), "fleet", "run");
+
+    public static FleetRoster LoadFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RosterException(path, 0, "(file)", $"cannot read roster: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>An empty fleet, with every default, for <c>serve</c> started before any roster exists.</summary>
+    public static FleetRoster Empty() => Parse("agents: []", "(empty roster)");
+
+    public static FleetRoster Parse(string yaml, string file)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException e)
+        {
+            throw new RosterException(file, (int)e.Start.Line, "(yaml)", Unwrap(e));
+        }
+        catch (ArgumentException e)
+        {
+            // The representation model rejects duplicate mapping keys this way.
+            throw new RosterException(file, 0, "(yaml)", e.Message);
+        }
+        if (stream.Documents.Count == 0)
+            throw new RosterException(file, 1, "(file)", "the roster is empty; it needs at least an `agents:` list");
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new RosterException(file, Line(stream.Documents[0].RootNode), "(top level)", "expected a mapping of keys such as tenant, host, agents");
+        return new Reader(file).ReadRoster(root);
+    }
+
+    private static string Unwrap(YamlException e)
+    {
+        var inner = e.InnerException?.Message;
+        return string.IsNullOrEmpty(inner) ? e.Message : $"{e.Message} ({inner})";
+    }
+
+    internal static int Line(YamlNode node) => (int)node.Start.Line;
+
+    private static string XdgDirectory(string variable, string fallbackUnderHome)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        return !string.IsNullOrWhiteSpace(value) && Path.IsPathRooted(value)
+            ? value
+            : Path.Combine(Home(), fallbackUnderHome);
+    }
+
+    internal static string Home() =>
+        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    internal static string ExpandHome(string path) =>
+        path == "~" ? Home() : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home(), path[2..]) : path;
+
+    /// <summary>Agent names become tmux session names, systemd instance names, file names and label values.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    internal static partial Regex AgentName();
+
+    /// <summary>tmux turns '.' and ':' into '_' and reads a leading '=' or '$' as target syntax.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_@+-]{0,99}$")]
+    internal static partial Regex SessionName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]{1,240}\.(service|scope|target|socket|timer|path)$")]
+    internal static partial Regex UnitName();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,31}$")]
+    internal static partial Regex RuntimeName();
+}

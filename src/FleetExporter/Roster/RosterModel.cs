@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace FleetExporter.Roster;
+
+public enum SystemdScope { User, System }
+
+/// <summary>The fleet this host watches, as read and validated from a roster file.</summary>
+public sealed record FleetRoster(
+    string? SourcePath,
+    string Host,
+    HeartbeatSettings Heartbeat,
+    SystemdSettings Systemd,
+    TmuxSettings Tmux,
+    IReadOnlyDictionary<string, RuntimeSpec> Runtimes,
+    IReadOnlyList<AgentSpec> Agents)
+{
+    public AgentSpec? FindAgent(string name) => Agents.FirstOrDefault(a => a.Name == name);
+}
+
+public sealed record HeartbeatSettings(string Directory, TimeSpan Interval)
+{
+    public string FileFor(string agent) => Path.Combine(Directory, agent + ".hb");
+}
+
+public sealed record SystemdSettings(SystemdScope Scope, string UnitTemplate, string LingerDirectory, TimeSpan UnitFileStateMaxAge);
+
+/// <summary>Which tmux server holds the fleet: <c>-L name</c>, <c>-S path</c>, or neither (the default server).</summary>
+public sealed record TmuxSettings(string? SocketName, string? SocketPath)
+{
+    public IReadOnlyList<string> ServerArguments() =>
+        SocketPath is not null ? ["-S", SocketPath]
+        : SocketName is not null ? ["-L", SocketName]
+        : [];
+}
+
+/// <summary>How one runtime shows up among a pane's processes, and what its input prompt looks like.</summary>
+public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IReadOnlyList<Regex> Match, IReadOnlyList<Regex> Prompts);
+
+public sealed record AgentSpec(
+    string Name,
+    string Runtime,
+    string Unit,
+    string Session,
+    string Tenant,
+    TimeSpan HeartbeatInterval,
+    int Line);

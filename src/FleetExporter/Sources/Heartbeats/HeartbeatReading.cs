@@ -1,0 +1,25 @@
+namespace FleetExporter.Sources.Heartbeats;
+
+public enum HeartbeatState { Ok, Missing, Invalid }
+
+/// <summary>
+/// One agent's heartbeat file as read at one moment. Age is now − ts (the file's content, not its mtime);
+/// healthy means age ≤ 3 × interval, the interval being the file's <c>interval_s</c>, else the roster's.
+/// </summary>
+public sealed record HeartbeatReading(
+    HeartbeatState State,
+    string File,
+    string? Problem,
+    DateTimeOffset? Timestamp,
+    TimeSpan? Age,
+    TimeSpan Interval,
+    long? Seq,
+    int? Pid,
+    string? Status)
+{
+    public const int StaleFactor = 3;
+
+    public TimeSpan Threshold => Interval * StaleFactor;
+
+    public bool Stale => State == HeartbeatState.Ok && Age > Threshold;
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using FleetExporter.Roster;
+using FleetExporter.Telemetry;
+
+namespace FleetExporter.Sources.Heartbeats;
+
+/// <summary>Reads each agent's <c>&lt;dir&gt;/&lt;agent&gt;.hb</c>. A bad file is that agent's HB-INVALID, never a source failure.</summary>
+public sealed class HeartbeatSource(TimeProvider clock)
+{
+    public const string Name = "heartbeat";
+
+    public SourceResult<IReadOnlyDictionary<string, HeartbeatReading>> Observe(FleetRoster roster)
+    {
+        using var span = FleetTelemetry.Source.StartActivity("source heartbeat");
+        var watch = Stopwatch.StartNew();
+        var readings = new Dictionary<string, HeartbeatReading>(StringComparer.Ordinal);
+        foreach (var agent in roster.Agents)
+            readings[agent.Name] = Read(roster.Heartbeat.FileFor(agent.Name), agent.HeartbeatInterval);
+        return SourceResult<IReadOnlyDictionary<string, HeartbeatReading>>.Success(Name, readings, watch.Elapsed);
+    }
+
+    public HeartbeatReading Read(string file, TimeSpan interval)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var buffer = new byte[HeartbeatParser.MaxBytes + 1];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+            return HeartbeatParser.Parse(file, buffer.AsSpan(0, total), clock.GetUtcNow(), interval);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new HeartbeatReading(HeartbeatState.Missing, file, "no heartbeat file", null, null, interval, null, null, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new HeartbeatReading(HeartbeatState.Invalid, file, $"unreadable: {e.Message}", null, null, interval, null, null, null);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FleetExporter.Sources.Heartbeats;
+
+/// <summary>Writes a v1 heartbeat atomically: a temporary file in the same directory, then rename over the old one.</summary>
+public static class HeartbeatWriter
+{
+    public static string Write(string file, DateTimeOffset now, TimeSpan? interval, int? pid, string? status, long? previousSeq)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        Directory.CreateDirectory(dir);
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", 1);
+            json.WriteNumber("ts", Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3));
+            if (interval is { } iv) json.WriteNumber("interval_s", iv.TotalSeconds);
+            json.WriteNumber("seq", (previousSeq ?? 0) + 1);
+            if (pid is { } p) json.WriteNumber("pid", p);
+            if (status is not null) json.WriteString("status", status);
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        var temp = Path.Combine(dir, $".{Path.GetFileName(file)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            buffer.Position = 0;
+            buffer.CopyTo(stream);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, file, overwrite: true);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).TrimEnd();
+    }
+}

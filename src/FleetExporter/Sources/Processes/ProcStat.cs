@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace FleetExporter.Sources.Processes;
+
+/// <summary>The fields of <c>/proc/PID/stat</c> the join needs (times in clock ticks, RSS in pages).</summary>
+public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, ulong UserTicks, ulong SystemTicks, ulong StartTicks, long RssPages);
+
+public static class ProcStatParser
+{
+    /// <summary>
+    /// comm sits in parentheses and may itself hold spaces and ')', so fields are counted from the last ')'.
+    /// Returns null for a line that does not have the shape (a process that vanished mid-read).
+    /// </summary>
+    public static ProcStat? Parse(string line)
+    {
+        var open = line.IndexOf('(');
+        var close = line.LastIndexOf(')');
+        if (open <= 0 || close < open || close + 2 >= line.Length) return null;
+        if (!int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
+        var rest = line[(close + 2)..].Split(' ');
+        // rest[0] is field 3 (state); field N is rest[N - 3].
+        if (rest.Length < 22 || rest[0].Length != 1) return null;
+        return ulong.TryParse(rest[11], CultureInfo.InvariantCulture, out var utime)
+            && ulong.TryParse(rest[12], CultureInfo.InvariantCulture, out var stime)
+            && ulong.TryParse(rest[19], CultureInfo.InvariantCulture, out var start)
+            && long.TryParse(rest[21], CultureInfo.InvariantCulture, out var rss)
+            && int.TryParse(rest[1], CultureInfo.InvariantCulture, out var ppid)
+            ? new ProcStat(pid, line[(open + 1)..close], rest[0][0], ppid, utime, stime, start, rss)
+            : null;
+    }
+
+    /// <summary>The <c>btime</c> line of <c>/proc/stat</c>: boot time in Unix seconds.</summary>
+    public static long? ParseBootTime(string procStat)
+    {
+        foreach (var line in procStat.Split('\n'))
+            if (line.StartsWith("btime ", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture, out var btime))
+                return btime;
+        return null;
+    }
+
+    /// <summary>NUL-separated argv from <c>/proc/PID/cmdline</c>.</summary>
+    public static IReadOnlyList<string> ParseCmdline(string raw) =>
+        raw.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+
+namespace FleetExporter.Sources.Processes;
+
+/// <summary>A snapshot of every process in /proc, with parent links, read once per collection (no `ps`).</summary>
+public sealed partial class ProcessTable
+{
+    private readonly Dictionary<int, ProcStat> _byPid;
+    private readonly Dictionary<int, List<int>> _children;
+    private readonly string _procRoot;
+
+    public long ClockTicksPerSecond { get; }
+    public long PageSize { get; }
+    public long? BootTimeUnixSeconds { get; }
+
+    private ProcessTable(string procRoot, Dictionary<int, ProcStat> byPid, long? bootTime)
+    {
+        _procRoot = procRoot;
+        _byPid = byPid;
+        _children = byPid.Values.GroupBy(p => p.ParentPid).ToDictionary(g => g.Key, g => g.Select(p => p.Pid).Order().ToList());
+        ClockTicksPerSecond = ClockTicks();
+        PageSize = Environment.SystemPageSize;
+        BootTimeUnixSeconds = bootTime;
+    }
+
+    public int Count => _byPid.Count;
+
+    public static ProcessTable Read(string procRoot = "/proc")
+    {
+        var byPid = new Dictionary<int, ProcStat>();
+        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            try
+            {
+                if (ProcStatParser.Parse(File.ReadAllText(Path.Combine(dir, "stat"))) is { } stat)
+                    byPid[stat.Pid] = stat;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process exited between listing and reading: it is simply not in this snapshot.
+            }
+        }
+        long? boot = null;
+        try { boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat"))); }
+        catch (IOException) { }
+        return new ProcessTable(procRoot, byPid, boot);
+    }
+
+    public ProcStat? Get(int pid) => _byPid.GetValueOrDefault(pid);
+
+    /// <summary>The process and all its descendants, breadth first, so the process nearest the root comes first.</summary>
+    public IEnumerable<ProcStat> Tree(int rootPid)
+    {
+        if (!_byPid.TryGetValue(rootPid, out var root)) yield break;
+        var queue = new Queue<ProcStat>([root]);
+        var seen = new HashSet<int> { rootPid };
+        while (queue.TryDequeue(out var p))
+        {
+            yield return p;
+            if (!_children.TryGetValue(p.Pid, out var kids)) continue;
+            foreach (var kid in kids)
+                if (seen.Add(kid) && _byPid.TryGetValue(kid, out var k)) queue.Enqueue(k);
+        }
+    }
+
+    public IReadOnlyList<string> Cmdline(int pid)
+    {
+        try { return ProcStatParser.ParseCmdline(File.ReadAllText(Path.Combine(_procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "cmdline"))); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
+
+    public double CpuSeconds(ProcStat p) => (p.UserTicks + p.SystemTicks) / (double)ClockTicksPerSecond;
+
+    public long RssBytes(ProcStat p) => p.RssPages * PageSize;
+
+    public DateTimeOffset? StartTime(ProcStat p) =>
+        BootTimeUnixSeconds is { } boot
+            ? DateTimeOffset.FromUnixTimeMilliseconds(boot * 1000 + (long)(p.StartTicks * 1000.0 / ClockTicksPerSecond))
+            : null;
+
+    private const int ScClkTck = 2;
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+
+    private static long ClockTicks()
+    {
+        try { var v = SysConf(ScClkTck); return v > 0 ? v : 100; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 100; }
+    }
+}

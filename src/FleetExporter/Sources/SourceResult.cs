@@ -1,0 +1,16 @@
+namespace FleetExporter.Sources;
+
+/// <summary>
+/// One source's answer for one collection: its facts, or why it has none. A failed source marks only its own
+/// facts unknown; the join still reports everything else.
+/// </summary>
+public sealed record SourceResult<T>(string Source, T? Value, string? Error, TimeSpan Duration) where T : class
+{
+    public bool Ok => Error is null;
+
+    public static SourceResult<T> Success(string source, T value, TimeSpan duration) => new(source, value, null, duration);
+    public static SourceResult<T> Failure(string source, string error, TimeSpan duration) => new(source, null, error, duration);
+}
+
+/// <summary>The health of one source in one collection, as exported and shown.</summary>
+public sealed record SourceHealth(string Source, bool Ok, string? Error, TimeSpan Duration);

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using FleetExporter.Roster;
+using FleetExporter.Subprocess;
+using FleetExporter.Telemetry;
+
+namespace FleetExporter.Sources.Systemd;
+
+/// <summary>
+/// One <c>systemctl show</c> for every roster unit per collection. UnitFileState (a file-system walk per unit
+/// inside systemd) is asked for only when the cached value is older than <c>systemd.unit_file_state_max_age</c>.
+/// </summary>
+public sealed class SystemdSource(TimeProvider clock)
+{
+    public const string Name = "systemd";
+    private const string LiveProperties = "Id,LoadState,ActiveState,SubState,MainPID,NRestarts";
+
+    private readonly Lock _gate = new();
+    private Dictionary<string, (string? State, DateTimeOffset At)> _unitFileStates = new(StringComparer.Ordinal);
+
+    public async Task<SourceResult<SystemdObservation>> ObserveAsync(FleetRoster roster, CancellationToken ct)
+    {
+        using var span = FleetTelemetry.Source.StartActivity("source systemd");
+        var watch = Stopwatch.StartNew();
+        var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
+        bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
+        var units = roster.Agents.Select(a => a.Unit).ToList();
+        if (units.Count == 0)
+            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed);
+
+        var now = clock.GetUtcNow();
+        Dictionary<string, (string? State, DateTimeOffset At)> cache;
+        lock (_gate) cache = _unitFileStates;
+        var refreshFileState = units.Any(u => !cache.TryGetValue(u, out var c) || now - c.At > roster.Systemd.UnitFileStateMaxAge);
+
+        var args = new List<string> { roster.Systemd.Scope == SystemdScope.User ? "--user" : "--system", "show", "--no-pager",
+            "-p", refreshFileState ? LiveProperties + ",UnitFileState" : LiveProperties, "--" };
+        args.AddRange(units);
+        span?.SetTag("fleet.units", units.Count);
+        span?.SetTag("fleet.unit_file_state_refreshed", refreshFileState);
+        try
+        {
+            var output = await ProcessRunner.RunAsync("systemctl", args, cancellationToken: ct);
+            if (output.ExitCode != 0)
+                return Fail($"systemctl exited {output.ExitCode}: {FirstLine(output.StandardError)}", watch);
+            var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
+            if (refreshFileState)
+                lock (_gate)
+                    _unitFileStates = facts.Values.ToDictionary(f => f.Unit, f => (f.UnitFileState, now), StringComparer.Ordinal);
+            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed);
+        }
+        catch (Exception e) when (e is ProcessRunException or FormatException)
+        {
+            return Fail(e.Message, watch);
+        }
+    }
+
+    private static SourceResult<SystemdObservation> Fail(string why, Stopwatch watch)
+    {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, why);
+        return SourceResult<SystemdObservation>.Failure(Name, why, watch.Elapsed);
+    }
+
+    internal static string FirstLine(string text)
+    {
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return line.Length == 0 ? "(no message)" : line;
+    }
+}

@@ -1,0 +1,17 @@
+namespace FleetExporter.Sources.Tmux;
+
+/// <summary>The first pane of an agent's session (the one the unit started), as tmux reports it.</summary>
+public sealed record TmuxPane(
+    string Session,
+    string PaneId,
+    int? PanePid,
+    string CurrentCommand,
+    bool Dead,
+    int? DeadStatus,
+    DateTimeOffset? LastActivity,
+    string Tty,
+    int Width,
+    int Height);
+
+/// <summary>Every session's first pane, by session name. Empty when no tmux server runs.</summary>
+public sealed record TmuxObservation(IReadOnlyDictionary<string, TmuxPane> Sessions, bool ServerRunning);

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using FleetExporter.Roster;
+using FleetExporter.Subprocess;
+using FleetExporter.Telemetry;
+using FleetExporter.Sources.Systemd;
+
+namespace FleetExporter.Sources.Tmux;
+
+/// <summary>One <c>tmux list-panes -a</c> per collection, whatever the number of agents.</summary>
+public sealed class TmuxSource
+{
+    public const string Name = "tmux";
+
+    public async Task<SourceResult<TmuxObservation>> ObserveAsync(TmuxSettings tmux, CancellationToken ct)
+    {
+        using var span = FleetTelemetry.Source.StartActivity("source tmux");
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var output = await ProcessRunner.RunAsync("tmux", [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], cancellationToken: ct);
+            if (output.ExitCode != 0)
+            {
+                if (TmuxListParser.MeansNoServer(output.StandardError))
+                    return SourceResult<TmuxObservation>.Success(Name, new TmuxObservation(new Dictionary<string, TmuxPane>(), false), watch.Elapsed);
+                return Fail($"tmux exited {output.ExitCode}: {SystemdSource.FirstLine(output.StandardError)}", watch);
+            }
+            return SourceResult<TmuxObservation>.Success(Name, new TmuxObservation(TmuxListParser.Parse(output.StandardOutput), true), watch.Elapsed);
+        }
+        catch (Exception e) when (e is ProcessRunException or FormatException)
+        {
+            return Fail(e.Message, watch);
+        }
+    }
+
+    private static SourceResult<TmuxObservation> Fail(string why, Stopwatch watch)
+    {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, why);
+        return SourceResult<TmuxObservation>.Failure(Name, why, watch.Elapsed);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Reflection;
+
+namespace FleetExporter.Telemetry;
+
+public static class BuildInfo
+{
+    private static readonly string Informational =
+        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    /// <summary>The release version, without the source revision suffix.</summary>
+    public static string Version => Informational.Split('+')[0];
+
+    /// <summary>The git commit the binary was built from, or "unknown".</summary>
+    public static string Revision => Informational.Contains('+') ? Informational.Split('+')[1] : "unknown";
+}
