@@ -9,7 +9,7 @@ namespace FleetExporter.Sources.Systemd;
 /// One <c>systemctl show</c> for every roster unit per collection. UnitFileState (a file-system walk per unit
 /// inside systemd) is asked for only when the cached value is older than <c>systemd.unit_file_state_max_age</c>.
 /// </summary>
-public sealed class SystemdSource(TimeProvider clock)
+public sealed class SystemdSource(TimeProvider clock, string program = "systemctl", TimeSpan? timeout = null)
 {
     public const string Name = "systemd";
     private const string LiveProperties = "Id,LoadState,ActiveState,SubState,MainPID,NRestarts";
@@ -39,7 +39,7 @@ public sealed class SystemdSource(TimeProvider clock)
         span?.SetTag("fleet.unit_file_state_refreshed", refreshFileState);
         try
         {
-            var output = await ProcessRunner.RunAsync("systemctl", args, cancellationToken: ct);
+            var output = await ProcessRunner.RunAsync(program, args, timeout, cancellationToken: ct);
             if (output.ExitCode != 0)
                 return Fail($"systemctl exited {output.ExitCode}: {FirstLine(output.StandardError)}", watch);
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);

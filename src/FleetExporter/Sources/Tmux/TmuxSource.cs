@@ -7,7 +7,7 @@ using FleetExporter.Sources.Systemd;
 namespace FleetExporter.Sources.Tmux;
 
 /// <summary>One <c>tmux list-panes -a</c> per collection, whatever the number of agents.</summary>
-public sealed class TmuxSource
+public sealed class TmuxSource(string program = "tmux", TimeSpan? timeout = null)
 {
     public const string Name = "tmux";
 
@@ -17,7 +17,7 @@ public sealed class TmuxSource
         var watch = Stopwatch.StartNew();
         try
         {
-            var output = await ProcessRunner.RunAsync("tmux", [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], cancellationToken: ct);
+            var output = await ProcessRunner.RunAsync(program, [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], timeout, cancellationToken: ct);
             if (output.ExitCode != 0)
             {
                 if (TmuxListParser.MeansNoServer(output.StandardError))

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace FleetExporter.Tests.Infrastructure;
+
+/// <summary>A real Prometheus (Debian's /usr/bin/prometheus) on 127.0.0.1 with its own data directory.</summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _dir;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    private PrometheusServer(Process process, TempDirectory dir, int port) { _process = process; _dir = dir; Port = port; }
+
+    public static string Binary => "/usr/bin/prometheus";
+
+    /// <summary>Starts Prometheus with the given configuration (YAML text) and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartAsync(string configYaml, IReadOnlyDictionary<string, string>? extraFiles = null)
+    {
+        Assert.True(File.Exists(Binary), "Prometheus is not installed: run tests/run.sh, which installs Debian's prometheus package");
+        var dir = new TempDirectory();
+        var config = dir.Write("prometheus.yml", configYaml);
+        foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>()) dir.Write(name, content);
+        var port = FreePort();
+        var start = new ProcessStartInfo(Binary)
+        {
+            ArgumentList =
+            {
+                $"--config.file={config}", $"--storage.tsdb.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}",
+                "--web.enable-lifecycle", "--log.level=warn",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dir.Path,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new PrometheusServer(process, dir, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try { if ((await Http.GetAsync(server.Url + "/-/ready")).IsSuccessStatusCode) return server; }
+            catch (HttpRequestException) { }
+            if (process.HasExited) break;
+            await Task.Delay(200);
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException("Prometheus did not become ready within 30 s");
+    }
+
+    /// <summary>Runs an instant PromQL query; returns (labels, value) per sample of a vector result.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    {
+        var body = await Http.GetStringAsync($"{Url}/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        using var doc = JsonDocument.Parse(body);
+        var data = doc.RootElement.GetProperty("data");
+        var result = new List<(IReadOnlyDictionary<string, string>, double)>();
+        if (data.GetProperty("resultType").GetString() == "scalar")
+        {
+            result.Add((new Dictionary<string, string>(), ParseValue(data.GetProperty("result")[1].GetString()!)));
+            return result;
+        }
+        foreach (var sample in data.GetProperty("result").EnumerateArray())
+        {
+            var labels = sample.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            result.Add((labels, ParseValue(sample.GetProperty("value")[1].GetString()!)));
+        }
+        return result;
+    }
+
+    /// <summary>Polls a query until the check passes or the time is up; returns the last result.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
+        string promql, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> check, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var last = await QueryAsync(promql);
+        while (!check(last) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            last = await QueryAsync(promql);
+        }
+        return last;
+    }
+
+    private static double ParseValue(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using FleetExporter.Subprocess;
+
+namespace FleetExporter.Tests.Infrastructure;
+
+/// <summary>
+/// A real systemd user manager for the tests. Where one already answers (a developer's machine) it is used, with
+/// unit names unique to this run; otherwise a private one is started in its own mount namespace, the recipe from
+/// the environment notes: /run/systemd bind-mounted over an empty directory so that `systemd --user` starts
+/// without systemd as PID 1. Units are removed and the private manager stopped at the end.
+/// </summary>
+public sealed class SystemdUserManager : IAsyncLifetime
+{
+    private Process? _manager;
+    private readonly List<string> _unitFiles = [];
+
+    /// <summary>A prefix unique to this test run, for unit names.</summary>
+    public string Prefix { get; } = "fxt" + Guid.NewGuid().ToString("N")[..6];
+
+    public string UnitDirectory { get; private set; } = "";
+    public bool Private => _manager is not null;
+    public string? Unavailable { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (await AnswersAsync())
+        {
+            var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } c ? c : Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".config");
+            UnitDirectory = Path.Combine(config, "systemd", "user");
+            Directory.CreateDirectory(UnitDirectory);
+            return;
+        }
+        if (!File.Exists("/lib/systemd/systemd"))
+        {
+            Unavailable = "no /lib/systemd/systemd on this machine";
+            return;
+        }
+        var runtime = Directory.CreateTempSubdirectory("fleet-xdg-run-").FullName;
+        File.SetUnixFileMode(runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config2 = Directory.CreateTempSubdirectory("fleet-xdg-config-").FullName;
+        Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", runtime);
+        Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", config2);
+        UnitDirectory = Path.Combine(config2, "systemd", "user");
+        Directory.CreateDirectory(UnitDirectory);
+
+        var start = new ProcessStartInfo("setsid")
+        {
+            ArgumentList = { "unshare", "-m", "sh", "-c", "d=$(mktemp -d); mkdir -p \"$d/system\"; mount --bind \"$d\" /run/systemd && exec /lib/systemd/systemd --user" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _manager = Process.Start(start)!;
+        _manager.OutputDataReceived += (_, _) => { };
+        _manager.ErrorDataReceived += (_, _) => { };
+        _manager.BeginOutputReadLine();
+        _manager.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await AnswersAsync()) return;
+            if (_manager.HasExited) break;
+            await Task.Delay(100);
+        }
+        Unavailable = "the private systemd user manager did not answer within 20 s";
+    }
+
+    private static async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            var r = await ProcessRunner.RunAsync("systemctl", ["--user", "list-units", "--no-pager", "--no-legend", "default.target"], TimeSpan.FromSeconds(5));
+            return r.ExitCode == 0;
+        }
+        catch (ProcessRunException) { return false; }
+    }
+
+    /// <summary>Fails the test with the reason when no user manager can run here.</summary>
+    public void Require() => Assert.True(Unavailable is null, Unavailable);
+
+    public async Task<ProcessOutput> SystemctlAsync(params string[] args)
+    {
+        var r = await ProcessRunner.RunAsync("systemctl", ["--user", "--no-pager", .. args], TimeSpan.FromSeconds(20));
+        return r;
+    }
+
+    public async Task MustAsync(params string[] args)
+    {
+        var r = await SystemctlAsync(args);
+        if (r.ExitCode != 0)
+            throw new InvalidOperationException($"systemctl --user {string.Join(' ', args)} exited {r.ExitCode}: {r.StandardError}");
+    }
+
+    /// <summary>Writes a unit file under this run's prefix and reloads the manager.</summary>
+    public async Task WriteUnitAsync(string fileName, string content)
+    {
+        var path = Path.Combine(UnitDirectory, fileName);
+        await File.WriteAllTextAsync(path, content);
+        _unitFiles.Add(fileName);
+        await MustAsync("daemon-reload");
+    }
+
+    /// <summary>
+    /// A template whose instances behave like durable agents: a oneshot that starts a detached tmux session
+    /// (on the given server) and stays active, stopping it again on stop.
+    /// </summary>
+    public Task WriteAgentTemplateAsync(string template, string tmuxSocketName, string paneCommand) =>
+        WriteUnitAsync(template, $"""
+            [Unit]
+            Description=fleet test agent %i
+            [Service]
+            Type=oneshot
+            RemainAfterExit=yes
+            ExecStart=/usr/bin/tmux -L {tmuxSocketName} -f /dev/null new-session -d -s %i -x 200 -y 50 "{paneCommand}"
+            ExecStop=-/usr/bin/tmux -L {tmuxSocketName} kill-session -t =%i
+            [Install]
+            WantedBy=default.target
+            """);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var file in _unitFiles)
+        {
+            if (file.Contains('@')) continue;
+            await SystemctlAsync("disable", "--now", file);
+        }
+        var stop = await SystemctlAsync("list-units", "--all", "--plain", "--no-legend", Prefix + "*");
+        foreach (var line in stop.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var unit = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            await SystemctlAsync("disable", "--now", unit);
+        }
+        foreach (var file in _unitFiles)
+            File.Delete(Path.Combine(UnitDirectory, file));
+        await SystemctlAsync("daemon-reload");
+        if (_manager is { HasExited: false })
+        {
+            _manager.Kill(entireProcessTree: true);
+            await _manager.WaitForExitAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemdCollection : ICollectionFixture<SystemdUserManager>
+{
+    public const string Name = "systemd user manager";
+}
