@@ -134,6 +134,23 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         Assert.Equal("OK\n", await _http.GetStringAsync(Url("/-/healthy")));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task With_no_roster_file_serve_serves_an_empty_fleet_and_says_how_to_add_one()
+    {
+        var rosterPath = await StartAsync(Roster("alpha"));
+        File.Delete(rosterPath);
+
+        var metrics = await _http.GetStringAsync(Url("/metrics"));
+        var page = await _http.GetStringAsync(Url("/"));
+
+        Assert.DoesNotContain("fleet_agent_info{", metrics);
+        Assert.Contains("fleet_collector_success{collector=\"roster\"} 1", metrics);
+        Assert.Contains($"No roster at <code>{rosterPath}</code>", page);
+
+        await File.WriteAllTextAsync(rosterPath, Roster("late"));
+        Assert.Contains("agent=\"late\"", await _http.GetStringAsync(Url("/metrics")));
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("POST", "/metrics")]
     [InlineData("PUT", "/")]
