@@ -41,11 +41,15 @@ public sealed class OtlpExportTests
 
         bool Has(string path, string text) => received.Any(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains(text));
         var arrived = await TmuxServer.EventuallyAsync(() => Task.FromResult(
-            Has("/v1/traces", "fleet collect") && Has("/v1/traces", "source tmux") && Has("/v1/metrics", "fleet_agent_active")
+            Has("/v1/traces", "fleet collect") && Has("/v1/traces", "source tmux") && Has("/v1/metrics", "fleet_heartbeat_interval_seconds")
             && Has("/v1/metrics", "otlp-agent") && Has("/v1/metrics", "fleet_heartbeat_missing")), TimeSpan.FromSeconds(30));
 
-        Assert.True(arrived, $"OTLP receiver got: {string.Join(", ", received.Select(r => $"{r.Path} ({r.Body.Length} bytes)"))}\n{serve.Output}");
+        Assert.True(arrived, $"OTLP receiver got: {string.Join(", ", received.Take(4).Select(r => $"{r.Path}: {Printable(r.Body)}"))}\n{serve.Output}");
     }
+
+    /// <summary>Protobuf carries strings as UTF-8: showing the printable runs is enough to see what was sent.</summary>
+    private static string Printable(byte[] body) =>
+        new(Encoding.UTF8.GetString(body).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 
     [Theory]
     [InlineData(null, null, false)]
