@@ -12,6 +12,8 @@ public static class FleetCli
             CommonOptions.Roster,
             Ps.PsCommand.Create(),
             HeartbeatCommand.Create(),
+            WatchCommand.Create(),
+            SendCommand.Create(),
         };
         return root;
     }
