@@ -27,11 +27,6 @@ public static class WatchCommand
                 Console.Error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath})");
                 return ExitCodes.UnknownAgent;
             }
-            if (Console.IsInputRedirected || Console.IsOutputRedirected)
-            {
-                Console.Error.WriteLine("fleet-exporter: watch needs a terminal on stdin and stdout");
-                return ExitCodes.Usage;
-            }
             var tmux = new OperatorTmux(roster.Tmux);
             var watch = new WatchSession(tmux, spec.Session);
             // SIGTERM and SIGINT also cancel ct; SIGHUP (the terminal went away) must clean up too.
@@ -44,6 +39,11 @@ public static class WatchCommand
                 {
                     Console.Error.WriteLine($"fleet-exporter: agent \"{name}\" has no tmux session \"{spec.Session}\"");
                     return ExitCodes.UnknownAgent;
+                }
+                if (Console.IsInputRedirected || Console.IsOutputRedirected)
+                {
+                    Console.Error.WriteLine("fleet-exporter: watch needs a terminal on stdin and stdout");
+                    return ExitCodes.Usage;
                 }
                 await watch.SetupAsync(WatchSession.DefaultUnattachedGrace, CancellationToken.None);
                 var result = await watch.AttachAsync(stop.Token);
