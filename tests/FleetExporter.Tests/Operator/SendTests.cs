@@ -64,7 +64,7 @@ public sealed class SendTests
     public async Task A_node_REPL_accepts_the_message()
     {
         await using var rig = new OperatorRig().WithRoster(["n"]);
-        await rig.StartAsync("n", "exec node", readyText: "> ");
+        await rig.StartAsync("n", "exec node", readyText: "information.\n>");
 
         var r = await rig.FleetAsync("send", "n", "console.log(6*7)", "--verify", "--json");
 
@@ -113,10 +113,19 @@ public sealed class SendTests
     public async Task A_stopped_program_is_unverifiable()
     {
         await using var rig = new OperatorRig().WithRoster(["stopped"]);
-        await rig.StartAsync("stopped", "exec cat");
-        var pid = int.Parse(await rig.Tmux.DisplayAsync("stopped", "#{pane_pid}"));
+        // tmux sends SIGCONT to a pane's own process when it stops, so the stopped program is a child of the pane's shell.
+        await rig.StartAsync("stopped", "cat; exit 0");
+        var shell = await rig.Tmux.DisplayAsync("stopped", "#{pane_pid}");
+        int pid = 0;
+        Assert.True(await TmuxServer.EventuallyAsync(() =>
+        {
+            var children = File.ReadAllText($"/proc/{shell}/task/{shell}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return Task.FromResult(children.Length == 1 && int.TryParse(children[0], out pid));
+        }), "cat did not start under the pane's shell");
         using var stop = Process.Start("kill", ["-STOP", pid.ToString()]);
         await stop.WaitForExitAsync();
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('T'))),
+            "cat did not stop");
         try
         {
             var r = await rig.FleetAsync("send", "stopped", "are you there", "--verify", "--verify-timeout", "1200", "--json");

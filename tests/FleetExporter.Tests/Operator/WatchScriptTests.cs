@@ -19,8 +19,8 @@ public sealed class WatchScriptTests
     public void Only_windows_without_a_saved_value_get_one_and_every_window_is_pinned()
     {
         var setup = string.Join(' ', Script.Setup(TimeSpan.FromSeconds(30)));
-        Assert.Contains($"-t @3 {WatchScript.SavedOption} -", setup);
-        Assert.DoesNotContain($"-t @4 {WatchScript.SavedOption}", setup);
+        Assert.Contains($"set-option -w -t @3 {WatchScript.SavedOption} -", setup);
+        Assert.DoesNotContain($"set-option -w -t @4 {WatchScript.SavedOption}", setup);
         Assert.Contains("-t @3 window-size manual", setup);
         Assert.Contains("-t @4 window-size manual", setup);
     }
