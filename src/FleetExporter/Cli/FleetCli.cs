@@ -14,6 +14,8 @@ public static class FleetCli
             HeartbeatCommand.Create(),
             ServeCommand.Create(),
             DemoCommand.Create(),
+            WatchCommand.Create(),
+            SendCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace FleetExporter.Operator;
+
+/// <summary>How a watch ended.</summary>
+public sealed record WatchResult(bool Attached, int ClientExitCode, bool Interrupted);
+
+/// <summary>
+/// A read-only view of an agent's session through a grouped viewer session of its own. The agent's windows are
+/// pinned (<c>window-size manual</c>) for the viewer's lifetime, since a grouped read-only client that ignores
+/// its size still resizes the windows when it is the only client (tmux 3.3). The viewer and the pin are undone
+/// here on the way out, and by tmux itself (hook, delayed check) if this process dies first.
+/// </summary>
+public sealed class WatchSession(OperatorTmux tmux, string agentSession)
+{
+    /// <summary>How long tmux waits for a client before it removes an unattached viewer on its own.</summary>
+    public static readonly TimeSpan DefaultUnattachedGrace = TimeSpan.FromSeconds(30);
+
+    public string Viewer { get; } = WatchScript.NewViewerName(agentSession);
+
+    public WatchScript? Script { get; private set; }
+
+    /// <summary>Creates the viewer and pins the agent's windows. Throws <see cref="TmuxCommandException"/> on failure (after undoing).</summary>
+    public async Task<WatchScript> SetupAsync(TimeSpan unattachedGrace, CancellationToken ct)
+    {
+        var group = (await tmux.MustAsync(["display-message", "-p", "-t", ExactTarget.Pane(agentSession), "#{session_group}"], ct: ct)).TrimEnd('\n');
+        if (group.Length == 0) group = agentSession; // a new group takes the name of the session it is made from
+        var windows = new List<PinnedWindow>();
+        var listing = await tmux.MustAsync(["list-windows", "-t", ExactTarget.Session(agentSession), "-F", $"#{{window_id}}\t#{{{WatchScript.SavedOption}}}"], ct: ct);
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split('\t');
+            var id = parts[0];
+            if (parts.Length > 1 && parts[1].Length > 0)
+            {
+                windows.Add(new PinnedWindow(id, null)); // another viewer already saved the original
+                continue;
+            }
+            var local = (await tmux.MustAsync(["show-options", "-wv", "-t", id, "window-size"], ct: ct)).Trim();
+            windows.Add(new PinnedWindow(id, local.Length == 0 ? "-" : local));
+        }
+        if (!WatchScript.IsSafe(group) || windows.Any(w => !WatchScript.IsSafe(w.WindowId) || (w.SaveValue is { } v && !WatchScript.IsSafe(v))))
+            throw new TmuxCommandException($"session group \"{group}\" or a window of \"{agentSession}\" has a name watch cannot handle safely");
+
+        var script = new WatchScript(agentSession, Viewer, group, windows);
+        Script = script;
+        var setup = await tmux.RunAsync(script.Setup(unattachedGrace), ct: ct);
+        if (setup.ExitCode != 0)
+        {
+            await CleanupAsync();
+            throw new TmuxCommandException($"cannot create the viewer session: {OperatorTmux.FirstLine(setup.StandardError)}");
+        }
+        return script;
+    }
+
+    /// <summary>
+    /// Attaches the operator's terminal read-only to the viewer and returns when the client leaves, or when
+    /// <paramref name="stop"/> fires (SIGTERM, SIGHUP): then the viewer's clients are detached first, which also
+    /// gives the terminal back in a sane state. Always cleans up.
+    /// </summary>
+    public async Task<WatchResult> AttachAsync(CancellationToken stop)
+    {
+        Process? client = null;
+        var interrupted = false;
+        try
+        {
+            client = TerminalAttach.Start(tmux.Program,
+                [.. tmux.ServerArguments, "attach-session", "-r", "-f", "read-only,ignore-size", "-t", ExactTarget.Session(Viewer)]);
+            try { await client.WaitForExitAsync(stop); }
+            catch (OperationCanceledException)
+            {
+                interrupted = true;
+                await tmux.RunAsync(["detach-client", "-s", ExactTarget.Session(Viewer)], ct: CancellationToken.None);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                try { await client.WaitForExitAsync(grace.Token); }
+                catch (OperationCanceledException) { client.Kill(); }
+            }
+            return new WatchResult(true, client.HasExited ? client.ExitCode : -1, interrupted);
+        }
+        finally
+        {
+            client?.Dispose();
+            await CleanupAsync();
+        }
+    }
+
+    /// <summary>Removes the viewer and restores the windows if no other viewer is left; harmless when the hook already did.</summary>
+    public async Task CleanupAsync()
+    {
+        await tmux.RunAsync(["kill-session", "-t", ExactTarget.Session(Viewer)], ct: CancellationToken.None);
+        if (Script is { } script)
+            await tmux.RunAsync(["run-shell", "-t", ExactTarget.Pane(agentSession), "-C", WatchScript.EscapeForRunShell(script.Restore())], ct: CancellationToken.None);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using FleetExporter.Subprocess;
+using FleetExporter.Tests.Infrastructure;
+
+namespace FleetExporter.Tests.Operator;
+
+/// <summary>A private tmux server, a roster naming its agents, and the real binary to run against them.</summary>
+internal sealed class OperatorRig : IAsyncDisposable
+{
+    public TmuxServer Tmux { get; } = new();
+    public TempDirectory Dir { get; } = new();
+    public string RosterPath { get; private set; } = "";
+
+    /// <summary>Writes a roster listing the given agents (all runtime claude unless "name:runtime").</summary>
+    public OperatorRig WithRoster(IEnumerable<string> agents, string runtimes = "")
+    {
+        var lines = agents.Select(a => a.Split(':') is [var n, var r] ? $"  - {{ name: {n}, runtime: {r} }}" : $"  - {{ name: {a}, runtime: claude }}");
+        RosterPath = Dir.Write("roster.yaml",
+            $"tmux: {{ socket_name: {Tmux.SocketName} }}\nheartbeat: {{ dir: {Dir.File("run")} }}\n{runtimes}agents:\n{string.Join('\n', lines)}\n");
+        return this;
+    }
+
+    public Task<ProcessOutput> FleetAsync(params string[] args) => FleetBinary.RunAsync(["--roster", RosterPath, .. args]);
+
+    /// <summary>Starts a session and waits until its pane shows the given text (the program is ready).</summary>
+    public async Task StartAsync(string session, string command, string? readyText = null, int width = 120, int height = 40)
+    {
+        await Tmux.NewSessionAsync(session, command, width, height);
+        if (readyText is not null)
+            Assert.True(await TmuxServer.EventuallyAsync(async () => (await Tmux.CaptureAsync(session)).Contains(readyText), TimeSpan.FromSeconds(20)),
+                $"{command} did not show \"{readyText}\": {await Tmux.CaptureAsync(session)}");
+    }
+
+    public string WriteFakeTui() => Dir.Write("fake_tui.py", FakeTui.Source);
+
+    public static JsonElement Json(ProcessOutput output)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(output.StandardOutput), $"no JSON on stdout; stderr: {output.StandardError}");
+        return JsonDocument.Parse(output.StandardOutput).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tmux.DisposeAsync();
+        Dir.Dispose();
+    }
+}
+
+/// <summary>
+/// A small full-screen program like an agent TUI: raw mode, asks for bracketed paste, shows its input line and
+/// counts submissions. --ignore-enter leaves typed text in the input (a draft); --delay=S draws a submission
+/// only S seconds after reading it (a slowly changing pane); --brackets draws the input as INPUT[...].
+/// </summary>
+internal static class FakeTui
+{
+    public const string Source = """
+        import os, sys, time, tty
+        args = sys.argv[1:]
+        ignore_enter = '--ignore-enter' in args
+        brackets = '--brackets' in args
+        delay = float(next((a.split('=', 1)[1] for a in args if a.startswith('--delay=')), '0'))
+        tty.setraw(0)
+        def w(s): os.write(1, s.encode())
+        w('\x1b[?2004h')
+        buf, history, pasting, pending = b'', [], False, b''
+        def draw():
+            w('\x1b[H\x1b[2J' + 'submissions: %d\r\n' % len(history))
+            for h in history: w('got: ' + h.replace('\n', '\u23ce') + '\r\n')
+            text = buf.decode('utf-8', 'replace').replace('\n', '\u23ce')
+            w(('INPUT[%s]' % text) if brackets else ('> ' + text))
+        draw()
+        while True:
+            pending += os.read(0, 4096)
+            submitted = False
+            while pending:
+                if pending.startswith(b'\x1b[200~'): pasting, pending = True, pending[6:]; continue
+                if pending.startswith(b'\x1b[201~'): pasting, pending = False, pending[6:]; continue
+                if pending.startswith(b'\x1b') and len(pending) < 6: break
+                c, pending = pending[:1], pending[1:]
+                if c == b'\x03': sys.exit(0)
+                if c in (b'\r', b'\n'):
+                    if pasting: buf += b'\n'
+                    elif not ignore_enter and buf:
+                        history.append(buf.decode('utf-8', 'replace')); buf = b''; submitted = True
+                else:
+                    buf += c
+            if delay and submitted: time.sleep(delay)
+            if delay and not submitted: continue
+            draw()
+        """;
+}
