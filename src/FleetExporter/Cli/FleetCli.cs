@@ -12,6 +12,7 @@ public static class FleetCli
             CommonOptions.Roster,
             Ps.PsCommand.Create(),
             HeartbeatCommand.Create(),
+            ServeCommand.Create(),
         };
         return root;
     }

@@ -29,8 +29,9 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
 
         var systemdTask = systemd.ObserveAsync(roster, ct);
         var tmuxTask = tmux.ObserveAsync(roster.Tmux, ct);
-        var procTask = Task.Run(processes.Observe, ct);
-        var hbTask = Task.Run(() => heartbeats.Observe(roster), ct);
+        // Not passed the token: a cancelled Task.Run would throw instead of reporting a failed source.
+        var procTask = Task.Run(processes.Observe, CancellationToken.None);
+        var hbTask = Task.Run(() => heartbeats.Observe(roster), CancellationToken.None);
         await Task.WhenAll(systemdTask, tmuxTask, procTask, hbTask);
 
         var sd = await systemdTask;

@@ -48,9 +48,13 @@ public static class ProcessRunner
             var result = await command.ExecuteAsync(timeoutSource.Token);
             return new ProcessOutput(result.ExitCode, stdout.ToString(), stderr.ToString(), watch.Elapsed);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw new ProcessRunException($"{program} did not finish within {limit.TotalSeconds:0.###} s");
+            // Both the per-call timeout and the caller's deadline (a scrape timeout) end here: the caller's
+            // source reports the failure and the other sources keep their facts.
+            throw new ProcessRunException(cancellationToken.IsCancellationRequested
+                ? $"{program} was cancelled: the collection deadline passed"
+                : $"{program} did not finish within {limit.TotalSeconds:0.###} s");
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using FleetExporter.Roster;
+using FleetExporter.Web;
+
+namespace FleetExporter.Cli;
+
+/// <summary><c>fleet-exporter serve</c>: the Prometheus exporter. Collects at scrape time; nothing over HTTP acts on the fleet.</summary>
+public static class ServeCommand
+{
+    public static Option<string> ListenAddressOption { get; } = new("--web.listen-address")
+    {
+        Description = $"Address to listen on for the web interface and telemetry (default {ServeOptions.DefaultListenAddress}, outside the exporters' 9100-9999 range)",
+        DefaultValueFactory = _ => ServeOptions.DefaultListenAddress,
+        HelpName = "HOST:PORT",
+    };
+
+    public static Option<string> TelemetryPathOption { get; } = new("--web.telemetry-path")
+    {
+        Description = "Path under which to expose metrics",
+        DefaultValueFactory = _ => ServeOptions.DefaultTelemetryPath,
+        HelpName = "PATH",
+    };
+
+    public static Option<string?> WebConfigOption { get; } = new("--web.config.file")
+    {
+        Description = "Exporter-toolkit web config (YAML) enabling TLS (tls_server_config) and/or basic auth (basic_auth_users)",
+        HelpName = "FILE",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Serve the fleet's metrics for Prometheus (and over OTLP when OTEL_EXPORTER_OTLP_* is set)")
+        {
+            ListenAddressOption, TelemetryPathOption, WebConfigOption,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var rosterPath = CommonOptions.RosterPath(parse);
+            if (File.Exists(rosterPath))
+            {
+                // A roster that is bad at start-up is refused; one that turns bad later keeps the last good one.
+                try { RosterLoader.LoadFile(rosterPath); }
+                catch (RosterException e)
+                {
+                    Console.Error.WriteLine($"fleet-exporter: roster error: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
+            else
+            {
+                Console.Error.WriteLine($"fleet-exporter: no roster at {rosterPath}: serving an empty fleet. " +
+                    "Create it (see README \"The roster\") and it is read at the next scrape.");
+            }
+            var options = new ServeOptions(parse.GetValue(ListenAddressOption)!, parse.GetValue(TelemetryPathOption)!, parse.GetValue(WebConfigOption), rosterPath);
+            return await RunAsync(options, banner: null, ct);
+        });
+        return command;
+    }
+
+    /// <summary>Validates the web flags, builds the app and runs it until cancelled; shared with <c>demo</c>.</summary>
+    public static async Task<int> RunAsync(ServeOptions options, Action<WebApplication>? banner, CancellationToken ct)
+    {
+        if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath == "/")
+        {
+            Console.Error.WriteLine($"fleet-exporter: --web.telemetry-path \"{options.TelemetryPath}\": must start with '/' and not be '/'");
+            return ExitCodes.Usage;
+        }
+        WebConfig webConfig;
+        try
+        {
+            ListenAddress.Parse(options.ListenAddress);
+            webConfig = options.WebConfigFile is { } file ? WebConfig.Load(file) : new WebConfig(null, null, new Dictionary<string, string>());
+        }
+        catch (Exception e) when (e is FormatException or WebConfigException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = ExporterApp.Build(options, webConfig);
+            await app.StartAsync(ct);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: cannot serve on {options.ListenAddress}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        foreach (var url in app.Urls)
+            Console.Error.WriteLine($"fleet-exporter: serving {url}{options.TelemetryPath} (roster {options.RosterPath})");
+        banner?.Invoke(app);
+        try { await Task.Delay(Timeout.Infinite, ct); }
+        catch (OperationCanceledException) { }
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return ExitCodes.Ok;
+    }
+}

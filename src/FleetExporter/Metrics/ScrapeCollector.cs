@@ -1,0 +1,40 @@
+using FleetExporter.Fleet;
+
+namespace FleetExporter.Metrics;
+
+/// <summary>
+/// Collection at scrape time, one at a time: a scrape that arrives while a collection runs waits for that one
+/// instead of starting its own subprocesses. The first scrape's timeout bounds the shared collection.
+/// </summary>
+public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, FleetMetrics metrics)
+{
+    private readonly Lock _gate = new();
+    private Task<FleetSnapshot>? _inFlight;
+
+    public FleetSnapshot? Last { get; private set; }
+
+    public Task<FleetSnapshot> CollectAsync(TimeSpan budget)
+    {
+        lock (_gate)
+        {
+            if (_inFlight is { IsCompleted: false }) return _inFlight;
+            return _inFlight = Task.Run(() => RunAsync(budget));
+        }
+    }
+
+    /// <summary>The last snapshot if it is younger than maxAge, else a new (shared) collection.</summary>
+    public async Task<FleetSnapshot> RecentAsync(TimeSpan maxAge, TimeSpan budget) =>
+        Last is { } last && DateTimeOffset.UtcNow - last.At < maxAge ? last : await CollectAsync(budget);
+
+    private async Task<FleetSnapshot> RunAsync(TimeSpan budget)
+    {
+        metrics.CountCollection();
+        using var deadline = new CancellationTokenSource(budget);
+        var (roster, rosterHealth) = rosters.Current();
+        var snapshot = await join.CollectAsync(roster, deadline.Token);
+        snapshot = snapshot with { Sources = [.. snapshot.Sources, rosterHealth] };
+        metrics.Publish(snapshot);
+        Last = snapshot;
+        return snapshot;
+    }
+}

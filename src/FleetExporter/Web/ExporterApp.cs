@@ -1,0 +1,79 @@
+using System.Security.Cryptography.X509Certificates;
+using FleetExporter.Fleet;
+using FleetExporter.Metrics;
+using FleetExporter.Telemetry;
+using Prometheus;
+
+namespace FleetExporter.Web;
+
+/// <summary>
+/// The web composition of <c>serve</c>, kept out of the CLI so tests can host it. Read-only by construction:
+/// GET and HEAD only, and no route acts on the fleet.
+/// </summary>
+public static class ExporterApp
+{
+    public static WebApplication Build(ServeOptions options, WebConfig webConfig, FleetJoin? join = null)
+    {
+        var listen = ListenAddress.Parse(options.ListenAddress);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
+            {
+                if (webConfig.CertFile is { } cert)
+                    o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
+            }
+            if (listen.Localhost) kestrel.ListenLocalhost(listen.Port, Endpoint);
+            else if (listen.Address is { } address) kestrel.Listen(address, listen.Port, Endpoint);
+            else kestrel.ListenAnyIP(listen.Port, Endpoint);
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(webConfig);
+        builder.Services.AddSingleton(new RosterProvider(options.RosterPath));
+        builder.Services.AddSingleton(join ?? FleetJoin.CreateDefault());
+        builder.Services.AddSingleton<FleetMetrics>();
+        builder.Services.AddSingleton<ScrapeCollector>();
+        builder.Services.AddFleetOpenTelemetry();
+
+        var app = builder.Build();
+        app.UseReadOnly();
+        app.UseBasicAuth(webConfig);
+        app.MapLandingPage();
+        app.MapHealth();
+        app.MapFleetMetrics(options.TelemetryPath);
+        return app;
+    }
+
+    /// <summary>Nothing over HTTP may change the fleet: every other method is 405.</summary>
+    private static void UseReadOnly(this WebApplication app) =>
+        app.Use(async (ctx, next) =>
+        {
+            if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                ctx.Response.Headers.Allow = "GET, HEAD";
+                return;
+            }
+            await next();
+        });
+
+    private static void MapHealth(this WebApplication app) =>
+        app.MapGet("/-/healthy", () => Results.Text("OK\n"));
+
+    /// <summary>Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes.</summary>
+    private static void MapFleetMetrics(this WebApplication app, string path)
+    {
+        var collector = app.Services.GetRequiredService<ScrapeCollector>();
+        var metrics = app.Services.GetRequiredService<FleetMetrics>();
+        app.UseWhen(ctx => ctx.Request.Path.Equals(path, StringComparison.Ordinal), branch => branch.Use(async (ctx, next) =>
+        {
+            await collector.CollectAsync(ScrapeBudget.FromHeader(ctx.Request.Headers[ScrapeBudget.Header]));
+            await next();
+        }));
+        app.MapMetrics(path, metrics.Registry);
+    }
+}

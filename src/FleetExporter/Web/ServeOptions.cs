@@ -1,0 +1,29 @@
+namespace FleetExporter.Web;
+
+/// <summary>How <c>serve</c> listens and what it serves; flags in the Prometheus exporters' style.</summary>
+public sealed record ServeOptions(string ListenAddress, string TelemetryPath, string? WebConfigFile, string RosterPath)
+{
+    /// <summary>Outside the 9100–9999 range allocated to exporters, so it collides with none of them.</summary>
+    public const int DefaultPort = 8497;
+    public const string DefaultListenAddress = ":8497";
+    public const string DefaultTelemetryPath = "/metrics";
+}
+
+/// <summary>The time a collection may take, from the timeout Prometheus sends with each scrape.</summary>
+public static class ScrapeBudget
+{
+    public const string Header = "X-Prometheus-Scrape-Timeout-Seconds";
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+
+    /// <summary>Margin kept for writing the response, so the scrape itself does not time out.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(500);
+
+    public static TimeSpan FromHeader(string? value)
+    {
+        if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || double.IsNaN(seconds) || seconds <= 0)
+            return Default;
+        var budget = TimeSpan.FromSeconds(Math.Min(seconds, 300)) - Margin;
+        return budget < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : budget;
+    }
+}
