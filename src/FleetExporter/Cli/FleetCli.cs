@@ -13,6 +13,7 @@ public static class FleetCli
             Ps.PsCommand.Create(),
             HeartbeatCommand.Create(),
             ServeCommand.Create(),
+            DemoCommand.Create(),
         };
         return root;
     }
@@ -28,6 +29,7 @@ public static class FleetCli
             Console.Error.WriteLine("Try 'fleet-exporter --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync();
+        // Ctrl-C and SIGTERM cancel the command; give it time to remove what it created (demo, watch).
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
     }
 }

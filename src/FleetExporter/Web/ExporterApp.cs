@@ -19,6 +19,8 @@ public static class ExporterApp
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A bind failure is reported once, plainly, by the command; not again as a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)

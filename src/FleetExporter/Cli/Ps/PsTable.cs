@@ -5,9 +5,14 @@ using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Cli.Ps;
 
-/// <summary>The human table: fits 80 columns (long values are cut with '…'), colour only when asked (a TTY).</summary>
+/// <summary>
+/// The human table: fits 80 columns (long values are cut with '…'; flags that do not fit wrap onto lines of their
+/// own under the FLAGS column, as do long source errors), colour only when asked (a TTY).
+/// </summary>
 public static class PsTable
 {
+    public const int Width = 80;
+
     private static readonly (string Title, int Width)[] Columns =
     [
         ("AGENT", 14), ("TENANT", 8), ("HOST", 9), ("UNIT", 10), ("PANE", 9), ("IDLE", 6), ("HB", 6),
@@ -20,21 +25,75 @@ public static class PsTable
         foreach (var a in snapshot.Agents)
         {
             var cells = new List<string> { a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat) };
-            sb.Append(Row(cells, a.Flags.Count == 0 ? "ok" : string.Join(',', a.Flags), colour, a.Flags.Count == 0)).Append('\n');
+            var flagLines = a.Flags.Count == 0 ? ["ok"] : Pack(a.Flags, Width - FlagsColumn);
+            sb.Append(Row(cells, flagLines[0], colour, a.Flags.Count == 0)).Append('\n');
+            foreach (var more in flagLines.Skip(1))
+                sb.Append(new string(' ', FlagsColumn)).Append(Colour(more, colour, flagsOk: false)).Append('\n');
         }
         foreach (var s in snapshot.Sources.Where(s => !s.Ok))
-            sb.Append($"! {s.Source} unknown: {s.Error}\n");
+            foreach (var line in Wrap($"! {s.Source} unknown: {s.Error}", Width, "  "))
+                sb.Append(line).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>Where FLAGS starts: every other column and the space after it.</summary>
+    private static readonly int FlagsColumn = Columns.Sum(c => c.Width + 1);
 
     private static string Row(List<string> cells, string flags, bool colour, bool flagsOk)
     {
         var sb = new StringBuilder();
         for (var i = 0; i < Columns.Length; i++)
             sb.Append(Fit(cells[i], Columns[i].Width)).Append(' ');
-        if (colour) sb.Append(flagsOk ? "\e[32m" : "\e[1;31m").Append(flags).Append("\e[0m");
-        else sb.Append(flags);
+        sb.Append(Colour(flags, colour, flagsOk));
         return sb.ToString().TrimEnd();
+    }
+
+    private static string Colour(string flags, bool colour, bool flagsOk) =>
+        colour ? (flagsOk ? "\e[32m" : "\e[1;31m") + flags + "\e[0m" : flags;
+
+    /// <summary>Flags joined by ',' into lines of at most <paramref name="width"/>; a line break stands for the comma.</summary>
+    internal static List<string> Pack(IReadOnlyList<string> flags, int width)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var flag in flags)
+        {
+            if (line.Length > 0 && line.Length + 1 + flag.Length > width)
+            {
+                lines.Add(line);
+                line = "";
+            }
+            line = line.Length == 0 ? flag : line + "," + flag;
+        }
+        lines.Add(line);
+        return lines;
+    }
+
+    /// <summary>Breaks text at spaces into lines of at most <paramref name="width"/>, continuation lines indented.</summary>
+    internal static List<string> Wrap(string text, int width, string indent)
+    {
+        var lines = new List<string>();
+        var prefix = "";
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            var candidate = line.Length == 0 ? prefix + word : line + " " + word;
+            if (candidate.Length <= width || line.Length == 0) line = candidate;
+            else
+            {
+                lines.Add(line);
+                prefix = indent;
+                line = prefix + word;
+            }
+            while (line.Length > width)
+            {
+                lines.Add(line[..width]);
+                prefix = indent;
+                line = prefix + line[width..];
+            }
+        }
+        if (line.Length > 0) lines.Add(line);
+        return lines;
     }
 
     internal static string Fit(string text, int width) =>

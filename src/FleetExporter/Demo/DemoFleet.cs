@@ -1,0 +1,197 @@
+using System.Globalization;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Subprocess;
+
+namespace FleetExporter.Demo;
+
+/// <summary>
+/// A small sample fleet with one agent in each interesting state, on a private tmux server and, where a systemd
+/// user manager answers (or a private one can be started), as real user units. Everything it creates lives under
+/// one temporary directory and one unit-name prefix, and <see cref="DisposeAsync"/> removes it all.
+/// </summary>
+public sealed class DemoFleet : IAsyncDisposable
+{
+    public static readonly IReadOnlyList<(string Name, string State)> Agents =
+    [
+        ("healthy", "runtime running, heartbeat every 5 s, unit enabled"),
+        ("drifted", "the runtime exited and left a shell in the pane (DRIFT)"),
+        ("stale", "runtime running but its heartbeat stopped 5 minutes ago (HB-STALE)"),
+        ("no-boot", "healthy but its unit is not enabled, so it will not come back after a reboot (BOOT-ENABLE)"),
+    ];
+
+    private readonly List<string> _startedUnits = [];
+    private PrivateUserManager? _manager;
+    private string? _templateFile;
+
+    public string Id { get; } = "fleet-demo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("fleet-demo-").FullName;
+    public string RosterPath => Path.Combine(Directory, "roster.yaml");
+    public string HeartbeatDirectory => Path.Combine(Directory, "heartbeats");
+    public bool WithSystemd { get; private set; }
+    public string SystemdNote { get; private set; } = "";
+
+    /// <summary>Environment a shell needs to reach the demo's private user manager, if one was started.</summary>
+    public string? ShellEnvironment => _manager is null ? null : $"XDG_RUNTIME_DIR={Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")} ";
+
+    private string Template => Id + "@.service";
+
+    public static async Task<DemoFleet> StartAsync(TextWriter log)
+    {
+        var fleet = new DemoFleet();
+        try
+        {
+            await fleet.SetUpAsync(log);
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task SetUpAsync(TextWriter log)
+    {
+        var tmux = FindProgram("tmux") ?? throw new InvalidOperationException("tmux is not installed (apt-get install tmux)");
+        System.IO.Directory.CreateDirectory(HeartbeatDirectory);
+        var lingerDir = Path.Combine(Directory, "linger");
+        System.IO.Directory.CreateDirectory(lingerDir);
+        // The demo is about unit file states; it does not ask you to enable linger, so it records it as on.
+        File.WriteAllText(Path.Combine(lingerDir, Environment.UserName), "");
+        var agentScript = Path.Combine(Directory, "agent.sh");
+        File.WriteAllText(agentScript, AgentScript());
+        File.WriteAllText(RosterPath, Roster(lingerDir));
+
+        WithSystemd = await PrivateUserManager.AnswersAsync();
+        if (!WithSystemd && PrivateUserManager.CanStart)
+        {
+            _manager = await PrivateUserManager.StartAsync(Path.Combine(Directory, "xdg-runtime"), Path.Combine(Directory, "xdg-config"));
+            WithSystemd = _manager is not null;
+            SystemdNote = WithSystemd ? "a private systemd user manager (none was running)" : "";
+        }
+        else if (WithSystemd) SystemdNote = "your systemd user manager";
+
+        // The stale agent's one heartbeat was written five minutes ago.
+        HeartbeatWriter.Write(Path.Combine(HeartbeatDirectory, "stale.hb"), DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(5), null, "working", null);
+
+        var paneCommand = $"bash -c 'exec -a fleet-demo-agent bash {agentScript} %i'";
+        if (WithSystemd)
+        {
+            var unitDir = Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } c ? c : Path.Combine(FleetExporter.Roster.RosterLoader.Home(), ".config"), "systemd", "user");
+            System.IO.Directory.CreateDirectory(unitDir);
+            _templateFile = Path.Combine(unitDir, Template);
+            File.WriteAllText(_templateFile, $"""
+                [Unit]
+                Description=fleet-exporter demo agent %i
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart={tmux} -L {Id} -f /dev/null new-session -d -s %i -x 160 -y 40 "{paneCommand}"
+                ExecStop=-{tmux} -L {Id} kill-session -t =%i
+                [Install]
+                WantedBy=default.target
+                """);
+            await Systemctl("daemon-reload");
+            foreach (var (name, _) in Agents)
+            {
+                var unit = $"{Id}@{name}.service";
+                await Systemctl(name == "no-boot" ? "start" : "enable", name == "no-boot" ? unit : "--now", name == "no-boot" ? null : unit);
+                _startedUnits.Add(unit);
+            }
+        }
+        else
+        {
+            SystemdNote = "no systemd user manager (units show as unknown)";
+            foreach (var (name, _) in Agents)
+                await Tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "40", paneCommand.Replace("%i", name, StringComparison.Ordinal));
+        }
+        log.WriteLine($"fleet-exporter demo: {Agents.Count} agents on tmux -L {Id}, units via {SystemdNote}; files in {Directory}");
+    }
+
+    private string Roster(string lingerDir) => $$"""
+        # A demo fleet: one agent in each interesting state.
+        tenant: demo
+        heartbeat:
+          dir: {{HeartbeatDirectory}}
+          interval: 5s
+        systemd:
+          scope: user
+          unit_template: "{{Id}}@{name}.service"
+          linger_dir: {{lingerDir}}
+        tmux:
+          socket_name: {{Id}}
+        runtimes:
+          demo-agent: { commands: [fleet-demo-agent] }
+        agents:
+        {{string.Join("\n", Agents.Select(a => $"  - {{ name: {a.Name}, runtime: demo-agent }}"))}}
+        """;
+
+    /// <summary>What runs in each pane: a stand-in agent that heartbeats through `fleet-exporter heartbeat`.</summary>
+    private string AgentScript()
+    {
+        var self = SelfInvocation();
+        return $$"""
+            #!/bin/bash
+            # fleet-exporter demo agent: $1 is the agent's name.
+            fleet=({{string.Join(' ', self.Select(Quote))}})
+            roster={{Quote(RosterPath)}}
+            beat() { "${fleet[@]}" heartbeat "$1" --roster "$roster" --status "$2" >/dev/null 2>&1; }
+            case "$1" in
+              drifted)
+                beat drifted idle
+                echo "agent exited; falling back to a shell"
+                # A fresh bash (not a subshell, which would keep this script's argv0) keeps the heartbeat going.
+                bash -c 'while :; do sleep 5; "$@" >/dev/null 2>&1; done' heartbeat-loop "${fleet[@]}" heartbeat drifted --roster "$roster" --status idle &
+                exec bash --norc -i ;;
+              stale)
+                echo "working (heartbeat hook broken)"
+                while :; do sleep 3600; done ;;
+              *)
+                echo "working"
+                while :; do beat "$1" working; sleep 5; done ;;
+            esac
+            """;
+    }
+
+    /// <summary>How to run this very binary again: the apphost, or `dotnet x.dll` when started that way.</summary>
+    private static IReadOnlyList<string> SelfInvocation()
+    {
+        var process = Environment.ProcessPath ?? "fleet-exporter";
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? [process, typeof(DemoFleet).Assembly.Location]
+            : [process];
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string? FindProgram(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    private static async Task Systemctl(params string?[] args)
+    {
+        var r = await ProcessRunner.RunAsync("systemctl", ["--user", "--no-pager", .. args.OfType<string>()], TimeSpan.FromSeconds(20));
+        if (r.ExitCode != 0) throw new InvalidOperationException($"systemctl --user {string.Join(' ', args)}: {r.StandardError.Trim()}");
+    }
+
+    private async Task Tmux(params string[] args)
+    {
+        var r = await ProcessRunner.RunAsync("tmux", ["-L", Id, "-f", "/dev/null", .. args], TimeSpan.FromSeconds(10));
+        if (r.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {r.StandardError.Trim()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (WithSystemd)
+        {
+            foreach (var unit in _startedUnits)
+                await ProcessRunner.RunAsync("systemctl", ["--user", "disable", "--now", unit], TimeSpan.FromSeconds(20));
+            if (_templateFile is not null) File.Delete(_templateFile);
+            await ProcessRunner.RunAsync("systemctl", ["--user", "daemon-reload"], TimeSpan.FromSeconds(20));
+        }
+        await ProcessRunner.RunAsync("tmux", ["-L", Id, "kill-server"], TimeSpan.FromSeconds(5));
+        if (_manager is not null) await _manager.DisposeAsync();
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { }
+    }
+}

@@ -1,0 +1,3 @@
+using FleetExporter.Benchmarks;
+
+return await JoinBenchmark.RunAsync(BenchmarkOptions.Parse(args));

@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FleetExporter.Fleet;
+using FleetExporter.Metrics;
+using FleetExporter.Roster;
+using FleetExporter.Sources;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Systemd;
+using FleetExporter.Sources.Tmux;
+using FleetExporter.Tests.Infrastructure;
+
+namespace FleetExporter.Tests.Exporter;
+
+/// <summary>
+/// The exposition of a fixed fleet, compared with a golden file (build revision and durations masked).
+/// Regenerate after an intended change with FLEET_UPDATE_GOLDEN=1 and review the diff.
+/// </summary>
+public sealed class ExpositionGoldenTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    private static string GoldenFile => RepoPaths.Of("tests", "FleetExporter.Tests", "Exporter", "golden", "metrics.txt");
+
+    internal static FleetSnapshot FixedFleet()
+    {
+        var roster = RosterLoader.Parse("""
+            tenant: acme
+            host: golden-host
+            heartbeat: { dir: /nonexistent/hb, interval: 30s }
+            agents:
+              - { name: healthy, runtime: claude }
+              - { name: drifted, runtime: codex, tenant: beta }
+              - { name: down, runtime: pi }
+              - { name: dead-pane, runtime: claude, heartbeat_interval: 10s }
+            """, "golden.yaml");
+        AgentSpec A(string name) => roster.FindAgent(name)!;
+        UnitFacts Unit(string name, string active, string fileState, long restarts) =>
+            new($"fleet-agent@{name}.service", "loaded", active, active == "active" ? "exited" : "dead", fileState, Now, null, restarts);
+        TmuxPane Pane(string name, bool dead = false) => new(name, "%1", 4242, "node", dead, dead ? 1 : null, Now.AddSeconds(-90), "/dev/pts/3", 200, 50);
+        HeartbeatReading Beat(string name, double ageSeconds, double interval) =>
+            new(HeartbeatState.Ok, $"/hb/{name}.hb", null, Now.AddSeconds(-ageSeconds), TimeSpan.FromSeconds(ageSeconds), TimeSpan.FromSeconds(interval), 7, 4243, "working");
+        var runtime = new PaneProcesses(new RuntimeProcess(4243, "claude", 256 * 1024 * 1024, 12.5, Now.AddHours(-1)), ["bash", "claude"]);
+
+        AgentStatus Status(AgentSpec spec, UnitFacts? unit, TmuxPane? pane, PaneProcesses? procs, HeartbeatReading hb) =>
+            new(spec, roster.Host, unit, true, pane is not null, pane, procs, hb, pane is null ? null : TimeSpan.FromSeconds(90),
+                AgentFlags.Classify(unit, SystemdScope.User, true, true, pane, procs, hb));
+
+        var agents = new[]
+        {
+            Status(A("healthy"), Unit("healthy", "active", "enabled", 0), Pane("healthy"), runtime, Beat("healthy", 5, 30)),
+            Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30)),
+            Status(A("down"), Unit("down", "failed", "enabled", 5), null, null,
+                new HeartbeatReading(HeartbeatState.Missing, "/hb/down.hb", "no heartbeat file", null, null, TimeSpan.FromSeconds(30), null, null, null)),
+            Status(A("dead-pane"), Unit("dead-pane", "active", "enabled", 0), Pane("dead-pane", dead: true), null,
+                new HeartbeatReading(HeartbeatState.Invalid, "/hb/dead-pane.hb", "not JSON", null, null, TimeSpan.FromSeconds(10), null, null, null)),
+        };
+        var sources = new[]
+        {
+            new SourceHealth("systemd", true, null, TimeSpan.FromMilliseconds(12)),
+            new SourceHealth("tmux", true, null, TimeSpan.FromMilliseconds(8)),
+            new SourceHealth("processes", true, null, TimeSpan.FromMilliseconds(3)),
+            new SourceHealth("heartbeat", true, null, TimeSpan.FromMilliseconds(1)),
+        };
+        return new FleetSnapshot(Now, roster, agents, sources, TimeSpan.FromMilliseconds(15));
+    }
+
+    internal static async Task<string> ExposeAsync(FleetMetrics metrics)
+    {
+        using var stream = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string Mask(string exposition)
+    {
+        exposition = Regex.Replace(exposition, @"(fleet_exporter_build_info\{version=)""[^""]*"",revision=""[^""]*""", "$1\"MASKED\",revision=\"MASKED\"");
+        return Regex.Replace(exposition, @"^(fleet_collector_duration_seconds\{[^}]*\}) .*$", "$1 MASKED", RegexOptions.Multiline);
+    }
+
+    [Fact]
+    public async Task The_exposition_of_a_fixed_fleet_matches_the_golden_file()
+    {
+        var metrics = new FleetMetrics();
+        metrics.Publish(FixedFleet());
+
+        var actual = Mask(await ExposeAsync(metrics));
+
+        if (Environment.GetEnvironmentVariable("FLEET_UPDATE_GOLDEN") == "1")
+            await File.WriteAllTextAsync(GoldenFile, actual);
+        Assert.True(File.Exists(GoldenFile), $"no golden file at {GoldenFile}: run with FLEET_UPDATE_GOLDEN=1 once and review it");
+        Assert.Equal(await File.ReadAllTextAsync(GoldenFile), actual);
+    }
+
+    [Fact]
+    public async Task The_exposition_passes_promtool_check_metrics_with_no_findings()
+    {
+        var metrics = new FleetMetrics();
+        metrics.Publish(FixedFleet());
+
+        var result = await Promtool.CheckMetricsAsync(await ExposeAsync(metrics));
+
+        Assert.True(result.ExitCode == 0 && result.StandardOutput.Trim().Length == 0 && result.StandardError.Trim().Length == 0,
+            $"promtool exit {result.ExitCode}: {result.StandardOutput}{result.StandardError}");
+    }
+
+    [Fact]
+    public async Task An_agent_that_leaves_the_roster_leaves_every_series()
+    {
+        var metrics = new FleetMetrics();
+        var full = FixedFleet();
+        metrics.Publish(full);
+        Assert.Contains("agent=\"drifted\"", await ExposeAsync(metrics));
+
+        metrics.Publish(full with { Agents = full.Agents.Where(a => a.Spec.Name != "drifted").ToList() });
+
+        var after = await ExposeAsync(metrics);
+        Assert.DoesNotContain("agent=\"drifted\"", after);
+        Assert.Contains("agent=\"healthy\"", after);
+    }
+
+    [Fact]
+    public async Task A_failed_source_removes_its_facts_instead_of_reporting_zero()
+    {
+        var metrics = new FleetMetrics();
+        var full = FixedFleet();
+        metrics.Publish(full);
+        Assert.Contains("fleet_agent_active{", await ExposeAsync(metrics));
+
+        var withoutSystemd = full with
+        {
+            Agents = full.Agents.Select(a => a with { Unit = null }).ToList(),
+            Sources = full.Sources.Select(s => s.Source == "systemd" ? s with { Ok = false, Error = "systemctl missing" } : s).ToList(),
+        };
+        metrics.Publish(withoutSystemd);
+
+        var after = await ExposeAsync(metrics);
+        Assert.DoesNotContain("fleet_agent_active{", after);
+        Assert.DoesNotContain("fleet_agent_unit_state{", after);
+        Assert.Contains("fleet_collector_success{collector=\"systemd\"} 0", after);
+        Assert.Contains("fleet_collector_success{collector=\"tmux\"} 1", after);
+        Assert.Contains("fleet_heartbeat_age_seconds{tenant=\"acme\",host=\"golden-host\",agent=\"healthy\"} 5", after);
+    }
+
+    [Fact]
+    public async Task A_restarted_runtime_starts_its_cpu_counter_again()
+    {
+        var metrics = new FleetMetrics();
+        var full = FixedFleet();
+        metrics.Publish(full);
+        var restarted = full with
+        {
+            Agents = full.Agents.Select(a => a.Spec.Name == "healthy"
+                ? a with { Processes = new PaneProcesses(a.Processes!.Runtime! with { Pid = 9999, CpuSeconds = 0.5 }, ["claude"]) }
+                : a).ToList(),
+        };
+
+        metrics.Publish(restarted);
+
+        Assert.Contains("fleet_agent_process_cpu_seconds_total{tenant=\"acme\",host=\"golden-host\",agent=\"healthy\"} 0.5", await ExposeAsync(metrics));
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FleetExporter.Fleet;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Systemd;
+using FleetExporter.Sources.Tmux;
+using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Web;
+using Microsoft.AspNetCore.Builder;
+
+namespace FleetExporter.Tests.Exporter;
+
+/// <summary>The real web app on a real Kestrel port, with real subprocesses behind it.</summary>
+public sealed class ServeEndpointTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TmuxServer _tmux = new();
+    private WebApplication? _app;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private int _port;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private string Roster(params string[] agents) => $"""
+        tenant: acme
+        host: test-host
+        heartbeat: {"{"} dir: {_dir.File("hb")}, interval: 5s {"}"}
+        tmux: {"{"} socket_name: {_tmux.SocketName} {"}"}
+        runtimes:
+          sleeper: {"{"} commands: [sleep] {"}"}
+        agents:
+        {string.Join("\n", agents.Select(a => $"  - {{ name: {a}, runtime: sleeper }}"))}
+        """;
+
+    private async Task<string> StartAsync(string rosterYaml, FleetJoin? join = null, WebConfig? webConfig = null)
+    {
+        var rosterPath = _dir.Write("roster.yaml", rosterYaml);
+        _port = PrometheusServer.FreePort();
+        var options = new ServeOptions($"127.0.0.1:{_port}", "/metrics", null, rosterPath);
+        _app = ExporterApp.Build(options, webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()), join);
+        await _app.StartAsync();
+        return rosterPath;
+    }
+
+    private string Url(string path) => $"http://127.0.0.1:{_port}{path}";
+
+    /// <summary>A tmux stand-in that counts its calls and is slow, then runs the real tmux.</summary>
+    private string SlowCountingTmux(double delaySeconds)
+    {
+        var script = _dir.Write("slow-tmux.sh", $"#!/bin/sh\necho call >> {_dir.File("tmux-calls")}\nsleep {delaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}\nexec tmux \"$@\"\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    private FleetJoin JoinWithTmux(string tmuxProgram) =>
+        new(new SystemdSource(TimeProvider.System), new TmuxSource(tmuxProgram, TimeSpan.FromSeconds(60)), new ProcessSource(), new HeartbeatSource(TimeProvider.System), TimeProvider.System);
+
+    [Fact(Timeout = 60_000)]
+    public async Task Fifty_concurrent_scrapes_start_one_collection()
+    {
+        await _tmux.NewSessionAsync("a1", "sleep 1000");
+        await StartAsync(Roster("a1"), JoinWithTmux(SlowCountingTmux(1.5)));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _http.GetAsync(Url("/metrics"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Single(File.ReadAllLines(_dir.File("tmux-calls")));
+        var body = await responses[0].Content.ReadAsStringAsync();
+        Assert.Contains("fleet_exporter_collections_total 1", body);
+        Assert.Contains("fleet_agent_session_present{tenant=\"acme\",host=\"test-host\",agent=\"a1\"} 1", body);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_scrape_ends_within_the_prometheus_scrape_timeout_and_marks_only_the_slow_source()
+    {
+        await StartAsync(Roster("a1"), JoinWithTmux(SlowCountingTmux(30)));
+        var request = new HttpRequestMessage(HttpMethod.Get, Url("/metrics"));
+        request.Headers.Add(ScrapeBudget.Header, "2");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"the scrape took {watch.Elapsed.TotalSeconds:0.0} s against a 2 s timeout");
+        Assert.Contains("fleet_collector_success{collector=\"tmux\"} 0", body);
+        Assert.Contains("fleet_collector_success{collector=\"heartbeat\"} 1", body);
+        Assert.Contains("fleet_heartbeat_missing{tenant=\"acme\",host=\"test-host\",agent=\"a1\"} 1", body);
+        Assert.DoesNotContain("fleet_agent_session_present{", body);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_agent_removed_from_the_roster_disappears_at_the_next_scrape()
+    {
+        var rosterPath = await StartAsync(Roster("keep", "gone"));
+        var before = await _http.GetStringAsync(Url("/metrics"));
+        Assert.Contains("agent=\"gone\"", before);
+
+        await File.WriteAllTextAsync(rosterPath, Roster("keep"));
+        File.SetLastWriteTimeUtc(rosterPath, DateTime.UtcNow.AddSeconds(5));
+        var after = await _http.GetStringAsync(Url("/metrics"));
+
+        Assert.DoesNotContain("agent=\"gone\"", after);
+        Assert.Contains("agent=\"keep\"", after);
+        Assert.Contains("fleet_roster_agents{host=\"test-host\"} 1", after);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_roster_that_turns_bad_keeps_the_last_good_one_and_reports_it()
+    {
+        var rosterPath = await StartAsync(Roster("keep"));
+        await _http.GetStringAsync(Url("/metrics"));
+
+        await File.WriteAllTextAsync(rosterPath, Roster("keep") + "\nbogus_key: 1\n");
+        File.SetLastWriteTimeUtc(rosterPath, DateTime.UtcNow.AddSeconds(5));
+        var after = await _http.GetStringAsync(Url("/metrics"));
+
+        Assert.Contains("fleet_collector_success{collector=\"roster\"} 0", after);
+        Assert.Contains("agent=\"keep\"", after);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_landing_page_links_to_the_metrics_and_shows_each_agent()
+    {
+        await StartAsync(Roster("alpha", "beta"));
+
+        var page = await _http.GetStringAsync(Url("/"));
+
+        Assert.Contains("href=\"metrics\"", page);
+        Assert.Matches(new Regex("<td>alpha</td>.*HB-MISSING", RegexOptions.Singleline), page);
+        Assert.Contains("<td>beta</td>", page);
+        Assert.Equal("OK\n", await _http.GetStringAsync(Url("/-/healthy")));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task With_no_roster_file_serve_serves_an_empty_fleet_and_says_how_to_add_one()
+    {
+        var rosterPath = await StartAsync(Roster("alpha"));
+        File.Delete(rosterPath);
+
+        var metrics = await _http.GetStringAsync(Url("/metrics"));
+        var page = await _http.GetStringAsync(Url("/"));
+
+        Assert.DoesNotContain("fleet_agent_info{", metrics);
+        Assert.Contains("fleet_collector_success{collector=\"roster\"} 1", metrics);
+        Assert.Contains($"No roster at <code>{rosterPath}</code>", page);
+
+        await File.WriteAllTextAsync(rosterPath, Roster("late"));
+        Assert.Contains("agent=\"late\"", await _http.GetStringAsync(Url("/metrics")));
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("POST", "/metrics")]
+    [InlineData("PUT", "/")]
+    [InlineData("DELETE", "/-/healthy")]
+    public async Task Nothing_but_get_and_head_is_accepted(string method, string path)
+    {
+        await StartAsync(Roster("alpha"));
+
+        var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Url(path)));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Basic_auth_from_the_web_config_protects_every_route()
+    {
+        var hash = BCrypt.Net.BCrypt.HashPassword("s3cret", workFactor: 4);
+        var configFile = _dir.Write("web.yml", $"basic_auth_users:\n  prom: '{hash}'\n");
+        await StartAsync(Roster("alpha"), webConfig: WebConfig.Load(configFile));
+
+        var anonymous = await _http.GetAsync(Url("/metrics"));
+        var wrong = new HttpRequestMessage(HttpMethod.Get, Url("/metrics"));
+        wrong.Headers.Authorization = new("Basic", Convert.ToBase64String("prom:nope"u8.ToArray()));
+        var right = new HttpRequestMessage(HttpMethod.Get, Url("/metrics"));
+        right.Headers.Authorization = new("Basic", Convert.ToBase64String("prom:s3cret"u8.ToArray()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(wrong)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(right)).StatusCode);
+    }
+
+    [Fact]
+    public void A_web_config_with_an_unsupported_key_is_refused_with_its_line()
+    {
+        var configFile = _dir.Write("web.yml", "basic_auth_users: {}\nhttp_server_config:\n  http2: false\n");
+
+        var error = Assert.Throws<WebConfigException>(() => WebConfig.Load(configFile));
+
+        Assert.Contains($"{configFile}:2: http_server_config: not supported", error.Message);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await _tmux.DisposeAsync();
+        _http.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace FleetExporter.Tests.Infrastructure;
+
+/// <summary>The real `fleet-exporter serve` (or `demo`) as a child process on 127.0.0.1, stopped with SIGINT at the end.</summary>
+public sealed class ServeProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}";
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private ServeProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var port = PrometheusServer.FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { FleetBinary.Dll, command, "--web.listen-address", $"127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        var process = Process.Start(start)!;
+        var serve = new ServeProcess(process, port);
+        process.OutputDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try { if ((await Http.GetAsync(serve.Url + "/-/healthy")).IsSuccessStatusCode) return serve; }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        var output = serve.Output;
+        await serve.DisposeAsync();
+        throw new InvalidOperationException($"fleet-exporter {command} did not answer on port {port}:\n{output}");
+    }
+
+    public Task<string> GetAsync(string path) => Http.GetStringAsync(Url + path);
+
+    /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan within)
+    {
+        if (!_process.HasExited) Kill(_process.Id, 2);
+        using var cts = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill(_process.Id, 2);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        _process.Dispose();
+    }
+}
