@@ -1,0 +1,66 @@
+using FleetExporter.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.Stack;
+
+/// <summary>
+/// The whole path of a page with the real parts: a tmux fleet under systemd, `fleet-exporter serve`, Prometheus
+/// evaluating rules/fleet-alerts.yml unchanged, Alertmanager routing with deploy/alertmanager/alertmanager.yml,
+/// and a webhook that stands in for the pager. Only intervals are short: heartbeat, scrape and evaluation 1 s,
+/// group_wait 1 s; the rule's own `for:` (1m) is kept.
+/// </summary>
+[Collection(SystemdCollection.Name)]
+public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);
+
+    [Fact(Timeout = 180_000)]
+    public async Task A_silent_agent_is_paged_within_the_bound_and_the_healthy_agents_send_nothing()
+    {
+        string[] agents = ["steady-1", "steady-2", "silent"];
+        await using var webhook = new WebhookReceiver();
+        var alertmanagerYaml = StackConfig.Alertmanager(webhook.Port, GroupWait);
+        await using var alertmanager = await AlertmanagerServer.StartAsync(alertmanagerYaml);
+        await using var fleet = await LiveFleet.StartAsync(systemd, agents, agents, Interval);
+        await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(fleet.Serve.Port, alertmanager.Port, Interval));
+
+        // The fleet is healthy before anything goes wrong: every flag of every agent is known and down.
+        var flags = await prometheus.WaitForAsync("fleet_agent_flag", r => r.Count == agents.Length * 8 && r.All(s => s.Value == 0), TimeSpan.FromSeconds(30));
+        Assert.True(flags.Count == agents.Length * 8 && flags.All(s => s.Value == 0),
+            "the fleet never became healthy: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")) + "\n" + fleet.Serve.Log);
+
+        var lastBeat = await fleet.StopBeatingAsync("silent");
+        var bound = 3 * Interval + StackConfig.For("FleetHeartbeatStale") + Interval /* scrape */ + Interval /* evaluation */ + StackConfig.GroupWait(alertmanagerYaml);
+        var page = await webhook.WaitForAsync(
+            n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == "silent"),
+            bound + TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(page);
+        var latency = page.ReceivedAt - lastBeat;
+        output.WriteLine($"last heartbeat of 'silent' -> webhook call: {latency.TotalSeconds:0.000} s; bound {bound.TotalSeconds:0.###} s " +
+                         $"(3 x {Interval.TotalSeconds:0} s interval + for {StackConfig.For("FleetHeartbeatStale").TotalSeconds:0} s + scrape 1 s + evaluation 1 s + group_wait {GroupWait.TotalSeconds:0} s)");
+        Assert.True(latency <= bound, $"paged after {latency.TotalSeconds:0.000} s, bound {bound.TotalSeconds} s");
+        Assert.True(latency >= 3 * Interval + StackConfig.For("FleetHeartbeatStale"), $"paged too early: {latency.TotalSeconds:0.000} s");
+
+        Assert.Equal("page", page.Receiver);
+        var alert = Assert.Single(page.Alerts);
+        Assert.Equal("critical", Label(alert, "severity"));
+        Assert.Equal(LiveFleet.Tenant, Label(alert, "tenant"));
+        Assert.Equal(LiveFleet.Host, Label(alert, "host"));
+        Assert.Equal("fleet", Label(alert, "job"));
+        Assert.Equal("https://github.com/fleet-exporter/fleet-exporter/blob/main/docs/runbooks.md#fleetheartbeatstale", alert["annotations"]!["runbook_url"]!.GetValue<string>());
+        Assert.StartsWith($"Agent silent (tenant {LiveFleet.Tenant}, host {LiveFleet.Host}) last wrote its heartbeat ", alert["annotations"]!["description"]!.GetValue<string>());
+
+        // The healthy agents, alive for the same time, sent nothing and never even had a pending alert.
+        var others = webhook.Received.SelectMany(n => n.Alerts.Select(a => $"{n.Receiver}: {Label(a, "alertname")} {Label(a, "agent")}"))
+            .Where(s => s != "page: FleetHeartbeatStale silent").ToList();
+        Assert.True(others.Count == 0, "unexpected notifications: " + string.Join("; ", others));
+        var steadyAlerts = await prometheus.QueryAsync("count_over_time(ALERTS{agent=~\"steady-.*\"}[10m])");
+        Assert.True(steadyAlerts.Count == 0, "alerts for healthy agents: " + string.Join(", ", steadyAlerts.Select(s => s.Labels["alertname"] + " " + s.Labels["agent"])));
+        var silentOnly = await prometheus.QueryAsync("count by (alertname) (count_over_time(ALERTS{agent=\"silent\"}[10m]))");
+        Assert.Equal(["FleetHeartbeatStale"], silentOnly.Select(s => s.Labels["alertname"]));
+    }
+
+    private static string? Label(System.Text.Json.Nodes.JsonObject alert, string name) => alert["labels"]?[name]?.GetValue<string>();
+}

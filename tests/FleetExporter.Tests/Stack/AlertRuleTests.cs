@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace FleetExporter.Tests.Stack;
+
+public sealed class AlertRuleTests
+{
+    private const string RulesFile = "rules/fleet-alerts.yml";
+    private const string RunbookBase = "https://github.com/fleet-exporter/fleet-exporter/blob/main/docs/runbooks.md#";
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_promtool_unit_tests_of_the_rules_pass()
+    {
+        var tests = Directory.GetFiles(Repo.File("rules/tests"), "*.test.yml").Select(f => Path.GetRelativePath(Repo.Root, f)).Order().ToArray();
+        Assert.NotEmpty(tests);
+
+        var result = await Tool.RunAsync("promtool", ["test", "rules", .. tests]);
+
+        Assert.True(result.ExitCode == 0, Tool.Describe(result));
+        Assert.Equal(tests.Length, Regex.Matches(result.StandardOutput + result.StandardError, @"\bSUCCESS\b").Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_rules_pass_promtool_check_with_every_lint()
+    {
+        var result = await Tool.RunAsync("promtool", "check", "rules", "--lint=all", "--lint-fatal", RulesFile);
+
+        Assert.True(result.ExitCode == 0, Tool.Describe(result));
+    }
+
+    [Fact]
+    public void Every_alert_has_a_prefixed_name_a_severity_annotations_and_a_runbook_section()
+    {
+        var runbook = File.ReadAllText(Repo.File("docs/runbooks.md"));
+        var sections = Regex.Matches(runbook, @"^## (\S+)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToHashSet();
+        var alerts = Alerts();
+        Assert.True(alerts.Count >= 10, $"only {alerts.Count} alerts");
+
+        foreach (var rule in alerts)
+        {
+            var name = Scalar(rule, "alert");
+            Assert.Matches("^Fleet[A-Z][A-Za-z]+$", name);
+            Assert.Contains(Scalar(rule, "labels", "severity"), new[] { "critical", "warning", "info" });
+            Assert.False(string.IsNullOrWhiteSpace(Scalar(rule, "annotations", "summary")), name);
+            var description = Scalar(rule, "annotations", "description");
+            var agentLevel = Scalar(rule, "expr").Contains("fleet_agent") || Scalar(rule, "expr").Contains("fleet_heartbeat") || Scalar(rule, "expr").Contains("fleet_boot");
+            if (agentLevel)
+                foreach (var label in new[] { "agent", "tenant", "host" })
+                    Assert.True(description.Contains($"$labels.{label}"), $"{name}: the description does not name the {label}");
+            var runbookUrl = Scalar(rule, "annotations", "runbook_url");
+            Assert.Equal(RunbookBase + name.ToLowerInvariant(), runbookUrl);
+            Assert.True(sections.Contains(name.ToLowerInvariant()), $"docs/runbooks.md has no section \"## {name}\"");
+        }
+    }
+
+    [Fact]
+    public void The_issue_s_alerts_exist_with_their_severities()
+    {
+        var severities = Alerts().ToDictionary(r => Scalar(r, "alert"), r => Scalar(r, "labels", "severity"));
+
+        Assert.Equal("critical", severities["FleetHeartbeatStale"]);
+        Assert.Equal("warning", severities["FleetBootEnableMissing"]);
+        Assert.Equal("critical", severities["FleetExporterDown"]);
+        Assert.Equal("critical", severities["FleetExporterAbsent"]);
+        foreach (var name in new[] { "FleetHeartbeatMissing", "FleetHeartbeatInvalid", "FleetAgentDown", "FleetAgentDrift", "FleetAgentSessionMissing", "FleetAgentPaneDead", "FleetCollectorFailing" })
+            Assert.True(severities.ContainsKey(name), $"no alert {name}");
+    }
+
+    [Fact]
+    public void Every_alert_is_exercised_by_a_promtool_test_that_expects_it_to_fire()
+    {
+        var tests = string.Join("\n", Directory.GetFiles(Repo.File("rules/tests"), "*.test.yml").Select(File.ReadAllText));
+        foreach (var name in Alerts().Select(r => Scalar(r, "alert")))
+            Assert.Matches(new Regex($@"alertname: {name}\s*\n\s*exp_alerts:\s*\n\s*- exp_labels:"), tests);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_example_prometheus_and_alertmanager_configurations_are_valid()
+    {
+        var prometheus = await Tool.RunAsync("promtool", "check", "config", "deploy/prometheus/prometheus.yml");
+        var alertmanager = await Tool.RunAsync("amtool", "check-config", "deploy/alertmanager/alertmanager.yml");
+
+        Assert.True(prometheus.ExitCode == 0, Tool.Describe(prometheus));
+        Assert.Contains("1 rule files found", prometheus.StandardOutput + prometheus.StandardError);
+        Assert.True(alertmanager.ExitCode == 0, Tool.Describe(alertmanager));
+    }
+
+    internal static IReadOnlyList<YamlMappingNode> Alerts()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Repo.File(RulesFile))));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        return ((YamlSequenceNode)root["groups"]).Cast<YamlMappingNode>()
+            .SelectMany(g => ((YamlSequenceNode)g["rules"]).Cast<YamlMappingNode>())
+            .Where(r => r.Children.ContainsKey("alert"))
+            .ToList();
+    }
+
+    internal static string Scalar(YamlMappingNode node, params string[] path)
+    {
+        YamlNode current = node;
+        foreach (var key in path)
+        {
+            var map = (YamlMappingNode)current;
+            Assert.True(map.Children.ContainsKey(key), $"missing {string.Join('.', path)}");
+            current = map[key];
+        }
+        return ((YamlScalarNode)current).Value ?? "";
+    }
+}

@@ -1,0 +1,43 @@
+using FleetExporter.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.Stack;
+
+/// <summary>
+/// Grafana cannot run here, so the board is proven the way Grafana would use it: every variable and panel query,
+/// interpolated as Grafana interpolates it, against a real Prometheus that scrapes a real exporter over a real fleet.
+/// </summary>
+[Collection(SystemdCollection.Name)]
+public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelper output)
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Every_variable_and_panel_query_of_the_board_returns_data_from_a_live_fleet()
+    {
+        var board = Board.Load();
+        // worker-2 never heartbeats: an active agent without a heartbeat is a pending FleetHeartbeatMissing alert.
+        await using var fleet = await LiveFleet.StartAsync(systemd, ["worker-1", "worker-2"], ["worker-1"], TimeSpan.FromSeconds(1));
+        await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(fleet.Serve.Port, alertmanagerPort: null, TimeSpan.FromSeconds(1)));
+        var queries = board.PanelQueries.Select(q => (q.Where, Expr: board.Interpolate(q.Expr)))
+            .Concat(board.VariableQueries.Select(v => (Where: $"variable {v.Variable}", Expr: board.Interpolate(v.Selector))))
+            .ToList();
+
+        var empty = queries.Select(q => q.Where).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (empty.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            empty = [];
+            foreach (var (where, expr) in queries)
+                if ((await prometheus.QueryAsync(expr)).Count == 0) empty.Add($"{where}: {expr}");
+        }
+
+        foreach (var (where, expr) in queries) output.WriteLine($"{where}: {expr}");
+        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + "\nexporter log:\n" + fleet.Serve.Log);
+        var agents = await prometheus.QueryAsync(board.Interpolate(board.VariableQueries.Single(v => v.Variable == "agent").Selector));
+        Assert.Equal(["worker-1", "worker-2"], agents.Select(s => s.Labels["agent"]).Order());
+        var alerts = await prometheus.QueryAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Fleet alerts")).Expr));
+        Assert.Contains(alerts, a => a.Labels["alertname"] == "FleetHeartbeatMissing" && a.Labels["agent"] == "worker-2");
+        var active = await prometheus.QueryAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Active")).Expr));
+        Assert.Equal(2, Assert.Single(active).Value);
+    }
+}
