@@ -55,9 +55,9 @@ public sealed class FleetMetrics
         _linger = new(f.CreateGauge("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.",
             new GaugeConfiguration { LabelNames = ["host", "user"] }));
         _collectorSuccess = new(f.CreateGauge("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).",
-            new GaugeConfiguration { LabelNames = ["collector"] }));
+            new GaugeConfiguration { LabelNames = ["host", "collector"] }));
         _collectorDuration = new(f.CreateGauge("fleet_collector_duration_seconds", "How long the source took in the last collection.",
-            new GaugeConfiguration { LabelNames = ["collector"] }));
+            new GaugeConfiguration { LabelNames = ["host", "collector"] }));
         _rosterAgents = new(f.CreateGauge("fleet_roster_agents", "Number of agents in the roster.", new GaugeConfiguration { LabelNames = ["host"] }));
         _collections = f.CreateCounter("fleet_exporter_collections_total", "Collections run; concurrent scrapes share one.");
         f.CreateGauge("fleet_exporter_build_info", "Build of the exporter: always 1.", new GaugeConfiguration { LabelNames = ["version", "revision"] })
@@ -75,8 +75,8 @@ public sealed class FleetMetrics
                 _linger.Set(linger ? 1 : 0, snapshot.Roster.Host, Environment.UserName);
             foreach (var s in snapshot.Sources)
             {
-                _collectorSuccess.Set(s.Ok ? 1 : 0, s.Source);
-                _collectorDuration.Set(s.Duration.TotalSeconds, s.Source);
+                _collectorSuccess.Set(s.Ok ? 1 : 0, snapshot.Roster.Host, s.Source);
+                _collectorDuration.Set(s.Duration.TotalSeconds, snapshot.Roster.Host, s.Source);
             }
             _rosterAgents.Set(snapshot.Agents.Count, snapshot.Roster.Host);
             foreach (var g in new[] { _info, _active, _unitState, _drift, _bootEnable, _sessionPresent, _paneDead, _lastActivity, _rss,

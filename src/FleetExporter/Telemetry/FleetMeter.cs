@@ -29,7 +29,11 @@ public sealed class FleetMeter : IDisposable
         Agent("fleet_agent_pane_dead", "1 if the agent's pane is dead", a => a.Pane is { } p ? (p.Dead ? 1 : 0) : null);
         Agent("fleet_agent_process_resident_memory_bytes", "Resident memory of the runtime's process", a => a.Processes?.Runtime?.RssBytes, "By");
         _meter.CreateObservableGauge("fleet_collector_success", () =>
-            Snapshot().Sources.Select(s => new Measurement<double>(s.Ok ? 1 : 0, new KeyValuePair<string, object?>("collector", s.Source))),
+        {
+            var snapshot = Snapshot();
+            return snapshot.Sources.Select(s => new Measurement<double>(s.Ok ? 1 : 0,
+                new KeyValuePair<string, object?>("host", snapshot.Roster.Host), new KeyValuePair<string, object?>("collector", s.Source)));
+        },
             description: "1 if the source answered in the last collection");
     }
 

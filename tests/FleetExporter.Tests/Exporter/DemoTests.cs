@@ -23,7 +23,7 @@ public sealed class DemoTests
         Assert.Equal(0, Flag(metrics, "healthy", "DRIFT"));
         Assert.Equal(0, Flag(metrics, "healthy", "HB-STALE"));
         Assert.Equal(0, Flag(metrics, "drifted", "HB-STALE"));
-        if (metrics.Contains("fleet_collector_success{collector=\"systemd\"} 1"))
+        if (Regex.IsMatch(metrics, "fleet_collector_success\\{host=\"[^\"]*\",collector=\"systemd\"\\} 1"))
         {
             Assert.Equal(1, Flag(metrics, "no-boot", "BOOT-ENABLE"));
             Assert.Equal(0, Flag(metrics, "healthy", "BOOT-ENABLE"));

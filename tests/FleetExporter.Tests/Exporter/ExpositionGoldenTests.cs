@@ -136,8 +136,8 @@ public sealed class ExpositionGoldenTests
         var after = await ExposeAsync(metrics);
         Assert.DoesNotContain("fleet_agent_active{", after);
         Assert.DoesNotContain("fleet_agent_unit_state{", after);
-        Assert.Contains("fleet_collector_success{collector=\"systemd\"} 0", after);
-        Assert.Contains("fleet_collector_success{collector=\"tmux\"} 1", after);
+        Assert.Contains("fleet_collector_success{host=\"golden-host\",collector=\"systemd\"} 0", after);
+        Assert.Contains("fleet_collector_success{host=\"golden-host\",collector=\"tmux\"} 1", after);
         Assert.Contains("fleet_heartbeat_age_seconds{tenant=\"acme\",host=\"golden-host\",agent=\"healthy\"} 5", after);
     }
 

@@ -85,8 +85,8 @@ public sealed class ServeEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"the scrape took {watch.Elapsed.TotalSeconds:0.0} s against a 2 s timeout");
-        Assert.Contains("fleet_collector_success{collector=\"tmux\"} 0", body);
-        Assert.Contains("fleet_collector_success{collector=\"heartbeat\"} 1", body);
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"tmux\"} 0", body);
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"heartbeat\"} 1", body);
         Assert.Contains("fleet_heartbeat_missing{tenant=\"acme\",host=\"test-host\",agent=\"a1\"} 1", body);
         Assert.DoesNotContain("fleet_agent_session_present{", body);
     }
@@ -117,7 +117,7 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         File.SetLastWriteTimeUtc(rosterPath, DateTime.UtcNow.AddSeconds(5));
         var after = await _http.GetStringAsync(Url("/metrics"));
 
-        Assert.Contains("fleet_collector_success{collector=\"roster\"} 0", after);
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"roster\"} 0", after);
         Assert.Contains("agent=\"keep\"", after);
     }
 
@@ -144,7 +144,8 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         var page = await _http.GetStringAsync(Url("/"));
 
         Assert.DoesNotContain("fleet_agent_info{", metrics);
-        Assert.Contains("fleet_collector_success{collector=\"roster\"} 1", metrics);
+        // With no roster the host label is this machine's name, the empty roster's default.
+        Assert.Contains($"fleet_collector_success{{host=\"{FleetExporter.Roster.RosterLoader.Empty().Host}\",collector=\"roster\"}} 1", metrics);
         Assert.Contains($"No roster at <code>{rosterPath}</code>", page);
 
         await File.WriteAllTextAsync(rosterPath, Roster("late"));
