@@ -185,7 +185,8 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         await fleet.StartAsync("dead");
         await fleet.BeatAsync("dead");
 
-        var a = await fleet.EventuallyAsync(roster, "dead", a => a.Pane?.Dead == true);
+        // tmux marks the pane dead when its terminal closes and learns the exit status a moment later.
+        var a = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null });
 
         Assert.Equal([AgentFlags.PaneDead], a.Flags);
         Assert.Equal(3, a.Pane!.DeadStatus);
