@@ -11,6 +11,7 @@ command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v script >/dev/null || need+=(bsdutils)
 command -v python3 >/dev/null || need+=(python3)
+command -v node >/dev/null || need+=(nodejs)
 if ((${#need[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

@@ -16,12 +16,11 @@ public static class CommonOptions
     public static string RosterPath(ParseResult parse) => parse.GetValue(Roster) is { Length: > 0 } p ? p : RosterLoader.DefaultPath();
 
     /// <summary>Loads the roster or writes a clear error to stderr and returns null (exit code 2 follows).</summary>
-    public static FleetRoster? LoadRoster(ParseResult parse, TextWriter error, bool emptyIfMissing = false)
+    public static FleetRoster? LoadRoster(ParseResult parse, TextWriter error)
     {
         var path = RosterPath(parse);
         if (!File.Exists(path))
         {
-            if (emptyIfMissing && parse.GetValue(Roster) is null) return null;
             error.WriteLine($"fleet-exporter: no roster at {path}. Pass --roster PATH, set ${RosterLoader.EnvironmentVariable}, or create it (see README \"The roster\").");
             return null;
         }

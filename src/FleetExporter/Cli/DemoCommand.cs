@@ -44,7 +44,7 @@ public static class DemoCommand
 
             The fleet at a glance:  {url}/
             Metrics:                {url}/metrics
-            In a terminal:          {fleet.ShellEnvironment}fleet-exporter ps --roster {fleet.RosterPath}
+            In a terminal:          {fleet.ShellEnvironment}{string.Join(' ', DemoFleet.SelfInvocation())} ps --roster {fleet.RosterPath}
             Look at an agent:       tmux -L {fleet.Id} attach -r -t healthy
             Agents:
             {string.Join("\n", DemoFleet.Agents.Select(a => $"  {a.Name,-9} {a.State}"))}

@@ -65,7 +65,7 @@ public sealed class DemoFleet : IAsyncDisposable
         WithSystemd = await PrivateUserManager.AnswersAsync();
         if (!WithSystemd && PrivateUserManager.CanStart)
         {
-            _manager = await PrivateUserManager.StartAsync(Path.Combine(Directory, "xdg-runtime"), Path.Combine(Directory, "xdg-config"));
+            _manager = await PrivateUserManager.StartAsync(Path.Combine(Directory, "xdg-runtime"), Path.Combine(Directory, "xdg-config"), Path.Combine(Directory, "run-systemd"));
             WithSystemd = _manager is not null;
             SystemdNote = WithSystemd ? "a private systemd user manager (none was running)" : "";
         }
@@ -154,7 +154,7 @@ public sealed class DemoFleet : IAsyncDisposable
     }
 
     /// <summary>How to run this very binary again: the apphost, or `dotnet x.dll` when started that way.</summary>
-    private static IReadOnlyList<string> SelfInvocation()
+    public static IReadOnlyList<string> SelfInvocation()
     {
         var process = Environment.ProcessPath ?? "fleet-exporter";
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
@@ -180,18 +180,27 @@ public sealed class DemoFleet : IAsyncDisposable
         if (r.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {r.StandardError.Trim()}");
     }
 
+    /// <summary>Each step runs whatever the others did: one hung or failing call must not leave the rest behind.</summary>
     public async ValueTask DisposeAsync()
     {
         if (WithSystemd)
         {
             foreach (var unit in _startedUnits)
-                await ProcessRunner.RunAsync("systemctl", ["--user", "disable", "--now", unit], TimeSpan.FromSeconds(20));
-            if (_templateFile is not null) File.Delete(_templateFile);
-            await ProcessRunner.RunAsync("systemctl", ["--user", "daemon-reload"], TimeSpan.FromSeconds(20));
+                await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "disable", "--now", unit], TimeSpan.FromSeconds(20)));
+            if (_templateFile is not null) await Step(() => { File.Delete(_templateFile); return Task.CompletedTask; });
+            await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "daemon-reload"], TimeSpan.FromSeconds(20)));
         }
-        await ProcessRunner.RunAsync("tmux", ["-L", Id, "kill-server"], TimeSpan.FromSeconds(5));
-        if (_manager is not null) await _manager.DisposeAsync();
-        try { System.IO.Directory.Delete(Directory, recursive: true); }
-        catch (IOException) { }
+        await Step(() => ProcessRunner.RunAsync("tmux", ["-L", Id, "kill-server"], TimeSpan.FromSeconds(5)));
+        if (_manager is not null) await Step(() => _manager.DisposeAsync().AsTask());
+        await Step(() => { System.IO.Directory.Delete(Directory, recursive: true); return Task.CompletedTask; });
+    }
+
+    private static async Task Step(Func<Task> step)
+    {
+        try { await step(); }
+        catch (Exception e) when (e is ProcessRunException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fleet-exporter demo: cleanup step failed: {e.Message}");
+        }
     }
 }

@@ -32,8 +32,9 @@ public sealed class PrivateUserManager : IAsyncDisposable
     public static bool CanStart => Environment.UserName == "root" && File.Exists("/lib/systemd/systemd");
 
     /// <summary>Starts one with the given runtime and config directories, which this process then uses too.</summary>
-    public static async Task<PrivateUserManager?> StartAsync(string runtimeDir, string configDir)
+    public static async Task<PrivateUserManager?> StartAsync(string runtimeDir, string configDir, string mountDir)
     {
+        Directory.CreateDirectory(Path.Combine(mountDir, "system"));
         Directory.CreateDirectory(runtimeDir);
         File.SetUnixFileMode(runtimeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(configDir);
@@ -42,8 +43,7 @@ public sealed class PrivateUserManager : IAsyncDisposable
         var stop = new CancellationTokenSource();
         // Long-running on purpose: CliWrap kills it when the token is cancelled.
         var running = CliWrap.Cli.Wrap("setsid")
-            .WithArguments(["unshare", "-m", "sh", "-c",
-                "d=$(mktemp -d); mkdir -p \"$d/system\"; mount --bind \"$d\" /run/systemd && exec /lib/systemd/systemd --user"])
+            .WithArguments(["unshare", "-m", "sh", "-c", "mount --bind \"$0\" /run/systemd && exec /lib/systemd/systemd --user", mountDir])
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(stop.Token).Task;
         var manager = new PrivateUserManager(stop, running);

@@ -27,11 +27,13 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         span?.SetTag("fleet.agents", roster.Agents.Count);
         var watch = Stopwatch.StartNew();
 
-        var systemdTask = systemd.ObserveAsync(roster, ct);
-        var tmuxTask = tmux.ObserveAsync(roster.Tmux, ct);
-        // Not passed the token: a cancelled Task.Run would throw instead of reporting a failed source.
-        var procTask = Task.Run(processes.Observe, CancellationToken.None);
-        var hbTask = Task.Run(() => heartbeats.Observe(roster), CancellationToken.None);
+        // Every source is bounded by the deadline, even one that was told to stop but is still winding down (a
+        // killed subprocess being reaped, a file read stuck on a hung network file system): a source that misses
+        // it is reported as failed, and the join returns on time.
+        var systemdTask = WithinDeadline(SystemdSource.Name, systemd.ObserveAsync(roster, ct), watch, ct);
+        var tmuxTask = WithinDeadline(TmuxSource.Name, tmux.ObserveAsync(roster.Tmux, ct), watch, ct);
+        var procTask = WithinDeadline(ProcessSource.Name, Task.Run(processes.Observe, CancellationToken.None), watch, ct);
+        var hbTask = WithinDeadline(HeartbeatSource.Name, Task.Run(() => heartbeats.Observe(roster), CancellationToken.None), watch, ct);
         await Task.WhenAll(systemdTask, tmuxTask, procTask, hbTask);
 
         var sd = await systemdTask;
@@ -57,10 +59,21 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         PaneProcesses? paneProcesses = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
             ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
             : null;
-        var heartbeat = hb.Value![agent.Name];
+        var heartbeat = hb.Value?[agent.Name]
+            ?? new HeartbeatReading(HeartbeatState.Unknown, roster.Heartbeat.FileFor(agent.Name), hb.Error, null, null, agent.HeartbeatInterval, null, null, null);
         TimeSpan? idle = pane?.LastActivity is { } at ? Max(now - at, TimeSpan.Zero) : null;
         var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
         return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags);
+    }
+
+    private static async Task<SourceResult<T>> WithinDeadline<T>(string source, Task<SourceResult<T>> work, Stopwatch watch, CancellationToken ct)
+        where T : class
+    {
+        try { return await work.WaitAsync(ct); }
+        catch (OperationCanceledException)
+        {
+            return SourceResult<T>.Failure(source, "did not finish before the collection deadline", watch.Elapsed);
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -59,7 +59,8 @@ public static partial class RosterLoader
             if (OptionalMapping(root, "runtimes", "") is { } rts)
                 foreach (var (keyNode, valueNode) in rts.Children)
                 {
-                    var name = ((YamlScalarNode)keyNode).Value ?? "";
+                    var name = (keyNode as YamlScalarNode)?.Value
+                        ?? throw Error(keyNode, "runtimes", "a runtime's name must be a plain string");
                     runtimes[name] = ReadRuntime(name, keyNode, valueNode);
                 }
 

@@ -54,7 +54,12 @@ public static partial class RosterLoader
             throw new RosterException(file, 1, "(file)", "the roster is empty; it needs at least an `agents:` list");
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new RosterException(file, Line(stream.Documents[0].RootNode), "(top level)", "expected a mapping of keys such as tenant, host, agents");
-        return new Reader(file).ReadRoster(root);
+        try { return new Reader(file).ReadRoster(root); }
+        catch (Exception e) when (e is InvalidCastException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            // A shape the reader did not foresee is still a bad roster (exit 2), never a crash of ps or serve.
+            throw new RosterException(file, 0, "(roster)", $"unexpected structure: {e.Message}");
+        }
     }
 
     private static string Unwrap(YamlException e)

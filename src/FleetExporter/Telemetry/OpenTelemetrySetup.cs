@@ -10,23 +10,31 @@ namespace FleetExporter.Telemetry;
 /// </summary>
 public static class OpenTelemetrySetup
 {
-    public static bool Configured(Func<string, string?>? env = null)
+    public enum Signal { Traces, Metrics }
+
+    /// <summary>A signal is exported when the general endpoint or that signal's own endpoint is set.</summary>
+    public static bool Configured(Signal signal, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        return new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" }
-            .Any(v => !string.IsNullOrWhiteSpace(env(v)));
+        var own = signal == Signal.Traces ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+        return !string.IsNullOrWhiteSpace(env("OTEL_EXPORTER_OTLP_ENDPOINT")) || !string.IsNullOrWhiteSpace(env(own));
     }
 
     public static IServiceCollection AddFleetOpenTelemetry(this IServiceCollection services)
     {
-        if (!Configured()) return services;
-        services.AddSingleton<FleetMeter>();
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName: "fleet-exporter", serviceVersion: BuildInfo.Version))
-            .WithTracing(t => t.AddSource(FleetTelemetry.Name).AddOtlpExporter())
-            .WithMetrics(m => m.AddMeter(FleetMeter.Name).AddOtlpExporter());
-        // The meter's observable instruments must exist before the first export.
-        services.AddHostedService<FleetMeterActivator>();
+        var traces = Configured(Signal.Traces);
+        var metrics = Configured(Signal.Metrics);
+        if (!traces && !metrics) return services;
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName: "fleet-exporter", serviceVersion: BuildInfo.Version));
+        if (traces) otel.WithTracing(t => t.AddSource(FleetTelemetry.Name).AddOtlpExporter());
+        if (metrics)
+        {
+            services.AddSingleton<FleetMeter>();
+            otel.WithMetrics(m => m.AddMeter(FleetMeter.Name).AddOtlpExporter());
+            // The meter's observable instruments must exist before the first export.
+            services.AddHostedService<FleetMeterActivator>();
+        }
         return services;
     }
 

@@ -66,16 +66,34 @@ public static class ExporterApp
     private static void MapHealth(this WebApplication app) =>
         app.MapGet("/-/healthy", () => Results.Text("OK\n"));
 
-    /// <summary>Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes.</summary>
+    /// <summary>
+    /// Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes. The path test
+    /// matches what routing accepts (any case, a trailing slash), so no spelling of the path serves old data.
+    /// </summary>
     private static void MapFleetMetrics(this WebApplication app, string path)
     {
         var collector = app.Services.GetRequiredService<ScrapeCollector>();
         var metrics = app.Services.GetRequiredService<FleetMetrics>();
-        app.UseWhen(ctx => ctx.Request.Path.Equals(path, StringComparison.Ordinal), branch => branch.Use(async (ctx, next) =>
+        app.UseWhen(ctx => IsMetricsPath(ctx.Request.Path, path), branch => branch.Use(async (ctx, next) =>
         {
-            await collector.CollectAsync(ScrapeBudget.FromHeader(ctx.Request.Headers[ScrapeBudget.Header]));
+            var budget = ScrapeBudget.FromHeader(ctx.Request.Headers[ScrapeBudget.Header]);
+            try
+            {
+                // A collection started earlier (by the landing page, OTLP, another scrape) may have a longer deadline
+                // than this scrape: wait only as long as this scrape may.
+                await collector.CollectAsync(budget).WaitAsync(budget + ScrapeBudget.Margin * 0.8);
+            }
+            catch (TimeoutException)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await ctx.Response.WriteAsync($"collection did not finish within the scrape timeout ({budget.TotalSeconds:0.#} s)\n");
+                return;
+            }
             await next();
         }));
         app.MapMetrics(path, metrics.Registry);
     }
+
+    internal static bool IsMetricsPath(PathString requested, string path) =>
+        requested.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase, out var rest) && (!rest.HasValue || rest.Value == "/");
 }

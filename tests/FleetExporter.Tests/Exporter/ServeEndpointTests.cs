@@ -91,6 +91,39 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         Assert.DoesNotContain("fleet_agent_session_present{", body);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("/metrics/")]
+    [InlineData("/METRICS")]
+    public async Task Every_spelling_routing_accepts_for_the_metrics_path_collects_first(string path)
+    {
+        await StartAsync(Roster("a1"));
+
+        var body = await _http.GetStringAsync(Url(path));
+
+        Assert.Contains("fleet_exporter_collections_total 1", body);
+        Assert.Contains("agent=\"a1\"", body);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_scrape_that_joins_a_longer_collection_waits_only_its_own_timeout()
+    {
+        await StartAsync(Roster("a1"), JoinWithTmux(SlowCountingTmux(30)));
+        // The landing page starts a collection with the default 10 s budget ...
+        var landing = _http.GetAsync(Url("/"));
+        await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(_dir.File("tmux-calls"))));
+        var request = new HttpRequestMessage(HttpMethod.Get, Url("/metrics"));
+        request.Headers.Add(ScrapeBudget.Header, "2");
+
+        // ... and a scrape with a 2 s timeout that arrives meanwhile does not wait for all of it.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var response = await _http.SendAsync(request);
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"the scrape took {watch.Elapsed.TotalSeconds:0.0} s against a 2 s timeout");
+        Assert.Equal(HttpStatusCode.OK, (await landing).StatusCode);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task An_agent_removed_from_the_roster_disappears_at_the_next_scrape()
     {

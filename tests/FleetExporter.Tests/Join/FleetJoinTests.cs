@@ -186,8 +186,9 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         await fleet.BeatAsync("dead");
 
         // tmux marks the pane dead when its terminal closes and learns the exit status a moment later.
-        var a = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null });
+        var a = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null }, TimeSpan.FromSeconds(30));
 
+        Assert.True(a.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {a.Pane}; session {a.SessionPresent}; flags {string.Join(",", a.Flags)}");
         Assert.Equal([AgentFlags.PaneDead], a.Flags);
         Assert.Equal(3, a.Pane!.DeadStatus);
         Assert.True(a.SessionPresent);

@@ -17,6 +17,14 @@ public sealed class RosterLoaderTests
     }
 
     [Fact]
+    public void A_runtime_named_by_a_list_instead_of_a_string_is_a_roster_error_with_its_line()
+    {
+        var e = Refused("runtimes:\n  ? [x]\n  : { commands: [x] }\nagents: []\n");
+
+        AssertNames(e, 2, "runtimes");
+    }
+
+    [Fact]
     public void A_minimal_roster_gets_every_documented_default()
     {
         var roster = RosterLoader.Parse("agents:\n  - name: builder-1\n    runtime: claude\n", File);

@@ -7,6 +7,8 @@ namespace FleetExporter.Cli.Ps;
 /// <summary><c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags.</summary>
 public static class PsCommand
 {
+    public static readonly TimeSpan CollectionDeadline = TimeSpan.FromSeconds(30);
+
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per agent, instead of the table" };
@@ -18,7 +20,10 @@ public static class PsCommand
         {
             var roster = CommonOptions.LoadRoster(parse, Console.Error);
             if (roster is null) return ExitCodes.Usage;
-            var snapshot = await FleetJoin.CreateDefault().CollectAsync(roster, ct);
+            // A source that hangs (a stuck file system, a wedged systemd) is reported as failed after this long.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(CollectionDeadline);
+            var snapshot = await FleetJoin.CreateDefault().CollectAsync(roster, deadline.Token);
             if (parse.GetValue(json))
             {
                 var list = snapshot.Agents.Select(a => AgentJson.From(a, snapshot)).ToList();

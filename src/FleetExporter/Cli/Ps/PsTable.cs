@@ -113,6 +113,7 @@ public static class PsTable
     {
         HeartbeatState.Missing => "-",
         HeartbeatState.Invalid => "bad",
+        HeartbeatState.Unknown => "?",
         _ => Short(h.Age),
     };
 

@@ -1,6 +1,7 @@
 namespace FleetExporter.Sources.Heartbeats;
 
-public enum HeartbeatState { Ok, Missing, Invalid }
+/// <summary>Unknown: the heartbeat source itself did not finish (e.g. a hung file system); no flag is raised.</summary>
+public enum HeartbeatState { Ok, Missing, Invalid, Unknown }
 
 /// <summary>
 /// One agent's heartbeat file as read at one moment. Age is now − ts (the file's content, not its mtime);

@@ -24,14 +24,21 @@ public sealed class HeartbeatSource(TimeProvider clock)
     {
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = NonBlockingFile.OpenRead(file);
+            try { RandomAccess.GetLength(handle); }
+            catch (NotSupportedException)
+            {
+                return new HeartbeatReading(HeartbeatState.Invalid, file, "not a regular file (a FIFO or socket?)", null, null, interval, null, null, null);
+            }
             // Pooled: a fresh 64 KiB buffer per agent per collection was most of what a collection allocated.
             var buffer = ArrayPool<byte>.Shared.Rent(HeartbeatParser.MaxBytes + 1);
             try
             {
                 var total = 0;
                 int read;
-                while (total < HeartbeatParser.MaxBytes + 1 && (read = stream.Read(buffer, total, HeartbeatParser.MaxBytes + 1 - total)) > 0) total += read;
+                while (total < HeartbeatParser.MaxBytes + 1
+                       && (read = RandomAccess.Read(handle, buffer.AsSpan(total, HeartbeatParser.MaxBytes + 1 - total), total)) > 0)
+                    total += read;
                 return HeartbeatParser.Parse(file, buffer.AsSpan(0, total), clock.GetUtcNow(), interval);
             }
             finally

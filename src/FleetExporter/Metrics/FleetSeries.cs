@@ -1,0 +1,132 @@
+using FleetExporter.Fleet;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Telemetry;
+
+namespace FleetExporter.Metrics;
+
+public enum SeriesKind { Gauge, Counter }
+
+/// <summary>One metric family: its name, HELP text, type and label names (docs/metrics.md is the contract).</summary>
+public sealed record SeriesFamily(string Name, string Help, SeriesKind Kind, IReadOnlyList<string> LabelNames);
+
+/// <summary>One sample of a family, label values in the family's label order.</summary>
+public sealed record SeriesSample(SeriesFamily Family, IReadOnlyList<string> LabelValues, double Value);
+
+/// <summary>
+/// The one mapping from a <see cref="FleetSnapshot"/> to exported series, shared by the Prometheus registry and
+/// the OTLP meter so both carry the same names, labels and values. A fact whose source failed yields no sample.
+/// </summary>
+public static class FleetSeries
+{
+    private static readonly string[] AgentLabels = ["tenant", "host", "agent"];
+
+    /// <summary>The ActiveState values exported as a state set.</summary>
+    public static readonly IReadOnlyList<string> UnitStates = ["active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance"];
+
+    private static SeriesFamily Agent(string name, string help, params string[] extra) => new(name, help, SeriesKind.Gauge, [.. AgentLabels, .. extra]);
+
+    public static readonly SeriesFamily Info = Agent("fleet_agent_info", "Roster agent: always 1, with its runtime, systemd unit and tmux session as labels.", "runtime", "unit", "session");
+    public static readonly SeriesFamily Active = Agent("fleet_agent_active", "1 if the agent's systemd unit is active (ActiveState active or reloading), else 0.");
+    public static readonly SeriesFamily UnitState = Agent("fleet_agent_unit_state", "The unit's ActiveState as a state set: 1 for the current state, 0 for the others.", "state");
+    public static readonly SeriesFamily Restarts = new("fleet_agent_unit_restarts_total", "Times systemd restarted the agent's unit (NRestarts).", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily UnitFileStateAge = Agent("fleet_agent_unit_file_state_age_seconds", "Age of the UnitFileState behind fleet_boot_enable_missing; it is re-read less often than the rest (systemd.unit_file_state_max_age).");
+    public static readonly SeriesFamily Drift = Agent("fleet_agent_drift", "1 if the agent's pane is alive but the roster's runtime is not in the pane's process tree (fell back to a shell or another program).");
+    public static readonly SeriesFamily BootEnableMissing = Agent("fleet_boot_enable_missing", "1 if the unit is active but will not start at the next boot (unit file state not enabled, or no user linger for user units).");
+    public static readonly SeriesFamily SessionPresent = Agent("fleet_agent_session_present", "1 if the agent's tmux session exists.");
+    public static readonly SeriesFamily PaneDead = Agent("fleet_agent_pane_dead", "1 if the first pane of the agent's tmux session is dead.");
+    public static readonly SeriesFamily LastActivity = Agent("fleet_agent_last_activity_timestamp_seconds", "Last activity in the agent's tmux session, Unix seconds.");
+    public static readonly SeriesFamily ResidentMemory = Agent("fleet_agent_process_resident_memory_bytes", "Resident memory of the runtime's process.");
+    public static readonly SeriesFamily CpuSeconds = new("fleet_agent_process_cpu_seconds_total", "User and system CPU time of the runtime's process, seconds.", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily ProcessStart = Agent("fleet_agent_process_start_time_seconds", "Start time of the runtime's process, Unix seconds.");
+    public static readonly SeriesFamily HeartbeatAge = Agent("fleet_heartbeat_age_seconds", "Seconds since the agent's last heartbeat (now minus the heartbeat's ts). Healthy while at most 3 x fleet_heartbeat_interval_seconds.");
+    public static readonly SeriesFamily HeartbeatTimestamp = Agent("fleet_heartbeat_timestamp_seconds", "The ts of the agent's last heartbeat, Unix seconds.");
+    public static readonly SeriesFamily HeartbeatInterval = Agent("fleet_heartbeat_interval_seconds", "Expected heartbeat interval (the file's interval_s, else the roster's); the heartbeat is stale past 3 x this.");
+    public static readonly SeriesFamily HeartbeatMissing = Agent("fleet_heartbeat_missing", "1 if the agent has no heartbeat file (it never wrote one, or it was removed).");
+    public static readonly SeriesFamily HeartbeatInvalid = Agent("fleet_heartbeat_invalid", "1 if the agent's heartbeat file exists but is not a valid v1 heartbeat.");
+    public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
+    public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
+    public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
+    public static readonly SeriesFamily CollectorDuration = new("fleet_collector_duration_seconds", "How long the source took in the last collection.", SeriesKind.Gauge, ["host", "collector"]);
+    public static readonly SeriesFamily RosterAgents = new("fleet_roster_agents", "Number of agents in the roster.", SeriesKind.Gauge, ["host"]);
+    public static readonly SeriesFamily BuildInfo = new("fleet_exporter_build_info", "Build of the exporter: always 1.", SeriesKind.Gauge, ["version", "revision"]);
+
+    public static readonly IReadOnlyList<SeriesFamily> Families =
+    [
+        Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
+        ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
+        HeartbeatInvalid, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
+    ];
+
+    public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
+    {
+        foreach (var a in snapshot.Agents)
+            foreach (var sample in ForAgent(a, snapshot.At))
+                yield return sample;
+        if (snapshot.Agents.FirstOrDefault() is { Linger: { } linger })
+            yield return new(Linger, [snapshot.Roster.Host, Environment.UserName], linger ? 1 : 0);
+        foreach (var s in snapshot.Sources)
+        {
+            yield return new(CollectorSuccess, [snapshot.Roster.Host, s.Source], s.Ok ? 1 : 0);
+            yield return new(CollectorDuration, [snapshot.Roster.Host, s.Source], s.Duration.TotalSeconds);
+        }
+        yield return new(RosterAgents, [snapshot.Roster.Host], snapshot.Agents.Count);
+        yield return new(BuildInfo, [Telemetry.BuildInfo.Version, Telemetry.BuildInfo.Revision], 1);
+    }
+
+    private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now)
+    {
+        string[] L(params string[] extra) => [a.Spec.Tenant, a.Host, a.Spec.Name, .. extra];
+        static double Unix(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
+        var known = new HashSet<string>(StringComparer.Ordinal);
+
+        yield return new(Info, L(a.Spec.Runtime, a.Spec.Unit, a.Spec.Session), 1);
+        if (a.Unit is { } unit)
+        {
+            yield return new(Active, L(), AgentFlags.IsActive(unit) ? 1 : 0);
+            foreach (var state in UnitStates) yield return new(UnitState, L(state), unit.ActiveState == state ? 1 : 0);
+            if (unit.Restarts is { } restarts) yield return new(Restarts, L(), restarts);
+            if (unit.UnitFileStateReadAt is { } readAt) yield return new(UnitFileStateAge, L(), Math.Max(0, (now - readAt).TotalSeconds));
+            yield return new(BootEnableMissing, L(), a.Flags.Contains(AgentFlags.BootEnable) ? 1 : 0);
+            known.UnionWith([AgentFlags.BootEnable, AgentFlags.Down]);
+        }
+        if (a.SessionPresent is { } present)
+        {
+            yield return new(SessionPresent, L(), present ? 1 : 0);
+            known.UnionWith([AgentFlags.NoSession, AgentFlags.PaneDead]);
+            if (a.Pane is { } pane)
+            {
+                yield return new(PaneDead, L(), pane.Dead ? 1 : 0);
+                if (pane.LastActivity is { } at) yield return new(LastActivity, L(), Unix(at));
+            }
+            // Drift needs the pane's processes when the pane lives; with no live pane there is nothing to drift.
+            if (a.Processes is not null || a.Pane is null or { Dead: true })
+            {
+                yield return new(Drift, L(), a.Flags.Contains(AgentFlags.Drift) ? 1 : 0);
+                known.Add(AgentFlags.Drift);
+            }
+        }
+        if (a.Processes?.Runtime is { } rt)
+        {
+            yield return new(ResidentMemory, L(), rt.RssBytes);
+            yield return new(CpuSeconds, L(), rt.CpuSeconds);
+            if (rt.StartTime is { } start) yield return new(ProcessStart, L(), Unix(start));
+        }
+
+        var hb = a.Heartbeat;
+        if (hb.State != HeartbeatState.Unknown)
+        {
+            yield return new(HeartbeatInterval, L(), hb.Interval.TotalSeconds);
+            yield return new(HeartbeatMissing, L(), hb.State == HeartbeatState.Missing ? 1 : 0);
+            yield return new(HeartbeatInvalid, L(), hb.State == HeartbeatState.Invalid ? 1 : 0);
+            if (hb is { State: HeartbeatState.Ok, Age: { } age, Timestamp: { } ts })
+            {
+                yield return new(HeartbeatAge, L(), age.TotalSeconds);
+                yield return new(HeartbeatTimestamp, L(), Unix(ts));
+            }
+            known.UnionWith([AgentFlags.HeartbeatStale, AgentFlags.HeartbeatMissing, AgentFlags.HeartbeatInvalid]);
+        }
+
+        foreach (var flag in AgentFlags.All.Where(known.Contains))
+            yield return new(Flag, L(flag), a.Flags.Contains(flag) ? 1 : 0);
+    }
+}
