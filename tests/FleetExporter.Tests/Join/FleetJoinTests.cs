@@ -183,12 +183,14 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         var roster = fleet.Roster(TestFleet.Agents("dead"));
         await fleet.EnableAsync("dead");
         await fleet.StartAsync("dead");
-        await fleet.BeatAsync("dead");
 
         // tmux marks the pane dead when its terminal closes and learns the exit status a moment later.
-        var a = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null }, TimeSpan.FromSeconds(30));
+        var dead = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null }, TimeSpan.FromSeconds(30));
+        Assert.True(dead.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {dead.Pane}; session {dead.SessionPresent}; flags {string.Join(",", dead.Flags)}");
+        // A fresh heartbeat now, so that however long the wait took, PANE-DEAD is the only flag to expect.
+        await fleet.BeatAsync("dead");
+        var a = (await fleet.CollectAsync(roster)).Agents.Single();
 
-        Assert.True(a.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {a.Pane}; session {a.SessionPresent}; flags {string.Join(",", a.Flags)}");
         Assert.Equal([AgentFlags.PaneDead], a.Flags);
         Assert.Equal(3, a.Pane!.DeadStatus);
         Assert.True(a.SessionPresent);
