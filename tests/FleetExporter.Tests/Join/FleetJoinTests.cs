@@ -179,7 +179,10 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
     public async Task A_pane_whose_command_exited_under_remain_on_exit_is_pane_dead_with_its_status()
     {
         await using var fleet = await TestFleet.CreateAsync(systemd, remainOnExit: true);
-        fleet.Script("dead", "exit 3");
+        // tmux 3.3a records the exit status only when the process exits before its terminal closes; when both end
+        // together (a plain `exit 3`) it usually loses it and pane_dead_status stays empty. A background child
+        // holding the terminal for a moment gives the ordering under which the status is known.
+        fleet.Script("dead", "(sleep 0.5 &); exit 3");
         var roster = fleet.Roster(TestFleet.Agents("dead"));
         await fleet.EnableAsync("dead");
         await fleet.StartAsync("dead");
