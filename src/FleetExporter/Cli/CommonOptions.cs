@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using FleetExporter.Roster;
 
 namespace FleetExporter.Cli;
@@ -30,5 +31,32 @@ public static class CommonOptions
             error.WriteLine($"fleet-exporter: roster error: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Loads the roster and finds the named agent in it. When it cannot, it has written why to stderr and
+    /// <paramref name="exitCode"/> says how to exit: <see cref="ExitCodes.Usage"/> for a bad roster,
+    /// <see cref="ExitCodes.UnknownAgent"/> for a name the roster does not list. <paramref name="consequence"/>
+    /// ends the unknown-agent message (e.g. "nothing sent").
+    /// </summary>
+    public static bool TryResolveAgent(ParseResult parse, string name, TextWriter error,
+        [NotNullWhen(true)] out FleetRoster? roster, [NotNullWhen(true)] out AgentSpec? agent, out int exitCode, string? consequence = null)
+    {
+        agent = null;
+        roster = LoadRoster(parse, error);
+        if (roster is null)
+        {
+            exitCode = ExitCodes.Usage;
+            return false;
+        }
+        agent = roster.FindAgent(name);
+        if (agent is null)
+        {
+            error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath}){(consequence is null ? "" : "; " + consequence)}");
+            exitCode = ExitCodes.UnknownAgent;
+            return false;
+        }
+        exitCode = ExitCodes.Ok;
+        return true;
     }
 }

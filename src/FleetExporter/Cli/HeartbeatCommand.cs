@@ -18,15 +18,8 @@ public static class HeartbeatCommand
         };
         command.SetAction(parse =>
         {
-            var roster = CommonOptions.LoadRoster(parse, Console.Error);
-            if (roster is null) return ExitCodes.Usage;
-            var name = parse.GetValue(agent)!;
-            var spec = roster.FindAgent(name);
-            if (spec is null)
-            {
-                Console.Error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath})");
-                return ExitCodes.UnknownAgent;
-            }
+            if (!CommonOptions.TryResolveAgent(parse, parse.GetValue(agent)!, Console.Error, out var roster, out var spec, out var exitCode))
+                return exitCode;
             var file = roster.Heartbeat.FileFor(spec.Name);
             var previous = new HeartbeatSource(TimeProvider.System).Read(file, spec.HeartbeatInterval);
             try

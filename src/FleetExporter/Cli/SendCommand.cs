@@ -32,8 +32,6 @@ public static class SendCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var roster = CommonOptions.LoadRoster(parse, Console.Error);
-            if (roster is null) return ExitCodes.Usage;
             var name = parse.GetValue(agent)!;
             var text = parse.GetValue(message)!;
             var timeoutMs = parse.GetValue(verifyTimeout);
@@ -44,15 +42,10 @@ public static class SendCommand
                 return Usage("--enter-delay must be between 0 and 10000 ms");
             if (MessageSender.Problem(text) is { } problem)
                 return Usage($"not sent to \"{name}\": {problem}");
-            var spec = roster.FindAgent(name);
-            if (spec is null)
-            {
-                Console.Error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath}); nothing sent");
-                return ExitCodes.UnknownAgent;
-            }
+            if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode, "nothing sent"))
+                return exitCode;
 
             var tmux = new OperatorTmux(roster.Tmux);
-            var target = ExactTarget.Pane(spec.Session);
             var delay = TimeSpan.FromMilliseconds(delayMs);
             var timeout = TimeSpan.FromMilliseconds(timeoutMs);
             try
@@ -62,12 +55,14 @@ public static class SendCommand
                     Console.Error.WriteLine($"fleet-exporter: agent \"{name}\" has no tmux session \"{spec.Session}\"; nothing sent");
                     return ExitCodes.UnknownAgent;
                 }
-                var before = parse.GetValue(verify) ? await PaneSnapshot.CaptureAsync(tmux, spec.Session, ct) : null;
-                await MessageSender.SendAsync(tmux, spec.Session, text, delay, ct);
+                // Resolved once: the session's current window may change while this runs, the pane id does not.
+                var pane = await tmux.AgentPaneAsync(spec.Session, ct);
+                var before = parse.GetValue(verify) ? await PaneSnapshot.CaptureAsync(tmux, pane, ct) : null;
+                await MessageSender.SendAsync(tmux, pane, text, delay, ct);
                 if (before is null)
                 {
                     if (parse.GetValue(json))
-                        Print(new SendJson(name, spec.Session, target, "sent", "typed and submitted; not verified", false, ExitCodes.Ok,
+                        Print(new SendJson(name, spec.Session, pane, "sent", "typed and submitted; not verified", false, ExitCodes.Ok,
                             delayMs, null, 0, null, null, null));
                     else
                         Console.Out.WriteLine($"sent to {name}");
@@ -75,10 +70,10 @@ public static class SendCommand
                 }
 
                 var prompts = roster.Runtimes[spec.Runtime].Prompts;
-                var result = await SendVerifier.PollAsync(tmux, spec.Session, text, prompts, before, timeout, ct);
+                var result = await SendVerifier.PollAsync(tmux, pane, text, prompts, before, timeout, ct);
                 var code = result.Verdict.Outcome == SendOutcome.Accepted ? ExitCodes.Ok : ExitCodes.Failed;
                 if (parse.GetValue(json))
-                    Print(new SendJson(name, spec.Session, target, result.Verdict.Name, result.Verdict.Reason, true, code,
+                    Print(new SendJson(name, spec.Session, pane, result.Verdict.Name, result.Verdict.Reason, true, code,
                         delayMs, timeoutMs, result.Polls, Math.Round(result.Elapsed.TotalMilliseconds),
                         PaneJson.From(result.Before), PaneJson.From(result.After)));
                 switch (result.Verdict.Outcome)
@@ -94,6 +89,16 @@ public static class SendCommand
                         break;
                 }
                 return code;
+            }
+            catch (PaneInModeException e) when (!e.TextTyped)
+            {
+                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SENT: {e.Message}; nothing was typed and the pane was left as it is. Leave the mode (q in copy mode) and send again.");
+                return ExitCodes.Failed;
+            }
+            catch (PaneInModeException e)
+            {
+                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SUBMITTED: the text was typed, then {e.Message}, so the Enter was not sent; the text sits unsubmitted in the input.");
+                return ExitCodes.Failed;
             }
             catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
             {

@@ -5,7 +5,7 @@ namespace FleetExporter.Cli;
 
 /// <summary>
 /// <c>send --json</c>: the verdict (<c>sent</c> without --verify, else <c>accepted</c>, <c>draft</c> or
-/// <c>unverifiable</c>) and the pane evidence it rests on.
+/// <c>unverifiable</c>) and the pane evidence it rests on. <see cref="Target"/> is the agent's pane id (<c>%N</c>).
 /// </summary>
 public sealed record SendJson(
     string Agent,

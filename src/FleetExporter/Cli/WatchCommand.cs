@@ -18,15 +18,9 @@ public static class WatchCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var roster = CommonOptions.LoadRoster(parse, Console.Error);
-            if (roster is null) return ExitCodes.Usage;
             var name = parse.GetValue(agent)!;
-            var spec = roster.FindAgent(name);
-            if (spec is null)
-            {
-                Console.Error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath})");
-                return ExitCodes.UnknownAgent;
-            }
+            if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode))
+                return exitCode;
             var tmux = new OperatorTmux(roster.Tmux);
             var watch = new WatchSession(tmux, spec.Session);
             // SIGTERM and SIGINT also cancel ct; SIGHUP (the terminal went away) must clean up too.

@@ -29,20 +29,22 @@ public static class MessageSender
     /// The text goes through a named paste buffer loaded from stdin, never through tmux's argument parser (which
     /// reads key names and takes a trailing ';' as a command separator). A multi-line message is pasted with
     /// <c>-p</c>: bracketed when the program asked for it, so it arrives as one message, not one per line.
+    /// <paramref name="pane"/> is a pane id (<c>%N</c>), so every step reaches the same pane.
     /// </summary>
-    public static async Task SendAsync(OperatorTmux tmux, string session, string message, TimeSpan enterDelay, CancellationToken ct)
+    /// <exception cref="PaneInModeException">The pane was in a mode (copy mode) before the text or before the Enter.</exception>
+    public static async Task SendAsync(OperatorTmux tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct)
     {
         if (Problem(message) is { } problem) throw new ArgumentException(problem, nameof(message));
+        if (!ExactTarget.IsPaneId(pane)) throw new ArgumentException($"\"{pane}\" is not a pane id", nameof(pane));
         var text = Prepare(message);
-        var pane = ExactTarget.Pane(session);
         var buffer = "fleet-send-" + Guid.NewGuid().ToString("N");
         await tmux.MustAsync(["load-buffer", "-b", buffer, "-"], standardInput: text, ct: ct);
         try
         {
             // -d deletes the buffer once pasted. Line ends are sent as CR, as a terminal sends a pasted newline.
-            await tmux.MustAsync(IsMultiLine(text)
-                ? ["paste-buffer", "-p", "-d", "-b", buffer, "-t", pane]
-                : ["paste-buffer", "-d", "-b", buffer, "-t", pane], ct: ct);
+            var paste = IsMultiLine(text) ? $"paste-buffer -p -d -b {buffer} -t {pane}" : $"paste-buffer -d -b {buffer} -t {pane}";
+            if (await UnlessInModeAsync(tmux, pane, paste, ct) is { } mode)
+                throw new PaneInModeException(pane, mode, textTyped: false);
         }
         catch
         {
@@ -50,6 +52,36 @@ public static class MessageSender
             throw;
         }
         await Task.Delay(enterDelay, ct);
-        await tmux.MustAsync(["send-keys", "-t", pane, "Enter"], ct: ct);
+        if (await UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct) is { } modeAtEnter)
+            throw new PaneInModeException(pane, modeAtEnter, textTyped: true);
     }
+
+    private const string InModeMarker = "fleet-send-pane-in-mode:";
+
+    /// <summary>
+    /// Runs one tmux command (built from ids and names only) unless the pane is in a mode, deciding and acting in a
+    /// single tmux command, so the pane cannot enter copy mode between the check and the keys. A pane in a mode
+    /// hands keys to the mode (copy mode takes the Enter) while a paste still reaches the program. Returns the
+    /// mode's name when it did not run the command, else null.
+    /// </summary>
+    private static async Task<string?> UnlessInModeAsync(OperatorTmux tmux, string pane, string command, CancellationToken ct)
+    {
+        var output = await tmux.MustAsync(["if-shell", "-F", "-t", pane, "#{pane_in_mode}",
+            $"display-message -p -t {pane} '{InModeMarker}#{{pane_mode}}'", command], ct: ct);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(InModeMarker, StringComparison.Ordinal));
+        return line is null ? null : line[InModeMarker.Length..].Trim() is { Length: > 0 } mode ? mode : "a mode";
+    }
+}
+
+/// <summary>
+/// The agent's pane was in a mode, usually copy mode (an operator scrolled back): keys would go to the mode. When
+/// <see cref="TextTyped"/>, the mode began after the text was pasted, which now sits unsubmitted in the input.
+/// The mode is left alone: it is someone's view.
+/// </summary>
+public sealed class PaneInModeException(string pane, string mode, bool textTyped)
+    : Exception($"the pane {pane} is in {(mode == "copy-mode" ? "copy mode (someone is scrolling back in it)" : mode)}")
+{
+    public string Pane => pane;
+    public string Mode => mode;
+    public bool TextTyped => textTyped;
 }

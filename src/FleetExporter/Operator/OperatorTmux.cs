@@ -1,4 +1,5 @@
 using FleetExporter.Roster;
+using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
 using FleetExporter.Subprocess;
 
@@ -19,7 +20,7 @@ public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
     {
         var r = await RunAsync(args, standardInput, ct);
         if (r.ExitCode != 0)
-            throw new TmuxCommandException($"tmux {args[0]} failed: {FirstLine(r.StandardError)}");
+            throw new TmuxCommandException($"tmux {args[0]} failed: {SystemdSource.FirstLine(r.StandardError)}");
         return r.StandardOutput;
     }
 
@@ -30,11 +31,22 @@ public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
         if (r.ExitCode == 0) return true;
         if (r.StandardError.Contains("can't find session", StringComparison.Ordinal) || TmuxListParser.MeansNoServer(r.StandardError))
             return false;
-        throw new TmuxCommandException($"tmux has-session failed: {FirstLine(r.StandardError)}");
+        throw new TmuxCommandException($"tmux has-session failed: {SystemdSource.FirstLine(r.StandardError)}");
     }
 
-    public static string FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";
+    /// <summary>
+    /// The agent's pane: the session's first pane (lowest window index, then lowest pane index), which is the pane
+    /// the fleet join judges (<see cref="TmuxListParser"/> keeps the first pane <c>list-panes -a</c> lists; <c>-s</c>
+    /// lists a session's panes in the same order). Its id then names that pane for good, whatever window is current.
+    /// </summary>
+    public async Task<string> AgentPaneAsync(string session, CancellationToken ct = default)
+    {
+        var listing = await MustAsync(["list-panes", "-s", "-t", ExactTarget.Session(session), "-F", "#{pane_id}"], ct: ct);
+        var first = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return ExactTarget.IsPaneId(first)
+            ? first
+            : throw new TmuxCommandException($"tmux list-panes named no pane of session \"{session}\" (got \"{first}\")");
+    }
 }
 
 /// <summary>A tmux command that exited non-zero where success was needed.</summary>

@@ -5,10 +5,10 @@ public sealed record PaneSnapshot(string Text, string Tty, int? QueuedBytes, str
 {
     /// <summary>
     /// Captures the visible pane (wrapped lines joined, so a long input line stays one line) and its tty queue.
+    /// <paramref name="pane"/> is a pane id (<c>%N</c>).
     /// </summary>
-    public static async Task<PaneSnapshot> CaptureAsync(OperatorTmux tmux, string session, CancellationToken ct)
+    public static async Task<PaneSnapshot> CaptureAsync(OperatorTmux tmux, string pane, CancellationToken ct)
     {
-        var pane = ExactTarget.Pane(session);
         var tty = (await tmux.MustAsync(["display-message", "-p", "-t", pane, "#{pane_tty}"], ct: ct)).TrimEnd('\n');
         var text = await tmux.MustAsync(["capture-pane", "-p", "-J", "-t", pane], ct: ct);
         var (bytes, problem) = TtyInputQueue.Read(tty);

@@ -18,7 +18,7 @@ public static class SendVerifier
     /// and is the answer at the timeout (fail closed).
     /// </summary>
     public static async Task<VerifyResult> PollAsync(
-        OperatorTmux tmux, string session, string message, IReadOnlyList<Regex> prompts, PaneSnapshot before, TimeSpan timeout, CancellationToken ct)
+        OperatorTmux tmux, string pane, string message, IReadOnlyList<Regex> prompts, PaneSnapshot before, TimeSpan timeout, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var polls = 0;
@@ -29,7 +29,7 @@ public static class SendVerifier
         {
             var remaining = timeout - watch.Elapsed;
             await Task.Delay(remaining < PollInterval ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : PollInterval, ct);
-            try { after = await PaneSnapshot.CaptureAsync(tmux, session, ct); }
+            try { after = await PaneSnapshot.CaptureAsync(tmux, pane, ct); }
             catch (TmuxCommandException e)
             {
                 return new VerifyResult(new(SendOutcome.Unverifiable, $"the pane could not be read: {e.Message}"), before, after, polls, watch.Elapsed);

@@ -2,8 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace FleetExporter.Operator;
 
-/// <summary>One agent window the viewer pins: its id and the window-size value to put back ("-": unset).</summary>
-public sealed record PinnedWindow(string WindowId, string? SaveValue);
+/// <summary>
+/// One agent window the viewer pins: its id and its window-size value before any viewer pinned it ("-": unset),
+/// the value to put back.
+/// </summary>
+public sealed record PinnedWindow(string WindowId, string Original);
 
 /// <summary>
 /// The tmux commands behind <c>watch</c>, as text, so that the cleanup can live in tmux itself: a hook on the
@@ -53,7 +56,11 @@ public sealed partial record WatchScript(string AgentSession, string Viewer, str
 
     /// <summary>
     /// One tmux invocation: create the grouped viewer, arm both cleanups, then save and pin each window. The viewer
-    /// comes first: if a later step fails, the armed cleanup still removes it.
+    /// comes first: if a later step fails, the armed cleanup still removes it. tmux runs one client's command list
+    /// without interleaving another's, so the viewer, the saved value and the pin appear together to any restore:
+    /// either a restore ran before (and removed the saved value, which this then saves again) or it sees this viewer
+    /// and leaves the windows alone. The saved value is written only where none is (a viewer that is already there
+    /// saved the original).
     /// </summary>
     public IReadOnlyList<string> Setup(TimeSpan unattachedGrace)
     {
@@ -65,10 +72,10 @@ public sealed partial record WatchScript(string AgentSession, string Viewer, str
             "-C", UnattachedCheck(),
         };
         foreach (var w in Windows)
-        {
-            if (w.SaveValue is not null) args.AddRange([";", "set-option", "-w", "-t", w.WindowId, SavedOption, w.SaveValue]);
-            args.AddRange([";", "set-option", "-w", "-t", w.WindowId, "window-size", "manual"]);
-        }
+            args.AddRange([
+                ";", "if-shell", "-F", "-t", w.WindowId, $"#{{==:#{{{SavedOption}}},}}", $"set-option -w -t {w.WindowId} {SavedOption} {w.Original}",
+                ";", "set-option", "-w", "-t", w.WindowId, "window-size", "manual",
+            ]);
         return args;
     }
 

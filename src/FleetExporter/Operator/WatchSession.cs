@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetExporter.Sources.Systemd;
 
 namespace FleetExporter.Operator;
 
@@ -23,34 +24,47 @@ public sealed class WatchSession(OperatorTmux tmux, string agentSession)
     /// <summary>Creates the viewer and pins the agent's windows. Throws <see cref="TmuxCommandException"/> on failure (after undoing).</summary>
     public async Task<WatchScript> SetupAsync(TimeSpan unattachedGrace, CancellationToken ct)
     {
+        var script = await PrepareAsync(ct);
+        await ApplyAsync(script, unattachedGrace, ct);
+        return script;
+    }
+
+    /// <summary>
+    /// Reads what <see cref="ApplyAsync"/> needs: the session group and each window's original window-size. Each
+    /// window's own options are read in one command, so its saved value and its size belong to the same moment:
+    /// while a viewer pins a window, the saved value is the original; otherwise the window's own value is.
+    /// </summary>
+    public async Task<WatchScript> PrepareAsync(CancellationToken ct)
+    {
         var group = (await tmux.MustAsync(["display-message", "-p", "-t", ExactTarget.Pane(agentSession), "#{session_group}"], ct: ct)).TrimEnd('\n');
         if (group.Length == 0) group = agentSession; // a new group takes the name of the session it is made from
         var windows = new List<PinnedWindow>();
-        var listing = await tmux.MustAsync(["list-windows", "-t", ExactTarget.Session(agentSession), "-F", $"#{{window_id}}\t#{{{WatchScript.SavedOption}}}"], ct: ct);
-        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var listing = await tmux.MustAsync(["list-windows", "-t", ExactTarget.Session(agentSession), "-F", "#{window_id}"], ct: ct);
+        foreach (var id in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var parts = line.Split('\t');
-            var id = parts[0];
-            if (parts.Length > 1 && parts[1].Length > 0)
-            {
-                windows.Add(new PinnedWindow(id, null)); // another viewer already saved the original
-                continue;
-            }
-            var local = (await tmux.MustAsync(["show-options", "-wv", "-t", id, "window-size"], ct: ct)).Trim();
-            windows.Add(new PinnedWindow(id, local.Length == 0 ? "-" : local));
+            if (!WatchScript.IsSafe(id))
+                throw new TmuxCommandException($"a window of \"{agentSession}\" has an id watch cannot handle safely: \"{id}\"");
+            var own = WindowOptions(await tmux.MustAsync(["show-options", "-w", "-t", id], ct: ct));
+            windows.Add(new PinnedWindow(id, own.GetValueOrDefault(WatchScript.SavedOption) ?? own.GetValueOrDefault("window-size") ?? "-"));
         }
-        if (!WatchScript.IsSafe(group) || windows.Any(w => !WatchScript.IsSafe(w.WindowId) || (w.SaveValue is { } v && !WatchScript.IsSafe(v))))
-            throw new TmuxCommandException($"session group \"{group}\" or a window of \"{agentSession}\" has a name watch cannot handle safely");
+        if (!WatchScript.IsSafe(group) || windows.Any(w => !WatchScript.IsSafe(w.Original)))
+            throw new TmuxCommandException($"session group \"{group}\" or a window size rule of \"{agentSession}\" has a name watch cannot handle safely");
+        return new WatchScript(agentSession, Viewer, group, windows);
+    }
 
-        var script = new WatchScript(agentSession, Viewer, group, windows);
+    /// <summary>
+    /// Creates the viewer and, in the same tmux command, saves (where no viewer did) and pins each window. Throws
+    /// <see cref="TmuxCommandException"/> on failure (after undoing).
+    /// </summary>
+    public async Task ApplyAsync(WatchScript script, TimeSpan unattachedGrace, CancellationToken ct)
+    {
         Script = script;
         var setup = await tmux.RunAsync(script.Setup(unattachedGrace), ct: ct);
         if (setup.ExitCode != 0)
         {
             await CleanupAsync();
-            throw new TmuxCommandException($"cannot create the viewer session: {OperatorTmux.FirstLine(setup.StandardError)}");
+            throw new TmuxCommandException($"cannot create the viewer session: {SystemdSource.FirstLine(setup.StandardError)}");
         }
-        return script;
     }
 
     /// <summary>
@@ -82,6 +96,16 @@ public sealed class WatchSession(OperatorTmux tmux, string agentSession)
             client?.Dispose();
             await CleanupAsync();
         }
+    }
+
+    /// <summary><c>show-options -w</c> output (a window's own options, "name value" per line) by name.</summary>
+    internal static Dictionary<string, string> WindowOptions(string output)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (line.Split(' ', 2) is [var name, var value])
+                options[name] = value;
+        return options;
     }
 
     /// <summary>Removes the viewer and restores the windows if no other viewer is left; harmless when the hook already did.</summary>

@@ -49,16 +49,25 @@ internal sealed class OperatorRig : IAsyncDisposable
 /// <summary>
 /// A small full-screen program like an agent TUI: raw mode, asks for bracketed paste, shows its input line and
 /// counts submissions. --ignore-enter leaves typed text in the input (a draft); --delay=S draws a submission
-/// only S seconds after reading it (a slowly changing pane); --brackets draws the input as INPUT[...].
+/// only S seconds after reading it (a slowly changing pane); --brackets draws the input as INPUT[...];
+/// --burst=S takes everything that arrives within S seconds of a first byte as one read and, as agent TUIs do,
+/// ignores a CR (outside a bracketed paste) that comes in the same read as other bytes.
 /// </summary>
 internal static class FakeTui
 {
+    /// <summary>
+    /// The --burst window used by the tests: well above the time between two tmux commands run back to back,
+    /// well below send's default gap before the Enter.
+    /// </summary>
+    public const string Burst = "0.06";
+
     public const string Source = """
-        import os, sys, time, tty
+        import os, select, sys, time, tty
         args = sys.argv[1:]
         ignore_enter = '--ignore-enter' in args
         brackets = '--brackets' in args
         delay = float(next((a.split('=', 1)[1] for a in args if a.startswith('--delay=')), '0'))
+        burst = float(next((a.split('=', 1)[1] for a in args if a.startswith('--burst=')), '0'))
         tty.setraw(0)
         def w(s): os.write(1, s.encode())
         w('\x1b[?2004h')
@@ -70,7 +79,12 @@ internal static class FakeTui
             w(('INPUT[%s]' % text) if brackets else ('> ' + text))
         draw()
         while True:
-            pending += os.read(0, 4096)
+            chunk = os.read(0, 4096)
+            if burst:
+                time.sleep(burst)
+                while select.select([0], [], [], 0)[0]: chunk += os.read(0, 4096)
+            drop_cr = burst and len(chunk) > 1
+            pending += chunk
             submitted = False
             while pending:
                 if pending.startswith(b'\x1b[200~'): pasting, pending = True, pending[6:]; continue
@@ -80,6 +94,7 @@ internal static class FakeTui
                 if c == b'\x03': sys.exit(0)
                 if c in (b'\r', b'\n'):
                     if pasting: buf += b'\n'
+                    elif drop_cr: pass
                     elif not ignore_enter and buf:
                         history.append(buf.decode('utf-8', 'replace')); buf = b''; submitted = True
                 else:

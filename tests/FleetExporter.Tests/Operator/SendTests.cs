@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Operator;
@@ -38,6 +39,109 @@ public sealed class SendTests
         Assert.DoesNotContain("for-a-only", await rig.Tmux.CaptureAsync("ab"));
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task A_message_lands_in_the_first_pane_of_the_agent_session_even_when_another_window_is_current()
+    {
+        await using var rig = new OperatorRig().WithRoster(["ag"]);
+        await rig.StartAsync("ag", "exec cat");
+        var first = await rig.Tmux.DisplayAsync("ag", "#{pane_id}");
+        // Someone splits the agent's window, then opens a split shell window in the session and leaves it current.
+        await rig.Tmux.RunAsync("split-window", "-t", first, "exec cat");
+        await rig.Tmux.RunAsync("new-window", "-t", "=ag:", "exec cat");
+        await rig.Tmux.RunAsync("split-window", "-t", "=ag:", "exec cat");
+        var others = (await rig.Tmux.RunAsync("list-panes", "-s", "-t", "=ag", "-F", "#{pane_id}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(p => p != first).ToList();
+        Assert.Equal(3, others.Count);
+        Assert.NotEqual(first, await rig.Tmux.DisplayAsync("ag", "#{pane_id}"));
+        // The pane the fleet join judges for this session is the first one.
+        var joined = TmuxListParser.Parse(await rig.Tmux.RunAsync("list-panes", "-a", "-F", TmuxListParser.Format));
+        Assert.Equal(first, joined["ag"].PaneId);
+
+        var r = await rig.FleetAsync("send", "ag", "for-the-agent", "--verify", "--json");
+
+        foreach (var other in others)
+            Assert.Empty(await LinesAsync(rig, other));
+        Assert.Equal(["for-the-agent", "for-the-agent"], await LinesAsync(rig, first));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(first, OperatorRig.Json(r).GetProperty("target").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task The_default_enter_delay_gets_the_Enter_past_a_TUI_that_drops_an_Enter_arriving_with_the_text()
+    {
+        await using var rig = new OperatorRig().WithRoster(["tui"]);
+        var tui = rig.WriteFakeTui();
+        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.Burst}", readyText: "submissions: 0");
+
+        var r = await rig.FleetAsync("send", "tui", "run the linter", "--verify", "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var json = OperatorRig.Json(r);
+        Assert.Equal("accepted", json.GetProperty("verdict").GetString());
+        Assert.Contains("got: run the linter", json.GetProperty("after").GetProperty("text").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Without_the_enter_delay_a_TUI_that_drops_an_Enter_arriving_with_the_text_keeps_a_draft()
+    {
+        await using var rig = new OperatorRig().WithRoster(["tui"]);
+        var tui = rig.WriteFakeTui();
+        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.Burst}", readyText: "submissions: 0");
+
+        var r = await rig.FleetAsync("send", "tui", "run the linter", "--enter-delay", "0", "--verify", "--json");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("NOT SUBMITTED (draft)", r.StandardError);
+        Assert.Equal("draft", OperatorRig.Json(r).GetProperty("verdict").GetString());
+        Assert.Contains("submissions: 0", await rig.Tmux.CaptureAsync("tui"));
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_pane_in_copy_mode_is_refused_and_left_as_the_operator_left_it(bool verify)
+    {
+        await using var rig = new OperatorRig().WithRoster(["cat1"]);
+        await rig.StartAsync("cat1", "exec cat");
+        var pane = await rig.Tmux.DisplayAsync("cat1", "#{pane_id}");
+        await rig.Tmux.RunAsync("copy-mode", "-t", pane);
+
+        var r = verify
+            ? await rig.FleetAsync("send", "cat1", "scrolled-back", "--verify", "--verify-timeout", "1000")
+            : await rig.FleetAsync("send", "cat1", "scrolled-back");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("copy mode", r.StandardError);
+        Assert.Contains("NOT SENT", r.StandardError);
+        Assert.Equal("", r.StandardOutput);
+        Assert.Equal("1", await rig.Tmux.DisplayAsync("cat1", "#{pane_in_mode}"));
+        await rig.Tmux.RunAsync("send-keys", "-t", pane, "-X", "cancel");
+        await Task.Delay(300);
+        Assert.Empty(await LinesAsync(rig, pane));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_pane_put_in_copy_mode_between_the_text_and_the_Enter_is_reported_as_not_submitted()
+    {
+        await using var rig = new OperatorRig().WithRoster(["cat1"]);
+        await rig.StartAsync("cat1", "exec cat");
+        var pane = await rig.Tmux.DisplayAsync("cat1", "#{pane_id}");
+
+        var send = rig.FleetAsync("send", "cat1", "half-way", "--enter-delay", "4000");
+        Assert.True(await TmuxServer.EventuallyAsync(async () => (await LinesAsync(rig, pane)).Contains("half-way"), TimeSpan.FromSeconds(20)),
+            "the text was not typed");
+        await rig.Tmux.RunAsync("copy-mode", "-t", pane);
+        var r = await send;
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("NOT SUBMITTED", r.StandardError);
+        Assert.Contains("copy mode", r.StandardError);
+        Assert.Equal("1", await rig.Tmux.DisplayAsync("cat1", "#{pane_in_mode}"));
+        await rig.Tmux.RunAsync("send-keys", "-t", pane, "-X", "cancel");
+        await Task.Delay(300);
+        Assert.Equal(["half-way"], await LinesAsync(rig, pane)); // echoed by the tty, never read back by cat
+    }
+
     [Theory(Timeout = Timeout)]
     [InlineData("Enter")]
     [InlineData("-x --help")]
@@ -71,7 +175,7 @@ public sealed class SendTests
         Assert.Equal(0, r.ExitCode);
         var json = OperatorRig.Json(r);
         Assert.Equal("accepted", json.GetProperty("verdict").GetString());
-        Assert.Equal("=n:", json.GetProperty("target").GetString());
+        Assert.Equal(await rig.Tmux.DisplayAsync("n", "#{pane_id}"), json.GetProperty("target").GetString());
         Assert.Contains("42", json.GetProperty("after").GetProperty("text").GetString());
         Assert.DoesNotContain("42", json.GetProperty("before").GetProperty("text").GetString());
         Assert.Equal(0, json.GetProperty("after").GetProperty("tty_queued_bytes").GetInt32());
@@ -254,4 +358,8 @@ public sealed class SendTests
         await Task.Delay(300);
         Assert.True(string.IsNullOrWhiteSpace(await rig.Tmux.CaptureAsync("cat1")), "nothing may reach the pane");
     }
+
+    /// <summary>The pane's non-empty lines.</summary>
+    private static async Task<List<string>> LinesAsync(OperatorRig rig, string paneId) =>
+        (await rig.Tmux.RunAsync("capture-pane", "-p", "-t", paneId)).Split('\n').Where(l => l.Length > 0).ToList();
 }

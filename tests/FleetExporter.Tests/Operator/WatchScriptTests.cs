@@ -6,7 +6,7 @@ namespace FleetExporter.Tests.Operator;
 public sealed class WatchScriptTests
 {
     private static readonly WatchScript Script = new("agent-1", "fleet-watch-agent-1-abcd1234", "agent-1",
-        [new PinnedWindow("@3", "-"), new PinnedWindow("@4", null)]);
+        [new PinnedWindow("@3", "-"), new PinnedWindow("@4", "largest")]);
 
     [Fact]
     public void Every_hash_survives_run_shell_format_expansion()
@@ -16,13 +16,16 @@ public sealed class WatchScriptTests
     }
 
     [Fact]
-    public void Only_windows_without_a_saved_value_get_one_and_every_window_is_pinned()
+    public void Every_window_is_saved_only_where_no_value_is_saved_and_pinned_after_the_viewer_exists()
     {
         var setup = string.Join(' ', Script.Setup(TimeSpan.FromSeconds(30)));
-        Assert.Contains($"set-option -w -t @3 {WatchScript.SavedOption} -", setup);
-        Assert.DoesNotContain($"set-option -w -t @4 {WatchScript.SavedOption}", setup);
-        Assert.Contains("-t @3 window-size manual", setup);
-        Assert.Contains("-t @4 window-size manual", setup);
+        var viewer = setup.IndexOf("new-session", StringComparison.Ordinal);
+        foreach (var (id, original) in new[] { ("@3", "-"), ("@4", "largest") })
+        {
+            var save = setup.IndexOf($"if-shell -F -t {id} #{{==:#{{{WatchScript.SavedOption}}},}} set-option -w -t {id} {WatchScript.SavedOption} {original}", StringComparison.Ordinal);
+            var pin = setup.IndexOf($"set-option -w -t {id} window-size manual", StringComparison.Ordinal);
+            Assert.True(viewer >= 0 && save > viewer && pin > save, setup);
+        }
     }
 
     [Theory]

@@ -121,6 +121,53 @@ public sealed class WatchTests
         await AssertRestoredAsync(rig, expectedLocal: "");
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("")]
+    [InlineData("largest")]
+    public async Task A_viewer_that_starts_while_the_only_other_one_leaves_still_gets_the_size_put_back(string original)
+    {
+        await using var rig = new OperatorRig().WithRoster(["ag"]);
+        await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
+        if (original.Length > 0) await rig.Tmux.RunAsync("set-option", "-w", "-t", "=ag:", "window-size", original);
+        var tmux = new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null));
+        var first = new WatchSession(tmux, "ag");
+        var second = new WatchSession(tmux, "ag");
+        await first.SetupAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        // The second watch looks at the windows while the first viewer still pins them...
+        var plan = await second.PrepareAsync(CancellationToken.None);
+        // ...the first leaves before the second viewer exists, so it is the last one and puts the size back...
+        await first.CleanupAsync();
+        Assert.Equal(original, await LocalWindowSizeAsync(rig));
+        // ...and then the second creates its viewer and pins.
+        await second.ApplyAsync(plan, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.Equal("manual", await LocalWindowSizeAsync(rig));
+
+        await second.CleanupAsync();
+        await AssertRestoredAsync(rig, expectedLocal: original);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_viewer_that_starts_while_another_one_starts_does_not_overwrite_the_saved_size()
+    {
+        await using var rig = new OperatorRig().WithRoster(["ag"]);
+        await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
+        await rig.Tmux.RunAsync("set-option", "-w", "-t", "=ag:", "window-size", "largest");
+        var tmux = new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null));
+        var first = new WatchSession(tmux, "ag");
+        var second = new WatchSession(tmux, "ag");
+
+        // The second looks before the first pins, and pins after it.
+        var plan = await second.PrepareAsync(CancellationToken.None);
+        await first.SetupAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+        await second.ApplyAsync(plan, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        await first.CleanupAsync();
+        Assert.Equal("manual", await LocalWindowSizeAsync(rig));
+        await second.CleanupAsync();
+        await AssertRestoredAsync(rig, expectedLocal: "largest");
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Watch_refuses_unknown_agents_missing_sessions_and_no_terminal_without_creating_a_session()
     {
