@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using FleetExporter.Demo;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Tests.Infrastructure;
@@ -11,7 +11,8 @@ namespace FleetExporter.Tests.Infrastructure;
 /// </summary>
 public sealed class SystemdUserManager : IAsyncLifetime
 {
-    private Process? _manager;
+    private PrivateUserManager? _manager;
+    private string? _root;
     private readonly List<string> _unitFiles = [];
 
     /// <summary>A prefix unique to this test run, for unit names.</summary>
@@ -35,44 +36,15 @@ public sealed class SystemdUserManager : IAsyncLifetime
             Unavailable = "no /lib/systemd/systemd on this machine";
             return;
         }
-        var runtime = Directory.CreateTempSubdirectory("fleet-xdg-run-").FullName;
-        File.SetUnixFileMode(runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var config2 = Directory.CreateTempSubdirectory("fleet-xdg-config-").FullName;
-        Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", runtime);
-        Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", config2);
-        UnitDirectory = Path.Combine(config2, "systemd", "user");
+        _root = Directory.CreateTempSubdirectory("fleet-test-systemd-").FullName;
+        _manager = await PrivateUserManager.StartAsync(Path.Combine(_root, "run"), Path.Combine(_root, "config"), Path.Combine(_root, "mount"));
+        UnitDirectory = Path.Combine(_root, "config", "systemd", "user");
         Directory.CreateDirectory(UnitDirectory);
-
-        var start = new ProcessStartInfo("setsid")
-        {
-            ArgumentList = { "unshare", "-m", "sh", "-c", "d=$(mktemp -d); mkdir -p \"$d/system\"; mount --bind \"$d\" /run/systemd && exec /lib/systemd/systemd --user" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _manager = Process.Start(start)!;
-        _manager.OutputDataReceived += (_, _) => { };
-        _manager.ErrorDataReceived += (_, _) => { };
-        _manager.BeginOutputReadLine();
-        _manager.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await AnswersAsync()) return;
-            if (_manager.HasExited) break;
-            await Task.Delay(100);
-        }
-        Unavailable = "the private systemd user manager did not answer within 20 s";
+        if (_manager is not null) return;
+        Unavailable = "the private systemd user manager did not answer within 10 s";
     }
 
-    private static async Task<bool> AnswersAsync()
-    {
-        try
-        {
-            var r = await ProcessRunner.RunAsync("systemctl", ["--user", "list-units", "--no-pager", "--no-legend", "default.target"], TimeSpan.FromSeconds(5));
-            return r.ExitCode == 0;
-        }
-        catch (ProcessRunException) { return false; }
-    }
+    private static Task<bool> AnswersAsync() => PrivateUserManager.AnswersAsync();
 
     /// <summary>Fails the test with the reason when no user manager can run here.</summary>
     public void Require() => Assert.True(Unavailable is null, Unavailable);
@@ -132,10 +104,10 @@ public sealed class SystemdUserManager : IAsyncLifetime
         foreach (var file in _unitFiles)
             File.Delete(Path.Combine(UnitDirectory, file));
         await SystemctlAsync("daemon-reload");
-        if (_manager is { HasExited: false })
+        if (_manager is not null) await _manager.DisposeAsync();
+        if (_root is not null)
         {
-            _manager.Kill(entireProcessTree: true);
-            await _manager.WaitForExitAsync();
+            try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
         }
     }
 }
