@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -8,14 +7,14 @@ namespace FleetExporter.Tests.Infrastructure;
 /// <summary>A real Prometheus (Debian's /usr/bin/prometheus) on 127.0.0.1 with its own data directory.</summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly Daemon _daemon;
     private readonly TempDirectory _dir;
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}";
 
-    private PrometheusServer(Process process, TempDirectory dir, int port) { _process = process; _dir = dir; Port = port; }
+    private PrometheusServer(Daemon daemon, TempDirectory dir, int port) { _daemon = daemon; _dir = dir; Port = port; }
 
     public static string Binary => "/usr/bin/prometheus";
 
@@ -27,33 +26,18 @@ public sealed class PrometheusServer : IAsyncDisposable
         var config = dir.Write("prometheus.yml", configYaml);
         foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>()) dir.Write(name, content);
         var port = FreePort();
-        var start = new ProcessStartInfo(Binary)
+        try
         {
-            ArgumentList =
-            {
-                $"--config.file={config}", $"--storage.tsdb.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}",
-                "--web.enable-lifecycle", "--log.level=warn",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dir.Path,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new PrometheusServer(process, dir, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            try { if ((await Http.GetAsync(server.Url + "/-/ready")).IsSuccessStatusCode) return server; }
-            catch (HttpRequestException) { }
-            if (process.HasExited) break;
-            await Task.Delay(200);
+            var daemon = await Daemon.StartAsync(Binary,
+                [$"--config.file={config}", $"--storage.tsdb.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle", "--log.level=warn"],
+                $"http://127.0.0.1:{port}/-/ready", dir.Path);
+            return new PrometheusServer(daemon, dir, port);
         }
-        await server.DisposeAsync();
-        throw new InvalidOperationException("Prometheus did not become ready within 30 s");
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs an instant PromQL query; returns (labels, value) per sample of a vector result.</summary>
@@ -101,12 +85,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _daemon.DisposeAsync();
         _dir.Dispose();
     }
 }

@@ -28,7 +28,7 @@ public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHe
         // The fleet is healthy before anything goes wrong: every flag of every agent is known and down.
         var flags = await prometheus.WaitForAsync("fleet_agent_flag", r => r.Count == agents.Length * 8 && r.All(s => s.Value == 0), TimeSpan.FromSeconds(30));
         Assert.True(flags.Count == agents.Length * 8 && flags.All(s => s.Value == 0),
-            "the fleet never became healthy: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")) + "\n" + fleet.Serve.Log);
+            "the fleet never became healthy: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")) + "\n" + fleet.Serve.Output);
 
         var lastBeat = await fleet.StopBeatingAsync("silent");
         // Every term is a wait the pipeline may really make. The scrape timeout is there because a sample exists

@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +12,7 @@ public sealed class AlertRuleTests
     [Fact(Timeout = 60_000)]
     public async Task The_promtool_unit_tests_of_the_rules_pass()
     {
-        var tests = Directory.GetFiles(Repo.File("rules/tests"), "*.test.yml").Select(f => Path.GetRelativePath(Repo.Root, f)).Order().ToArray();
+        var tests = Directory.GetFiles(RepoPaths.File("rules/tests"), "*.test.yml").Select(f => Path.GetRelativePath(RepoPaths.Root, f)).Order().ToArray();
         Assert.NotEmpty(tests);
 
         var result = await Tool.RunAsync("promtool", ["test", "rules", .. tests]);
@@ -31,7 +32,7 @@ public sealed class AlertRuleTests
     [Fact]
     public void Every_alert_has_a_prefixed_name_a_severity_annotations_and_a_runbook_section()
     {
-        var runbook = File.ReadAllText(Repo.File("docs/runbooks.md"));
+        var runbook = File.ReadAllText(RepoPaths.File("docs/runbooks.md"));
         var sections = Regex.Matches(runbook, @"^## (\S+)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToHashSet();
         var alerts = Alerts();
         Assert.True(alerts.Count >= 10, $"only {alerts.Count} alerts");
@@ -69,7 +70,7 @@ public sealed class AlertRuleTests
     [Fact]
     public void Every_alert_is_exercised_by_a_promtool_test_that_expects_it_to_fire()
     {
-        var tests = string.Join("\n", Directory.GetFiles(Repo.File("rules/tests"), "*.test.yml").Select(File.ReadAllText));
+        var tests = string.Join("\n", Directory.GetFiles(RepoPaths.File("rules/tests"), "*.test.yml").Select(File.ReadAllText));
         foreach (var name in Alerts().Select(r => Scalar(r, "alert")))
             Assert.Matches(new Regex($@"alertname: {name}\s*\n\s*exp_alerts:\s*\n\s*- exp_labels:"), tests);
     }
@@ -88,7 +89,7 @@ public sealed class AlertRuleTests
     internal static IReadOnlyList<YamlMappingNode> Alerts()
     {
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Repo.File(RulesFile))));
+        yaml.Load(new StringReader(File.ReadAllText(RepoPaths.File(RulesFile))));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         return ((YamlSequenceNode)root["groups"]).Cast<YamlMappingNode>()
             .SelectMany(g => ((YamlSequenceNode)g["rules"]).Cast<YamlMappingNode>())

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
@@ -6,13 +5,12 @@ namespace FleetExporter.Tests.Stack;
 /// <summary>A real Alertmanager (Debian's /usr/bin/prometheus-alertmanager) on 127.0.0.1, clustering off.</summary>
 public sealed class AlertmanagerServer : IAsyncDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Process _process;
+    private readonly Daemon _daemon;
     private readonly TempDirectory _dir;
 
     public int Port { get; }
 
-    private AlertmanagerServer(Process process, TempDirectory dir, int port) { _process = process; _dir = dir; Port = port; }
+    private AlertmanagerServer(Daemon daemon, TempDirectory dir, int port) { _daemon = daemon; _dir = dir; Port = port; }
 
     public const string Binary = "/usr/bin/prometheus-alertmanager";
 
@@ -22,41 +20,23 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         var dir = new TempDirectory();
         var config = dir.Write("alertmanager.yml", configYaml);
         var port = PrometheusServer.FreePort();
-        var start = new ProcessStartInfo(Binary)
+        try
         {
-            ArgumentList =
-            {
-                $"--config.file={config}", $"--storage.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}",
-                "--cluster.listen-address=", "--log.level=warn",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new AlertmanagerServer(process, dir, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            try { if ((await Http.GetAsync($"http://127.0.0.1:{port}/-/ready")).IsSuccessStatusCode) return server; }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
+            var daemon = await Daemon.StartAsync(Binary,
+                [$"--config.file={config}", $"--storage.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn"],
+                $"http://127.0.0.1:{port}/-/ready");
+            return new AlertmanagerServer(daemon, dir, port);
         }
-        await server.DisposeAsync();
-        throw new InvalidOperationException("Alertmanager did not become ready within 30 s");
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _daemon.DisposeAsync();
         _dir.Dispose();
     }
 }

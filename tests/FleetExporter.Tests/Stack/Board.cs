@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -12,7 +13,7 @@ public sealed class Board
 
     public Board(string text) => Json = JsonNode.Parse(text)!.AsObject();
 
-    public static Board Load() => new(File.ReadAllText(Repo.File(RelativePath)));
+    public static Board Load() => new(File.ReadAllText(RepoPaths.File(RelativePath)));
 
     public IEnumerable<JsonObject> Panels => Json["panels"]!.AsArray().Select(p => p!.AsObject())
         .SelectMany(p => p["type"]?.GetValue<string>() == "row" && p["panels"] is JsonArray inner ? inner.Select(i => i!.AsObject()) : [p]);

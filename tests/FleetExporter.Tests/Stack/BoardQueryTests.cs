@@ -32,7 +32,7 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
         }
 
         foreach (var (where, expr) in queries) output.WriteLine($"{where}: {expr}");
-        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + "\nexporter log:\n" + fleet.Serve.Log);
+        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + "\nexporter log:\n" + fleet.Serve.Output);
         var agents = await prometheus.QueryAsync(board.Interpolate(board.VariableQueries.Single(v => v.Variable == "agent").Selector));
         Assert.Equal(["worker-1", "worker-2"], agents.Select(s => s.Labels["agent"]).Order());
         var alerts = await prometheus.QueryAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Fleet alerts")).Expr));

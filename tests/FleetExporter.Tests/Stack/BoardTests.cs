@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 
 namespace FleetExporter.Tests.Stack;
@@ -9,7 +10,7 @@ public sealed class BoardTests
     [Fact]
     public void The_board_has_a_fixed_uid_and_no_import_placeholders()
     {
-        var text = File.ReadAllText(Repo.File(Board.RelativePath));
+        var text = File.ReadAllText(RepoPaths.File(Board.RelativePath));
 
         Assert.Equal("fleet-exporter-fleet", _board.Json["uid"]!.GetValue<string>());
         Assert.DoesNotContain("${DS_", text);

@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Tests.Stack;
@@ -25,12 +26,12 @@ public sealed class ComposeTests
         var mounted = services.Children.Values.Cast<YamlMappingNode>()
             .SelectMany(s => s.Children.TryGetValue("volumes", out var v) ? ((YamlSequenceNode)v).Select(m => m.ToString()) : [])
             .Where(v => v.StartsWith('/'))   // bind mounts, resolved to absolute paths by `config`
-            .Select(v => Path.GetRelativePath(Repo.Root, v.Split(':')[0]))
+            .Select(v => Path.GetRelativePath(RepoPaths.Root, v.Split(':')[0]))
             .ToHashSet();
         foreach (var path in new[] { "deploy/prometheus", "rules", "deploy/alertmanager/alertmanager.yml", "grafana/provisioning", "grafana/dashboards" })
         {
             Assert.Contains(path, mounted);
-            Assert.True(File.Exists(Repo.File(path)) || Directory.Exists(Repo.File(path)), $"{path} is mounted but does not exist");
+            Assert.True(File.Exists(RepoPaths.File(path)) || Directory.Exists(RepoPaths.File(path)), $"{path} is mounted but does not exist");
         }
         var prometheus = (YamlMappingNode)services["prometheus"];
         Assert.Contains("host.docker.internal:host-gateway", ((YamlSequenceNode)prometheus["extra_hosts"]).Select(h => h.ToString()));
@@ -39,9 +40,9 @@ public sealed class ComposeTests
     [Fact]
     public void Grafana_is_provisioned_with_the_datasource_and_the_board_folder()
     {
-        var datasource = File.ReadAllText(Repo.File("grafana/provisioning/datasources/prometheus.yml"));
-        var provider = File.ReadAllText(Repo.File("grafana/provisioning/dashboards/fleet.yml"));
-        var compose = File.ReadAllText(Repo.File("docker-compose.yml"));
+        var datasource = File.ReadAllText(RepoPaths.File("grafana/provisioning/datasources/prometheus.yml"));
+        var provider = File.ReadAllText(RepoPaths.File("grafana/provisioning/dashboards/fleet.yml"));
+        var compose = File.ReadAllText(RepoPaths.File("docker-compose.yml"));
 
         Assert.Contains("url: http://prometheus:9090", datasource);
         Assert.Contains("path: /var/lib/grafana/dashboards", provider);

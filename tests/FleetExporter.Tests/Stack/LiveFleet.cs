@@ -54,7 +54,7 @@ public sealed class LiveFleet : IAsyncDisposable
         foreach (var agent in agents)
             await systemd.MustAsync("enable", "--now", template.Replace("@.service", $"@{agent}.service"));
         foreach (var agent in beating) fleet.StartBeating(agent);
-        fleet.Serve = await ServeProcess.StartAsync(roster);
+        fleet.Serve = await ServeProcess.StartAsync("serve", ["--roster", roster]);
         return fleet;
     }
 

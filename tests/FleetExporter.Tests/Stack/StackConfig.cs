@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Tests.Stack;
@@ -16,7 +17,7 @@ public static class StackConfig
         var global = (YamlMappingNode)root["global"];
         global.Children[new YamlScalarNode("scrape_interval")] = Seconds(interval);
         global.Children[new YamlScalarNode("evaluation_interval")] = Seconds(interval);
-        root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(new YamlScalarNode(Repo.File(RulesFile)));
+        root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(new YamlScalarNode(RepoPaths.File(RulesFile)));
 
         if (alertmanagerPort is { } am)
         {
@@ -66,7 +67,7 @@ public static class StackConfig
 
     private static YamlScalarNode Seconds(TimeSpan t) => new($"{(int)t.TotalSeconds}s");
 
-    private static YamlMappingNode Load(string relative) => ParseRoot(File.ReadAllText(Repo.File(relative)));
+    private static YamlMappingNode Load(string relative) => ParseRoot(File.ReadAllText(RepoPaths.File(relative)));
 
     private static YamlMappingNode ParseRoot(string text)
     {

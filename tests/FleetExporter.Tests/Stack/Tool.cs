@@ -1,3 +1,4 @@
+using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Tests.Stack;
@@ -9,7 +10,7 @@ public static class Tool
     {
         Assert.True(File.Exists($"/usr/bin/{program}"), $"{program} is not installed: run tests/run.sh, which installs it with apt-get");
         // promtool and docker-compose resolve relative paths against the working directory.
-        return await ProcessRunner.RunAsync("sh", ["-c", "cd \"$0\" && exec \"$@\"", Repo.Root, program, .. args], TimeSpan.FromSeconds(60));
+        return await ProcessRunner.RunAsync("sh", ["-c", "cd \"$0\" && exec \"$@\"", RepoPaths.Root, program, .. args], TimeSpan.FromSeconds(60));
     }
 
     public static string Describe(ProcessOutput r) => $"exit {r.ExitCode}\n{r.StandardOutput}\n{r.StandardError}";
