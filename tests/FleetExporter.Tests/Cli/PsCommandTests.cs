@@ -18,6 +18,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         fleet.Roster(TestFleet.Agents("good", "absent"));
         await fleet.EnableAsync("good");
         await fleet.StartAsync("good");
+        await fleet.WaitForRuntimeAsync("good");
         await fleet.BeatAsync("good");
 
         var r = await FleetBinary.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
@@ -88,6 +89,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         fleet.Script("running-agent-with-a-long-name", "exec sleep 1000");
         fleet.Roster(TestFleet.Agents("running-agent-with-a-long-name", "absent-1", "garbage-2"));
         await fleet.StartAsync("running-agent-with-a-long-name");
+        await fleet.WaitForRuntimeAsync("running-agent-with-a-long-name");
         fleet.WriteHeartbeat("garbage-2", "nonsense");
         fleet.WriteHeartbeat("running-agent-with-a-long-name", TestFleet.HeartbeatJson(DateTimeOffset.UtcNow.AddMinutes(-5)));
 

@@ -30,6 +30,7 @@ public sealed class FailingSourceTests(SystemdUserManager systemd)
         fleet.Script("a1", "exec sleep 1000");
         await fleet.EnableAsync("a1");
         await fleet.StartAsync("a1");
+        await fleet.WaitForRuntimeAsync("a1");
         return fleet;
     }
 

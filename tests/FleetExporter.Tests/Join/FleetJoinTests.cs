@@ -19,6 +19,7 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         await fleet.EnableAsync("good");
         await fleet.StartAsync("good");
         await fleet.BeatAsync("good");
+        await fleet.WaitForRuntimeAsync("good");
 
         var snapshot = await fleet.CollectAsync(roster);
 
@@ -57,12 +58,13 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
     public async Task A_pane_that_fell_back_to_a_shell_is_drift()
     {
         await using var fleet = await TestFleet.CreateAsync(systemd);
-        fleet.Script("fell", "bash -c 'sleep 3; exec bash'");
+        fleet.Script("fell", "bash -c 'sleep 5; exec bash'");
         var roster = fleet.Roster(TestFleet.Agents("fell"));
         await fleet.StartAsync("fell");
 
-        var before = (await fleet.CollectAsync(roster)).Agents[0];
-        var after = await fleet.EventuallyAsync(roster, "fell", a => a.Flags.Contains(AgentFlags.Drift));
+        // First the runtime runs (once the wrapper has started it), then the pane falls back to a shell.
+        var before = await fleet.EventuallyAsync(roster, "fell", a => a.Processes?.Runtime is not null);
+        var after = await fleet.EventuallyAsync(roster, "fell", a => a.Flags.Contains(AgentFlags.Drift), TimeSpan.FromSeconds(20));
 
         Assert.NotNull(before.Processes?.Runtime);
         Assert.DoesNotContain(AgentFlags.Drift, before.Flags);
@@ -94,6 +96,7 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         var roster = fleet.Roster(TestFleet.Agents("once"));
         await fleet.StartAsync("once");
         await fleet.BeatAsync("once");
+        await fleet.WaitForRuntimeAsync("once");
 
         var a = (await fleet.CollectAsync(roster)).Agents[0];
 
@@ -111,6 +114,7 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         await fleet.EnableAsync("nolinger");
         await fleet.StartAsync("nolinger");
         await fleet.BeatAsync("nolinger");
+        await fleet.WaitForRuntimeAsync("nolinger");
 
         var a = (await fleet.CollectAsync(roster)).Agents[0];
 

@@ -59,19 +59,31 @@ internal sealed class TestFleet : IAsyncDisposable
     /// <summary>Writes the roster: runtime <c>sleeper</c> is the <c>sleep</c> command, interval 2 s.</summary>
     public FleetRoster Roster(string agentsYaml, string? socketName = null)
     {
-        var yaml = $$"""
-            tenant: t1
-            host: testhost
-            heartbeat: { dir: {{HeartbeatDir}}, interval: 2s }
-            systemd: { unit_template: "{{UnitPrefix}}-agent@{name}.service", linger_dir: {{LingerDir}} }
-            tmux: { socket_name: {{socketName ?? Tmux.SocketName}} }
-            runtimes:
-              sleeper: { commands: [sleep] }
-            agents:
-            {{agentsYaml}}
-            """;
-        File.WriteAllText(RosterPath, yaml);
+        File.WriteAllText(RosterPath, RosterYaml(agentsYaml, socketName));
         return RosterLoader.LoadFile(RosterPath);
+    }
+
+    private string RosterYaml(string agentsYaml, string? socketName = null) => $$"""
+        tenant: t1
+        host: testhost
+        heartbeat: { dir: {{HeartbeatDir}}, interval: 2s }
+        systemd: { unit_template: "{{UnitPrefix}}-agent@{name}.service", linger_dir: {{LingerDir}} }
+        tmux: { socket_name: {{socketName ?? Tmux.SocketName}} }
+        runtimes:
+          sleeper: { commands: [sleep] }
+        agents:
+        {{agentsYaml}}
+        """;
+
+    /// <summary>
+    /// Waits until the agent's runtime runs in its pane: `systemctl start` returns once the session exists, a
+    /// moment before the pane's shell has exec'd (or forked) the runtime.
+    /// </summary>
+    public async Task WaitForRuntimeAsync(string agent)
+    {
+        var roster = RosterLoader.Parse(RosterYaml(Agents(agent)), "(wait)");
+        var a = await EventuallyAsync(roster, agent, a => a.Processes?.Runtime is not null);
+        Assert.True(a.Processes?.Runtime is not null, $"the runtime of {agent} never ran: {string.Join(" ", a.Processes?.TreeCommands ?? [])}");
     }
 
     public static string Agents(params string[] names) =>
