@@ -1,5 +1,4 @@
 using FleetExporter.Roster;
-using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
 using FleetExporter.Subprocess;
 
@@ -20,7 +19,7 @@ public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
     {
         var r = await RunAsync(args, standardInput, ct);
         if (r.ExitCode != 0)
-            throw new TmuxCommandException($"tmux {args[0]} failed: {SystemdSource.FirstLine(r.StandardError)}");
+            throw new TmuxCommandException($"tmux {args[0]} failed: {r.FirstErrorLine}");
         return r.StandardOutput;
     }
 
@@ -31,7 +30,7 @@ public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
         if (r.ExitCode == 0) return true;
         if (r.StandardError.Contains("can't find session", StringComparison.Ordinal) || TmuxListParser.MeansNoServer(r.StandardError))
             return false;
-        throw new TmuxCommandException($"tmux has-session failed: {SystemdSource.FirstLine(r.StandardError)}");
+        throw new TmuxCommandException($"tmux has-session failed: {r.FirstErrorLine}");
     }
 
     /// <summary>

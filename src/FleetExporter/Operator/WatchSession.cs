@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FleetExporter.Sources.Systemd;
 
 namespace FleetExporter.Operator;
 
@@ -63,7 +62,7 @@ public sealed class WatchSession(OperatorTmux tmux, string agentSession)
         if (setup.ExitCode != 0)
         {
             await CleanupAsync();
-            throw new TmuxCommandException($"cannot create the viewer session: {SystemdSource.FirstLine(setup.StandardError)}");
+            throw new TmuxCommandException($"cannot create the viewer session: {setup.FirstErrorLine}");
         }
     }
 

@@ -5,7 +5,14 @@ using CliWrap;
 namespace FleetExporter.Subprocess;
 
 /// <summary>What a finished subprocess left behind.</summary>
-public sealed record ProcessOutput(int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed);
+public sealed record ProcessOutput(int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
+{
+    /// <summary>The first non-blank line of stderr, for error messages that quote what the program said.</summary>
+    public string FirstErrorLine =>
+        StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { Length: > 0 } line
+            ? line
+            : "(no message)";
+}
 
 /// <summary>Raised when a subprocess cannot be started or does not finish in time.</summary>
 public sealed class ProcessRunException(string message, Exception? inner = null) : Exception(message, inner);

@@ -41,7 +41,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
         {
             var output = await ProcessRunner.RunAsync(program, args, timeout, cancellationToken: ct);
             if (output.ExitCode != 0)
-                return Fail($"systemctl exited {output.ExitCode}: {FirstLine(output.StandardError)}", watch);
+                return Fail($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}", watch);
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
             if (refreshFileState)
                 lock (_gate)
@@ -58,11 +58,5 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
     {
         Activity.Current?.SetStatus(ActivityStatusCode.Error, why);
         return SourceResult<SystemdObservation>.Failure(Name, why, watch.Elapsed);
-    }
-
-    internal static string FirstLine(string text)
-    {
-        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        return line.Length == 0 ? "(no message)" : line;
     }
 }

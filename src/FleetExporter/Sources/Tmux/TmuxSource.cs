@@ -2,7 +2,6 @@ using System.Diagnostics;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
 using FleetExporter.Telemetry;
-using FleetExporter.Sources.Systemd;
 
 namespace FleetExporter.Sources.Tmux;
 
@@ -22,7 +21,7 @@ public sealed class TmuxSource(string program = "tmux", TimeSpan? timeout = null
             {
                 if (TmuxListParser.MeansNoServer(output.StandardError))
                     return SourceResult<TmuxObservation>.Success(Name, new TmuxObservation(new Dictionary<string, TmuxPane>(), false), watch.Elapsed);
-                return Fail($"tmux exited {output.ExitCode}: {SystemdSource.FirstLine(output.StandardError)}", watch);
+                return Fail($"tmux exited {output.ExitCode}: {output.FirstErrorLine}", watch);
             }
             return SourceResult<TmuxObservation>.Success(Name, new TmuxObservation(TmuxListParser.Parse(output.StandardOutput), true), watch.Elapsed);
         }
