@@ -19,4 +19,15 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@"
+# CI keeps only the tail of the output, so the failures are repeated after the run, where they will be seen.
+log="$(mktemp -t fleet-tests.XXXXXX.log)"
+rc=0
+dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
+  | tee "$log" || rc=$?
+if ((rc != 0)); then
+  echo
+  echo "=== failed tests (repeated from above; full log: $log) ==="
+  # Each failure: its name, message and the top of its stack, so that several fit in the tail CI keeps.
+  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 14' "$log" | cut -c1-300 | head -n 70
+fi
+exit "$rc"
