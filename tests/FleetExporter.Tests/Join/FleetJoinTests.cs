@@ -193,7 +193,8 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
 
         // tmux marks the pane dead when its terminal closes and learns the exit status a moment later.
         var dead = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null }, TimeSpan.FromSeconds(30));
-        Assert.True(dead.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {dead.Pane}; session {dead.SessionPresent}; flags {string.Join(",", dead.Flags)}");
+        var raw = await fleet.Tmux.DisplayAsync("dead", "dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} time=#{pane_dead_time}");
+        Assert.True(dead.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {dead.Pane}; session {dead.SessionPresent}; flags {string.Join(",", dead.Flags)}; tmux {raw}");
         // A fresh heartbeat now, so that however long the wait took, PANE-DEAD is the only flag to expect.
         await fleet.BeatAsync("dead");
         var a = (await fleet.CollectAsync(roster)).Agents.Single();
