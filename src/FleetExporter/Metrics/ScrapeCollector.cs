@@ -18,7 +18,10 @@ public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, Flee
         lock (_gate)
         {
             if (_inFlight is { IsCompleted: false }) return _inFlight;
-            return _inFlight = Task.Run(() => RunAsync(budget));
+            // The deadline starts now, with the scrape's own wait, not when a busy thread pool gets to the work:
+            // otherwise the sources could still be running when the scrape gives up.
+            var deadline = new CancellationTokenSource(budget);
+            return _inFlight = Task.Run(() => RunAsync(deadline));
         }
     }
 
@@ -26,10 +29,10 @@ public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, Flee
     public async Task<FleetSnapshot> RecentAsync(TimeSpan maxAge, TimeSpan budget) =>
         Last is { } last && DateTimeOffset.UtcNow - last.At < maxAge ? last : await CollectAsync(budget);
 
-    private async Task<FleetSnapshot> RunAsync(TimeSpan budget)
+    private async Task<FleetSnapshot> RunAsync(CancellationTokenSource deadline)
     {
+        using var _ = deadline;
         metrics.CountCollection();
-        using var deadline = new CancellationTokenSource(budget);
         var (roster, rosterHealth) = rosters.Current();
         var snapshot = await join.CollectAsync(roster, deadline.Token);
         snapshot = snapshot with { Sources = [.. snapshot.Sources, rosterHealth] };
