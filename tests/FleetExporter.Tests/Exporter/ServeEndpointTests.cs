@@ -36,10 +36,10 @@ public sealed class ServeEndpointTests : IAsyncLifetime
     private async Task<string> StartAsync(string rosterYaml, FleetJoin? join = null, WebConfig? webConfig = null)
     {
         var rosterPath = _dir.Write("roster.yaml", rosterYaml);
-        _port = PrometheusServer.FreePort();
-        var options = new ServeOptions($"127.0.0.1:{_port}", "/metrics", null, rosterPath);
+        var options = new ServeOptions("127.0.0.1:0", "/metrics", null, rosterPath);
         _app = ExporterApp.Build(options, webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()), join);
         await _app.StartAsync();
+        _port = new Uri(_app.Urls.Single()).Port;
         return rosterPath;
     }
 
@@ -60,7 +60,10 @@ public sealed class ServeEndpointTests : IAsyncLifetime
     public async Task Fifty_concurrent_scrapes_start_one_collection()
     {
         await _tmux.NewSessionAsync("a1", "sleep 1000");
-        await StartAsync(Roster("a1"), JoinWithTmux(SlowCountingTmux(1.5)));
+        // The stand-in is slow enough for all 50 requests to arrive while the first collection runs, and a
+        // request that does not collect warms up the server and the client's connections first.
+        await StartAsync(Roster("a1"), JoinWithTmux(SlowCountingTmux(4)));
+        Assert.Equal("OK\n", await _http.GetStringAsync(Url("/-/healthy")));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _http.GetAsync(Url("/metrics"))));
 

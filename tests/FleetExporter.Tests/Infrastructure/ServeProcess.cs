@@ -9,29 +9,25 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    public int Port { get; }
+    /// <summary>The port the kernel gave (it listens on port 0, so no other process can take it first).</summary>
+    public int Port { get; private set; }
     public string Url => $"http://127.0.0.1:{Port}";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    private ServeProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
+    private ServeProcess(Process process) => _process = process;
 
     public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var port = PrometheusServer.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { FleetBinary.Dll, command, "--web.listen-address", $"127.0.0.1:{port}" },
+            ArgumentList = { FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = Process.Start(start)!;
-        var serve = new ServeProcess(process, port);
+        var serve = new ServeProcess(process);
         process.OutputDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -39,14 +35,20 @@ public sealed class ServeProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            try { if ((await Http.GetAsync(serve.Url + "/-/healthy")).IsSuccessStatusCode) return serve; }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
+            if (serve.Port == 0 && ServingLine.Match(serve.Output) is { Success: true } m) serve.Port = int.Parse(m.Groups[1].Value);
+            if (serve.Port != 0)
+            {
+                try { if (await Http.GetStringAsync(serve.Url + "/-/healthy") == "OK\n") return serve; }
+                catch (HttpRequestException) { }
+            }
+            await Task.Delay(100);
         }
         var output = serve.Output;
         await serve.DisposeAsync();
-        throw new InvalidOperationException($"fleet-exporter {command} did not answer on port {port}:\n{output}");
+        throw new InvalidOperationException($"fleet-exporter {command} did not answer (port {serve.Port}):\n{output}");
     }
+
+    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving http://127\.0\.0\.1:(\d+)/");
 
     public Task<string> GetAsync(string path) => Http.GetStringAsync(Url + path);
 
