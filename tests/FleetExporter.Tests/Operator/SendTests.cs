@@ -86,7 +86,7 @@ public sealed class SendTests
     {
         await using var rig = new OperatorRig().WithRoster(["tui"]);
         var tui = rig.WriteFakeTui();
-        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.Burst}", readyText: "submissions: 0");
+        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.WideBurst}", readyText: "submissions: 0");
 
         var r = await rig.FleetAsync("send", "tui", "run the linter", "--enter-delay", "0", "--verify", "--json");
 
