@@ -200,8 +200,10 @@ public sealed class SendTests
         await using var rig = new OperatorRig().WithRoster(["deaf"]);
         await rig.StartAsync("deaf", "exec sleep 600");
 
+        // Room for three polls of 400 ms even when each pane capture is slow.
+        const int verifyTimeoutMs = 3000;
         var watch = Stopwatch.StartNew();
-        var r = await rig.FleetAsync("send", "deaf", "hello there", "--verify", "--verify-timeout", "1500", "--json");
+        var r = await rig.FleetAsync("send", "deaf", "hello there", "--verify", "--verify-timeout", verifyTimeoutMs.ToString(), "--json");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("UNVERIFIABLE", r.StandardError);
@@ -210,7 +212,7 @@ public sealed class SendTests
         Assert.Contains("hello there", json.GetProperty("after").GetProperty("text").GetString()); // the tty echoed it
         Assert.True(json.GetProperty("after").GetProperty("tty_queued_bytes").GetInt32() > 0);
         Assert.True(json.GetProperty("polls").GetInt32() >= 3, "unverifiable keeps polling until the timeout");
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1500));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(verifyTimeoutMs));
     }
 
     [Fact(Timeout = Timeout)]
@@ -295,9 +297,10 @@ public sealed class SendTests
     {
         await using var rig = new OperatorRig().WithRoster(["slow"]);
         var tui = rig.WriteFakeTui();
-        await rig.StartAsync("slow", $"exec python3 {tui} --delay=1.5", readyText: "submissions: 0");
+        // The pane stays unchanged long enough for two polls of 400 ms even when each pane capture is slow.
+        await rig.StartAsync("slow", $"exec python3 {tui} --delay=3", readyText: "submissions: 0");
 
-        var r = await rig.FleetAsync("send", "slow", "take your time", "--verify", "--json");
+        var r = await rig.FleetAsync("send", "slow", "take your time", "--verify", "--verify-timeout", "10000", "--json");
 
         Assert.Equal(0, r.ExitCode);
         var json = OperatorRig.Json(r);
