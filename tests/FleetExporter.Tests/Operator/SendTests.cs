@@ -252,8 +252,10 @@ public sealed class SendTests
     public async Task A_program_that_reads_but_draws_nothing_leaves_a_blank_pane_which_is_unverifiable()
     {
         await using var rig = new OperatorRig().WithRoster(["mute"]);
-        await rig.StartAsync("mute", "exec python3 -c 'import os, tty; tty.setraw(0); [os.read(0, 1024) for _ in iter(int, 1)]'");
-        await Task.Delay(500);
+        // The program says when its terminal is raw: text typed before that would be echoed, then flushed by setraw.
+        var ready = rig.Dir.File("mute.ready");
+        await rig.StartAsync("mute", $"exec python3 -c 'import os, tty; tty.setraw(0); open(\"{ready}\", \"w\").close(); [os.read(0, 1024) for _ in iter(int, 1)]'");
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(ready)), TimeSpan.FromSeconds(20)), "the program never set its terminal raw");
 
         var r = await rig.FleetAsync("send", "mute", "anyone", "--verify", "--verify-timeout", "1200", "--json");
 
