@@ -84,7 +84,9 @@ public sealed class HeartbeatCommandTests
         using var _ = dir;
         var file = Path.Combine(hbDir, "b1.hb");
         Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
-        var inode = Inode(file);
+        var originalText = File.ReadAllText(file);
+        // Held open for the whole check, so the file system cannot give its inode number to the new file.
+        using var original = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var stop = new CancellationTokenSource();
         var bad = new List<string>();
         var reads = 0;
@@ -96,6 +98,7 @@ public sealed class HeartbeatCommandTests
                 reads++;
                 if (HeartbeatParser.Parse(file, bytes, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30)).State != HeartbeatState.Ok)
                     bad.Add(System.Text.Encoding.UTF8.GetString(bytes));
+                Thread.Sleep(1); // leaves the cores to the heartbeat commands
             }
         });
 
@@ -106,7 +109,9 @@ public sealed class HeartbeatCommandTests
 
         Assert.Empty(bad);
         Assert.True(reads > 5, $"only {reads} reads");
-        Assert.NotEqual(inode, Inode(file));
+        // Replaced, not rewritten: the path names a new file, and the old one still holds the old heartbeat whole.
+        Assert.NotEqual(Inode(HeldPath(original)), Inode(file));
+        Assert.Equal(originalText, new StreamReader(original).ReadToEnd());
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         Assert.Equal(6, doc.RootElement.GetProperty("seq").GetInt64());
         Assert.Equal(["b1.hb"], Directory.GetFiles(hbDir).Select(Path.GetFileName));
@@ -152,9 +157,12 @@ public sealed class HeartbeatCommandTests
 
     private static long Inode(string path) => long.Parse(StatInode(path));
 
+    /// <summary>This process's /proc link to an open file: stat follows it to the file even once it is unlinked.</summary>
+    private static string HeldPath(FileStream stream) => $"/proc/{Environment.ProcessId}/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+
     private static string StatInode(string path)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true };
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-L", "-c", "%i", path]) { RedirectStandardOutput = true };
         using var p = System.Diagnostics.Process.Start(psi)!;
         var text = p.StandardOutput.ReadToEnd().Trim();
         p.WaitForExit();

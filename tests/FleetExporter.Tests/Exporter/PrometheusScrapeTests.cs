@@ -13,6 +13,7 @@ public sealed class PrometheusScrapeTests(SystemdUserManager systemd, ITestOutpu
 {
     private readonly TempDirectory _dir = new();
     private readonly TmuxServer _tmux = new();
+    private readonly List<HeartbeatLoop> _beats = [];
     private string Template => $"{systemd.Prefix}-scrape@.service";
     private string Unit(string agent) => $"{systemd.Prefix}-scrape@{agent}.service";
 
@@ -45,18 +46,13 @@ public sealed class PrometheusScrapeTests(SystemdUserManager systemd, ITestOutpu
               - { name: no-boot, runtime: sleeper }
               - { name: down, runtime: sleeper }
             """);
-        // "stale" last beat a minute ago (20 x its 3 s threshold); the others beat now and keep beating.
+        // "stale" last beat a minute ago (10 x its 6 s threshold); the others beat now, through the heartbeat
+        // command, and keep beating every second from threads of their own (a cold command can take seconds).
         await File.WriteAllTextAsync(Path.Combine(hb, "stale.hb"), $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60}}}""");
-        using var beating = new CancellationTokenSource();
-        var beats = Task.Run(async () =>
-        {
-            while (!beating.IsCancellationRequested)
-            {
-                foreach (var agent in new[] { "healthy", "drifted", "no-boot", "down" })
-                    await FleetBinary.RunAsync(["heartbeat", agent, "--roster", roster]);
-                try { await Task.Delay(1000, beating.Token); } catch (OperationCanceledException) { }
-            }
-        });
+        string[] beating = ["healthy", "drifted", "no-boot", "down"];
+        foreach (var beat in await Task.WhenAll(beating.Select(agent => FleetBinary.RunAsync(["heartbeat", agent, "--roster", roster]))))
+            Assert.True(beat.ExitCode == 0, $"heartbeat exited {beat.ExitCode}: {beat.StandardError}");
+        _beats.AddRange(beating.Select(agent => new HeartbeatLoop(Path.Combine(hb, agent + ".hb"), TimeSpan.FromSeconds(2))));
 
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", roster]);
         await using var prometheus = await PrometheusServer.StartAsync($"""
@@ -90,13 +86,11 @@ public sealed class PrometheusScrapeTests(SystemdUserManager systemd, ITestOutpu
         var ages = await ByAgent("fleet_heartbeat_age_seconds{tenant=\"t1\"}");
         Assert.InRange(ages["stale"], 59, 120);
         Assert.InRange(ages["healthy"], 0, 6);
-
-        beating.Cancel();
-        await beats;
     }
 
     public async Task DisposeAsync()
     {
+        foreach (var beat in _beats) await beat.DisposeAsync();
         foreach (var agent in new[] { "healthy", "drifted", "stale", "no-boot" })
             await systemd.SystemctlAsync("disable", "--now", Unit(agent));
         await _tmux.DisposeAsync();

@@ -18,8 +18,8 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         var roster = fleet.Roster(TestFleet.Agents("good"));
         await fleet.EnableAsync("good");
         await fleet.StartAsync("good");
-        await fleet.BeatAsync("good");
         await fleet.WaitForRuntimeAsync("good");
+        await fleet.BeatAsync("good");
 
         var snapshot = await fleet.CollectAsync(roster);
 
@@ -95,8 +95,8 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         fleet.Script("once", "exec sleep 1000");
         var roster = fleet.Roster(TestFleet.Agents("once"));
         await fleet.StartAsync("once");
-        await fleet.BeatAsync("once");
         await fleet.WaitForRuntimeAsync("once");
+        await fleet.BeatAsync("once");
 
         var a = (await fleet.CollectAsync(roster)).Agents[0];
 
@@ -113,8 +113,8 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         var roster = fleet.Roster(TestFleet.Agents("nolinger"));
         await fleet.EnableAsync("nolinger");
         await fleet.StartAsync("nolinger");
-        await fleet.BeatAsync("nolinger");
         await fleet.WaitForRuntimeAsync("nolinger");
+        await fleet.BeatAsync("nolinger");
 
         var a = (await fleet.CollectAsync(roster)).Agents[0];
 

@@ -25,6 +25,8 @@ public sealed class SubprocessCountTests(SystemdUserManager systemd)
         foreach (var n in names) fleet.Script(n, "exec sleep 1000");
         var roster = fleet.Roster(TestFleet.Agents(names));
         await fleet.StartAsync(names);
+        // Before the counting wrappers exist, so that the log counts the measured joins alone.
+        await fleet.WaitForRuntimeAsync(names);
         var log = fleet.Dir.File("calls.log");
         var systemctl = await CountingAsync(fleet, "systemctl", log);
         var tmux = await CountingAsync(fleet, "tmux", log);

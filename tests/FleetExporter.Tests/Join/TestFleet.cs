@@ -76,14 +76,20 @@ internal sealed class TestFleet : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Waits until the agent's runtime runs in its pane: `systemctl start` returns once the session exists, a
+    /// Waits until each agent's runtime runs in its pane: `systemctl start` returns once the session exists, a
     /// moment before the pane's shell has exec'd (or forked) the runtime.
     /// </summary>
-    public async Task WaitForRuntimeAsync(string agent)
+    public async Task WaitForRuntimeAsync(params string[] agents)
     {
-        var roster = RosterLoader.Parse(RosterYaml(Agents(agent)), "(wait)");
-        var a = await EventuallyAsync(roster, agent, a => a.Processes?.Runtime is not null);
-        Assert.True(a.Processes?.Runtime is not null, $"the runtime of {agent} never ran: {string.Join(" ", a.Processes?.TreeCommands ?? [])}");
+        var roster = RosterLoader.Parse(RosterYaml(Agents(agents)), "(wait)");
+        IReadOnlyList<AgentStatus> waiting = [];
+        await TmuxServer.EventuallyAsync(async () =>
+        {
+            waiting = (await CollectAsync(roster)).Agents.Where(a => a.Processes?.Runtime is null).ToList();
+            return waiting.Count == 0;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(waiting.Count == 0, "runtimes that never ran: " +
+            string.Join("; ", waiting.Select(a => $"{a.Spec.Name} ({string.Join(" ", a.Processes?.TreeCommands ?? [])})")));
     }
 
     public static string Agents(params string[] names) =>

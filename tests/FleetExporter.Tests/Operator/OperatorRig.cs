@@ -56,10 +56,16 @@ internal sealed class OperatorRig : IAsyncDisposable
 internal static class FakeTui
 {
     /// <summary>
-    /// The --burst window used by the tests: well above the time between two tmux commands run back to back,
-    /// well below send's default gap before the Enter.
+    /// The --burst window where send waits its default 150 ms before the Enter: far enough below that gap that
+    /// a read scheduled late on a busy machine still ends before the Enter arrives.
     /// </summary>
-    public const string Burst = "0.06";
+    public const string Burst = "0.03";
+
+    /// <summary>
+    /// The --burst window where send does not wait before the Enter: wide enough that the text and the Enter
+    /// share one read however slowly the second tmux command starts.
+    /// </summary>
+    public const string WideBurst = "1";
 
     public const string Source = """
         import os, select, sys, time, tty

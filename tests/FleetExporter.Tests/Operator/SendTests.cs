@@ -86,7 +86,7 @@ public sealed class SendTests
     {
         await using var rig = new OperatorRig().WithRoster(["tui"]);
         var tui = rig.WriteFakeTui();
-        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.Burst}", readyText: "submissions: 0");
+        await rig.StartAsync("tui", $"exec python3 {tui} --burst={FakeTui.WideBurst}", readyText: "submissions: 0");
 
         var r = await rig.FleetAsync("send", "tui", "run the linter", "--enter-delay", "0", "--verify", "--json");
 
@@ -200,8 +200,10 @@ public sealed class SendTests
         await using var rig = new OperatorRig().WithRoster(["deaf"]);
         await rig.StartAsync("deaf", "exec sleep 600");
 
+        // Room for three polls of 400 ms even when each pane capture is slow.
+        const int verifyTimeoutMs = 3000;
         var watch = Stopwatch.StartNew();
-        var r = await rig.FleetAsync("send", "deaf", "hello there", "--verify", "--verify-timeout", "1500", "--json");
+        var r = await rig.FleetAsync("send", "deaf", "hello there", "--verify", "--verify-timeout", verifyTimeoutMs.ToString(), "--json");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("UNVERIFIABLE", r.StandardError);
@@ -210,7 +212,7 @@ public sealed class SendTests
         Assert.Contains("hello there", json.GetProperty("after").GetProperty("text").GetString()); // the tty echoed it
         Assert.True(json.GetProperty("after").GetProperty("tty_queued_bytes").GetInt32() > 0);
         Assert.True(json.GetProperty("polls").GetInt32() >= 3, "unverifiable keeps polling until the timeout");
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1500));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(verifyTimeoutMs));
     }
 
     [Fact(Timeout = Timeout)]
@@ -250,8 +252,10 @@ public sealed class SendTests
     public async Task A_program_that_reads_but_draws_nothing_leaves_a_blank_pane_which_is_unverifiable()
     {
         await using var rig = new OperatorRig().WithRoster(["mute"]);
-        await rig.StartAsync("mute", "exec python3 -c 'import os, tty; tty.setraw(0); [os.read(0, 1024) for _ in iter(int, 1)]'");
-        await Task.Delay(500);
+        // The program says when its terminal is raw: text typed before that would be echoed, then flushed by setraw.
+        var ready = rig.Dir.File("mute.ready");
+        await rig.StartAsync("mute", $"exec python3 -c 'import os, tty; tty.setraw(0); open(\"{ready}\", \"w\").close(); [os.read(0, 1024) for _ in iter(int, 1)]'");
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(ready)), TimeSpan.FromSeconds(20)), "the program never set its terminal raw");
 
         var r = await rig.FleetAsync("send", "mute", "anyone", "--verify", "--verify-timeout", "1200", "--json");
 
@@ -295,9 +299,10 @@ public sealed class SendTests
     {
         await using var rig = new OperatorRig().WithRoster(["slow"]);
         var tui = rig.WriteFakeTui();
-        await rig.StartAsync("slow", $"exec python3 {tui} --delay=1.5", readyText: "submissions: 0");
+        // The pane stays unchanged long enough for two polls of 400 ms even when each pane capture is slow.
+        await rig.StartAsync("slow", $"exec python3 {tui} --delay=3", readyText: "submissions: 0");
 
-        var r = await rig.FleetAsync("send", "slow", "take your time", "--verify", "--json");
+        var r = await rig.FleetAsync("send", "slow", "take your time", "--verify", "--verify-timeout", "10000", "--json");
 
         Assert.Equal(0, r.ExitCode);
         var json = OperatorRig.Json(r);

@@ -93,12 +93,14 @@ public sealed class WatchTests
         await using var rig = new OperatorRig().WithRoster(["ag"]);
         await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
         var watch = new WatchSession(new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null)), "ag");
+        // Long enough that the two checks below see the viewer before tmux removes it.
+        var grace = TimeSpan.FromSeconds(5);
 
-        await watch.SetupAsync(TimeSpan.FromSeconds(1), CancellationToken.None); // and then this process "dies"
+        await watch.SetupAsync(grace, CancellationToken.None); // and then this process "dies"
         Assert.Contains(watch.Viewer, await SessionsAsync(rig));
         Assert.Equal("manual", await LocalWindowSizeAsync(rig));
 
-        await AssertRestoredAsync(rig, expectedLocal: "", within: TimeSpan.FromSeconds(5));
+        await AssertRestoredAsync(rig, expectedLocal: "", within: grace + TimeSpan.FromSeconds(10));
     }
 
     [Fact(Timeout = Timeout)]

@@ -33,11 +33,19 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
 
         foreach (var (where, expr) in queries) output.WriteLine($"{where}: {expr}");
         Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + "\nexporter log:\n" + fleet.Serve.Output);
-        var agents = await prometheus.QueryAsync(board.Interpolate(board.VariableQueries.Single(v => v.Variable == "agent").Selector));
-        Assert.Equal(["worker-1", "worker-2"], agents.Select(s => s.Labels["agent"]).Order());
-        var alerts = await prometheus.QueryAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Fleet alerts")).Expr));
-        Assert.Contains(alerts, a => a.Labels["alertname"] == "FleetHeartbeatMissing" && a.Labels["agent"] == "worker-2");
-        var active = await prometheus.QueryAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Active")).Expr));
+        // Each check waits for a scrape that has it: a scrape that timed out mid-collection can lack a series.
+        var settle = TimeSpan.FromSeconds(30);
+        string[] workers = ["worker-1", "worker-2"];
+        var agents = await prometheus.WaitForAsync(board.Interpolate(board.VariableQueries.Single(v => v.Variable == "agent").Selector),
+            r => r.Select(s => s.Labels["agent"]).Order().SequenceEqual(workers), settle);
+        Assert.Equal(workers, agents.Select(s => s.Labels["agent"]).Order());
+        static bool Missing((IReadOnlyDictionary<string, string> Labels, double Value) a) =>
+            a.Labels["alertname"] == "FleetHeartbeatMissing" && a.Labels["agent"] == "worker-2";
+        var alerts = await prometheus.WaitForAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Fleet alerts")).Expr),
+            r => r.Any(Missing), settle);
+        Assert.Contains(alerts, Missing);
+        var active = await prometheus.WaitForAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Active")).Expr),
+            r => r is [{ Value: 2 }], settle);
         Assert.Equal(2, Assert.Single(active).Value);
     }
 }

@@ -1,4 +1,3 @@
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
@@ -6,7 +5,7 @@ namespace FleetExporter.Tests.Stack;
 /// <summary>
 /// A real fleet on this machine: one enabled systemd user unit per agent that starts the agent's tmux session
 /// (running `sleep`, the roster's runtime), a linger flag for the user, heartbeats written by the product's own
-/// writer every interval, and the real exporter serving it all.
+/// writer every half interval (<see cref="HeartbeatLoop"/>), and the real exporter serving it all.
 /// </summary>
 public sealed class LiveFleet : IAsyncDisposable
 {
@@ -15,9 +14,7 @@ public sealed class LiveFleet : IAsyncDisposable
 
     private readonly TempDirectory _dir = new();
     private readonly TmuxServer _tmux = new();
-    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _beats = [];
-    private readonly Dictionary<string, DateTimeOffset> _lastBeat = [];
-    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HeartbeatLoop> _beats = [];
 
     public TimeSpan HeartbeatInterval { get; }
     public ServeProcess Serve { get; private set; } = null!;
@@ -53,47 +50,22 @@ public sealed class LiveFleet : IAsyncDisposable
             """);
         foreach (var agent in agents)
             await systemd.MustAsync("enable", "--now", template.Replace("@.service", $"@{agent}.service"));
-        foreach (var agent in beating) fleet.StartBeating(agent);
+        foreach (var agent in beating) fleet._beats[agent] = new HeartbeatLoop(Path.Combine(fleet.HeartbeatDir, agent + ".hb"), interval);
         fleet.Serve = await ServeProcess.StartAsync("serve", ["--roster", roster]);
         return fleet;
-    }
-
-    private void StartBeating(string agent)
-    {
-        var stop = new CancellationTokenSource();
-        var file = Path.Combine(HeartbeatDir, agent + ".hb");
-        var loop = Task.Run(async () =>
-        {
-            long seq = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                var now = DateTimeOffset.UtcNow;
-                HeartbeatWriter.Write(file, now, HeartbeatInterval, pid: null, status: null, previousSeq: seq++);
-                lock (_gate) _lastBeat[agent] = now;
-                try { await Task.Delay(HeartbeatInterval, stop.Token); }
-                catch (OperationCanceledException) { }
-            }
-        });
-        _beats[agent] = (stop, loop);
     }
 
     /// <summary>The agent goes silent; returns the time of its last heartbeat (the file's <c>ts</c>).</summary>
     public async Task<DateTimeOffset> StopBeatingAsync(string agent)
     {
-        var (stop, loop) = _beats[agent];
-        await stop.CancelAsync();
-        await loop;
+        await using var loop = _beats[agent];
         _beats.Remove(agent);
-        lock (_gate) return DateTimeOffset.FromUnixTimeMilliseconds(_lastBeat[agent].ToUnixTimeMilliseconds());
+        return await loop.StopAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (stop, loop) in _beats.Values)
-        {
-            await stop.CancelAsync();
-            await loop;
-        }
+        foreach (var loop in _beats.Values) await loop.DisposeAsync();
         if (Serve is not null) await Serve.DisposeAsync();
         await _tmux.DisposeAsync();
         _dir.Dispose();
