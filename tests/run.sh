@@ -22,7 +22,9 @@ fi
 # CI keeps only the tail of the output, so the failures are repeated after the run, where they will be seen.
 log="$(mktemp -t fleet-tests.XXXXXX.log)"
 rc=0
-dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
+# Signals at their defaults: a runner that ignores SIGINT or SIGHUP (nohup, a background job) would pass that on to
+# every process the tests start, and the tests that stop `demo`, `serve` and `watch` with a signal could not.
+env --default-signal dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
   | tee "$log" || rc=$?
 if ((rc != 0)); then
   echo

@@ -11,7 +11,7 @@ public sealed class DemoTests
     [Fact(Timeout = 180_000)]
     public async Task The_demo_serves_each_interesting_state_and_cleans_up_on_ctrl_c()
     {
-        var demo = await ServeProcess.StartAsync("demo", []);
+        await using var demo = await ServeProcess.StartAsync("demo", []);
         string metrics = "";
         var ready = await TmuxServer.EventuallyAsync(async () =>
         {
@@ -41,7 +41,6 @@ public sealed class DemoTests
         Assert.NotEqual(0, sessions.ExitCode);
         var units = await ProcessRunner.RunAsync("systemctl", ["--user", "list-units", "--all", "--plain", "--no-legend", socket + "@*"], TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(socket, units.StandardOutput);
-        await demo.DisposeAsync();
     }
 
     private static int Flag(string metrics, string agent, string flag)

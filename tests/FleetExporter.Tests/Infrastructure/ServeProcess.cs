@@ -18,9 +18,10 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // SIGINT at its default even where the test run ignores it (nohup, a background job), or Ctrl-C could not stop it.
+        var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0" },
+            ArgumentList = { "--default-signal=INT", "dotnet", FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
