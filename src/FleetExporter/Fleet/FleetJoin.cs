@@ -54,7 +54,7 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
     {
         var unit = sd.Value?.Units.GetValueOrDefault(agent.Unit);
         var linger = sd.Value?.Linger;
-        var pane = tm.Value?.Sessions.GetValueOrDefault(agent.Session);
+        var pane = WithZombieExitStatus(tm.Value?.Sessions.GetValueOrDefault(agent.Session), pr.Value);
         bool? sessionPresent = tm.Ok ? pane is not null : null;
         PaneProcesses? paneProcesses = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
             ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
@@ -65,6 +65,16 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
         return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags);
     }
+
+    /// <summary>
+    /// tmux 3.3a now and then misses the exit of a pane process that ends at once: the pane shows dead, the process
+    /// stays an unreaped zombie and tmux never learns its status. The kernel still holds it in /proc, so the join
+    /// takes it from there. A zombie's pid cannot be reused until it is reaped, so it is the pane's process.
+    /// </summary>
+    internal static TmuxPane? WithZombieExitStatus(TmuxPane? pane, ProcessTable? table) =>
+        pane is { Dead: true, DeadStatus: null, PanePid: { } pid } && table?.Get(pid)?.ZombieExitStatus is { } status
+            ? pane with { DeadStatus = status }
+            : pane;
 
     private static async Task<SourceResult<T>> WithinDeadline<T>(string source, Task<SourceResult<T>> work, Stopwatch watch, CancellationToken ct)
         where T : class

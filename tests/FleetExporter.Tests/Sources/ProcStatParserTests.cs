@@ -15,8 +15,35 @@ public sealed class ProcStatParserTests
     [Fact]
     public void The_fields_the_join_needs_are_read()
     {
-        Assert.Equal(new ProcStat(5771, "sleep", 'S', 5637, 0, 0, 51705, 444), ProcStatParser.Parse(Sleep));
-        Assert.Equal(new ProcStat(6450, "python3", 'R', 6432, 1, 2, 56628, 3356), ProcStatParser.Parse(Python));
+        Assert.Equal(new ProcStat(5771, "sleep", 'S', 5637, 0, 0, 51705, 444, 0), ProcStatParser.Parse(Sleep));
+        Assert.Equal(new ProcStat(6450, "python3", 'R', 6432, 1, 2, 56628, 3356, 0), ProcStatParser.Parse(Python));
+    }
+
+    [Theory]
+    [InlineData('Z', "768", 3)]     // exit 3, not yet reaped
+    [InlineData('Z', "0", 0)]
+    [InlineData('Z', "9", null)]    // killed by SIGKILL: no exit status
+    [InlineData('S', "768", null)]  // still running: field 52 means nothing yet
+    public void A_zombie_keeps_its_exit_status_in_field_52(char state, string exitCode, int? status)
+    {
+        var line = Sleep.Replace("(sleep) S", $"(sleep) {state}").TrimEnd('\n');
+        line = line[..line.LastIndexOf(' ')] + " " + exitCode;
+
+        var stat = ProcStatParser.Parse(line);
+
+        Assert.NotNull(stat);
+        Assert.Equal(status, stat.ZombieExitStatus);
+    }
+
+    [Fact]
+    public void A_kernel_without_field_52_gives_no_exit_code()
+    {
+        var fields = Sleep.TrimEnd('\n').Split(' ');
+
+        var stat = ProcStatParser.Parse(string.Join(' ', fields[..44]));
+
+        Assert.NotNull(stat);
+        Assert.Null(stat.ExitCode);
     }
 
     [Theory]

@@ -2,8 +2,15 @@ using System.Globalization;
 
 namespace FleetExporter.Sources.Processes;
 
-/// <summary>The fields of <c>/proc/PID/stat</c> the join needs (times in clock ticks, RSS in pages).</summary>
-public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, ulong UserTicks, ulong SystemTicks, ulong StartTicks, long RssPages);
+/// <summary>
+/// The fields of <c>/proc/PID/stat</c> the join needs (times in clock ticks, RSS in pages). ExitCode is field 52,
+/// the wait status the kernel keeps for a process that has exited and not yet been reaped (Linux 3.5 and later).
+/// </summary>
+public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, ulong UserTicks, ulong SystemTicks, ulong StartTicks, long RssPages, int? ExitCode = null)
+{
+    /// <summary>The exit status of a process that exited normally but was not reaped (a zombie), else null.</summary>
+    public int? ZombieExitStatus => State == 'Z' && ExitCode is { } code && (code & 0x7f) == 0 ? (code >> 8) & 0xff : null;
+}
 
 public static class ProcStatParser
 {
@@ -25,9 +32,12 @@ public static class ProcStatParser
             && ulong.TryParse(rest[19], CultureInfo.InvariantCulture, out var start)
             && long.TryParse(rest[21], CultureInfo.InvariantCulture, out var rss)
             && int.TryParse(rest[1], CultureInfo.InvariantCulture, out var ppid)
-            ? new ProcStat(pid, line[(open + 1)..close], rest[0][0], ppid, utime, stime, start, rss)
+            ? new ProcStat(pid, line[(open + 1)..close], rest[0][0], ppid, utime, stime, start, rss, ExitCode(rest))
             : null;
     }
+
+    private static int? ExitCode(string[] rest) =>
+        rest.Length >= 50 && int.TryParse(rest[49].AsSpan().TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null;
 
     /// <summary>The <c>btime</c> line of <c>/proc/stat</c>: boot time in Unix seconds.</summary>
     public static long? ParseBootTime(string procStat)

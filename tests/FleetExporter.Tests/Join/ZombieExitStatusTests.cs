@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using FleetExporter.Fleet;
+using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Tmux;
+using FleetExporter.Tests.Infrastructure;
+
+namespace FleetExporter.Tests.Join;
+
+/// <summary>
+/// A dead pane whose process tmux never reaped: the join reads the exit status the kernel keeps for the zombie.
+/// The zombie is real (a parent that does not wait for its child); only the pane record is written by hand.
+/// </summary>
+public sealed class ZombieExitStatusTests
+{
+    private static TmuxPane DeadPane(int pid, int? status = null) =>
+        new("dead", "%1", pid, "sh", Dead: true, status, null, "/dev/pts/9", 80, 24);
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_dead_pane_without_a_status_takes_its_zombies_exit_status()
+    {
+        var start = new ProcessStartInfo("python3", ["-c", "import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(3)\nprint(pid, flush=True)\ntime.sleep(60)"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var parent = Process.Start(start)!;
+        try
+        {
+            var zombie = int.Parse((await parent.StandardOutput.ReadLineAsync())!);
+            Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(ProcessTable.Read().Get(zombie)?.State == 'Z')), "the child never became a zombie");
+
+            var table = ProcessTable.Read();
+
+            Assert.Equal(3, FleetJoin.WithZombieExitStatus(DeadPane(zombie), table)!.DeadStatus);
+            Assert.Equal(7, FleetJoin.WithZombieExitStatus(DeadPane(zombie, status: 7), table)!.DeadStatus); // tmux's own word stands
+            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(parent.Id), table)!.DeadStatus);             // alive: no status
+            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(zombie) with { Dead = false }, table)!.DeadStatus);
+        }
+        finally
+        {
+            parent.Kill();
+            await parent.WaitForExitAsync();
+        }
+    }
+}
