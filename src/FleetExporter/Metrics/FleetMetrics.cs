@@ -26,10 +26,15 @@ public sealed class FleetMetrics
             else
                 _gauges[family] = new(factory.CreateGauge(family.Name, family.Help, new GaugeConfiguration { LabelNames = [.. family.LabelNames] }));
         }
-        _collections = factory.CreateCounter("fleet_exporter_collections_total", "Collections run; concurrent scrapes share one.");
+        _collections = factory.CreateCounter(CollectionsName, CollectionsHelp);
     }
 
+    public const string CollectionsName = "fleet_exporter_collections_total";
+    public const string CollectionsHelp = "Collections run; concurrent scrapes share one.";
+
     public void CountCollection() => _collections.Inc();
+
+    public long Collections => (long)_collections.Value;
 
     public void Publish(FleetSnapshot snapshot)
     {

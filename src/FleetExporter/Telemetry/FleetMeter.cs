@@ -20,9 +20,11 @@ public sealed class FleetMeter : IDisposable
     private readonly Lock _gate = new();
     private (FleetSnapshot? Snapshot, ILookup<SeriesFamily, SeriesSample>? Samples) _cache;
 
-    public FleetMeter(ScrapeCollector collector)
+    public FleetMeter(ScrapeCollector collector, FleetMetrics metrics)
     {
         _collector = collector;
+        // The exporter's own count, as on /metrics; read without a collection.
+        _meter.CreateObservableCounter(FleetMetrics.CollectionsName, () => metrics.Collections, description: FleetMetrics.CollectionsHelp);
         foreach (var family in FleetSeries.Families)
         {
             var f = family;

@@ -16,9 +16,8 @@ public sealed class OtlpExportTests
     {
         using var dir = new TempDirectory();
         var received = new ConcurrentBag<(string Path, byte[] Body)>();
-        var port = PrometheusServer.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var receiver = builder.Build();
         receiver.MapPost("/{**path}", async (HttpContext ctx) =>
         {
@@ -28,6 +27,7 @@ public sealed class OtlpExportTests
             ctx.Response.ContentType = "application/x-protobuf";
         });
         await receiver.StartAsync();
+        var port = new Uri(receiver.Urls.Single()).Port;
         var roster = dir.Write("roster.yaml", $"host: otlp-host\nheartbeat: {{ dir: {dir.File("hb")} }}\ntmux: {{ socket_name: fxt-otlp-none }}\nagents:\n  - {{ name: otlp-agent, runtime: claude }}\n");
 
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", roster], new Dictionary<string, string>
@@ -44,7 +44,7 @@ public sealed class OtlpExportTests
                         or "fleet_agent_process_resident_memory_bytes" or "fleet_agent_process_cpu_seconds_total" or "fleet_agent_process_start_time_seconds"
                         or "fleet_agent_active" or "fleet_agent_unit_state" or "fleet_boot_enable_missing" or "fleet_heartbeat_age_seconds"
                         or "fleet_heartbeat_timestamp_seconds" or "fleet_agent_pane_dead" or "fleet_agent_last_activity_timestamp_seconds"))
-            .Select(f => f.Name).ToList();
+            .Select(f => f.Name).Append(FleetExporter.Metrics.FleetMetrics.CollectionsName).ToList();
         bool Has(string path, string text) => received.Any(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains(text));
         var arrived = await TmuxServer.EventuallyAsync(() => Task.FromResult(
             Has("/v1/traces", "fleet collect") && Has("/v1/traces", "source tmux") && Has("/v1/metrics", "fleet_heartbeat_interval_seconds")
