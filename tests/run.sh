@@ -24,12 +24,17 @@ log="$(mktemp -t fleet-tests.XXXXXX.log)"
 rc=0
 # Signals at their defaults: a runner that ignores SIGINT or SIGHUP (nohup, a background job) would pass that on to
 # every process the tests start, and the tests that stop `demo`, `serve` and `watch` with a signal could not.
-env --default-signal dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
+defaults=(env --default-signal)
+"${defaults[@]}" true 2>/dev/null || defaults=()  # coreutils before 9.0 has no --default-signal
+"${defaults[@]}" dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
   | tee "$log" || rc=$?
 if ((rc != 0)); then
   echo
   echo "=== failed tests (repeated from above; full log: $log) ==="
   # Each failure: its name, message and the top of its stack, so that several fit in the tail CI keeps.
-  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 14' "$log" | cut -c1-300 | head -n 70
+  # awk alone cuts and caps, so no early-closed pipe can end this script (pipefail) before it exits with rc.
+  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 14 && total++ < 70 {print substr($0, 1, 300)}' "$log"
+else
+  rm -f "$log"
 fi
 exit "$rc"

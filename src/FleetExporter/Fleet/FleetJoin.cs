@@ -69,10 +69,14 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
     /// <summary>
     /// tmux 3.3a now and then misses the exit of a pane process that ends at once: the pane shows dead, the process
     /// stays an unreaped zombie and tmux never learns its status. The kernel still holds it in /proc, so the join
-    /// takes it from there. A zombie's pid cannot be reused until it is reaped, so it is the pane's process.
+    /// takes it from there, but only from a zombie child of that tmux server (a pid tmux did reap may have been
+    /// reused) whose exit code this process may read (the kernel shows 0 to others).
     /// </summary>
     internal static TmuxPane? WithZombieExitStatus(TmuxPane? pane, ProcessTable? table) =>
-        pane is { Dead: true, DeadStatus: null, PanePid: { } pid } && table?.Get(pid)?.ZombieExitStatus is { } status
+        pane is { Dead: true, DeadStatus: null, PanePid: { } pid, ServerPid: { } server }
+        && table?.Get(pid) is { ZombieExitStatus: { } status } zombie
+        && zombie.ParentPid == server
+        && table.MayReadExitCode(pid)
             ? pane with { DeadStatus = status }
             : pane;
 

@@ -191,7 +191,7 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         // tmux marks the pane dead when its terminal closes and learns the exit status when it reaps the process.
         // tmux 3.3a now and then misses that exit and leaves the process a zombie; the join then reads the status
         // from /proc, so either way the status is known.
-        var dead = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null });
+        var dead = await fleet.EventuallyAsync(roster, "dead", a => a.Pane is { Dead: true, DeadStatus: not null }, TimeSpan.FromSeconds(30));
         var tmuxSays = await fleet.Tmux.DisplayAsync("dead", "dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal}");
         Assert.True(dead.Pane is { Dead: true, DeadStatus: not null }, $"pane never dead with a status: {dead.Pane}; flags {string.Join(",", dead.Flags)}; tmux says {tmuxSays}");
         // A fresh heartbeat now, so that however long the wait took, PANE-DEAD is the only flag to expect.

@@ -12,8 +12,8 @@ namespace FleetExporter.Tests.Join;
 /// </summary>
 public sealed class ZombieExitStatusTests
 {
-    private static TmuxPane DeadPane(int pid, int? status = null) =>
-        new("dead", "%1", pid, "sh", Dead: true, status, null, "/dev/pts/9", 80, 24);
+    private static TmuxPane DeadPane(int pid, int server, int? status = null) =>
+        new("dead", "%1", pid, "sh", Dead: true, status, null, "/dev/pts/9", 80, 24, server);
 
     [Fact(Timeout = 30_000)]
     public async Task A_dead_pane_without_a_status_takes_its_zombies_exit_status()
@@ -30,10 +30,13 @@ public sealed class ZombieExitStatusTests
 
             var table = ProcessTable.Read();
 
-            Assert.Equal(3, FleetJoin.WithZombieExitStatus(DeadPane(zombie), table)!.DeadStatus);
-            Assert.Equal(7, FleetJoin.WithZombieExitStatus(DeadPane(zombie, status: 7), table)!.DeadStatus); // tmux's own word stands
-            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(parent.Id), table)!.DeadStatus);             // alive: no status
-            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(zombie) with { Dead = false }, table)!.DeadStatus);
+            // The python parent stands in for the tmux server that never reaped its pane's process.
+            Assert.Equal(3, FleetJoin.WithZombieExitStatus(DeadPane(zombie, parent.Id), table)!.DeadStatus);
+            Assert.Equal(7, FleetJoin.WithZombieExitStatus(DeadPane(zombie, parent.Id, status: 7), table)!.DeadStatus); // tmux's own word stands
+            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(zombie, Environment.ProcessId), table)!.DeadStatus);   // another server's zombie
+            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(parent.Id, parent.Id), table)!.DeadStatus);             // alive: no status
+            Assert.Null(FleetJoin.WithZombieExitStatus(DeadPane(zombie, parent.Id) with { Dead = false }, table)!.DeadStatus);
+            Assert.True(table.MayReadExitCode(zombie));
         }
         finally
         {

@@ -7,14 +7,15 @@ public sealed class TmuxListParserTests
     /// <summary>
     /// Captured from tmux 3.3a, <c>tmux -L capsock list-panes -a -F "$Format"</c>, with remain-on-exit on: two
     /// agent sessions, a session whose only pane exited with status 3, and a session of two windows, the first split.
+    /// The server pid (#{pid}, field 10) was added to the capture later.
     /// </summary>
     private const string Captured =
-        "alpha\t%0\t5698\t0\t\t1795469716\t/dev/pts/2\t200\t50\tsleep\n" +
-        "beta\t%1\t5702\t0\t\t1795469716\t/dev/pts/3\t200\t50\tsleep\n" +
-        "dead one\t%2\t5776\t1\t3\t1795469720\t/dev/pts/5\t80\t24\texit\n" +
-        "multi\t%3\t5780\t0\t\t1795469720\t/dev/pts/5\t80\t12\tbash\n" +
-        "multi\t%4\t5783\t0\t\t1795469720\t/dev/pts/6\t80\t11\tsleep\n" +
-        "multi\t%5\t5787\t0\t\t1795469720\t/dev/pts/7\t80\t24\tsleep\n";
+        "alpha\t%0\t5698\t0\t\t1795469716\t/dev/pts/2\t200\t50\t5690\tsleep\n" +
+        "beta\t%1\t5702\t0\t\t1795469716\t/dev/pts/3\t200\t50\t5690\tsleep\n" +
+        "dead one\t%2\t5776\t1\t3\t1795469720\t/dev/pts/5\t80\t24\t5690\texit\n" +
+        "multi\t%3\t5780\t0\t\t1795469720\t/dev/pts/5\t80\t12\t5690\tbash\n" +
+        "multi\t%4\t5783\t0\t\t1795469720\t/dev/pts/6\t80\t11\t5690\tsleep\n" +
+        "multi\t%5\t5787\t0\t\t1795469720\t/dev/pts/7\t80\t24\t5690\tsleep\n";
 
     [Fact]
     public void Each_session_keeps_its_first_pane()
@@ -22,7 +23,7 @@ public sealed class TmuxListParserTests
         var sessions = TmuxListParser.Parse(Captured);
 
         Assert.Equal(["alpha", "beta", "dead one", "multi"], sessions.Keys.Order());
-        Assert.Equal(new TmuxPane("alpha", "%0", 5698, "sleep", false, null, DateTimeOffset.FromUnixTimeSeconds(1795469716), "/dev/pts/2", 200, 50), sessions["alpha"]);
+        Assert.Equal(new TmuxPane("alpha", "%0", 5698, "sleep", false, null, DateTimeOffset.FromUnixTimeSeconds(1795469716), "/dev/pts/2", 200, 50, 5690), sessions["alpha"]);
         Assert.Equal(("%3", 5780, "bash", 12), (sessions["multi"].PaneId, sessions["multi"].PanePid, sessions["multi"].CurrentCommand, sessions["multi"].Height));
     }
 
@@ -38,7 +39,7 @@ public sealed class TmuxListParserTests
     [Fact]
     public void A_dead_pane_killed_by_a_signal_has_no_status()
     {
-        var pane = TmuxListParser.Parse("a\t%0\t10\t1\t\t1795469716\t/dev/pts/2\t80\t24\tsleep\n")["a"];
+        var pane = TmuxListParser.Parse("a\t%0\t10\t1\t\t1795469716\t/dev/pts/2\t80\t24\t5690\tsleep\n")["a"];
 
         Assert.True(pane.Dead);
         Assert.Null(pane.DeadStatus);
@@ -47,7 +48,7 @@ public sealed class TmuxListParserTests
     [Fact]
     public void A_tab_in_the_current_command_does_not_shift_the_other_fields()
     {
-        var pane = TmuxListParser.Parse("a\t%0\t10\t0\t\t1795469716\t/dev/pts/2\t80\t24\tweird\tname\n")["a"];
+        var pane = TmuxListParser.Parse("a\t%0\t10\t0\t\t1795469716\t/dev/pts/2\t80\t24\t5690\tweird\tname\n")["a"];
 
         Assert.Equal("weird\tname", pane.CurrentCommand);
         Assert.Equal(80, pane.Width);
@@ -67,11 +68,11 @@ public sealed class TmuxListParserTests
     }
 
     [Fact]
-    public void The_format_asks_for_ten_tab_separated_fields_with_the_command_last()
+    public void The_format_asks_for_eleven_tab_separated_fields_with_the_command_last()
     {
         var fields = TmuxListParser.Format.Split('\t');
 
-        Assert.Equal(10, fields.Length);
+        Assert.Equal(11, fields.Length);
         Assert.Equal("#{pane_current_command}", fields[^1]);
     }
 

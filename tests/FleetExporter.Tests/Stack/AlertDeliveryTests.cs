@@ -72,8 +72,12 @@ public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHe
     private static async Task<string> ScrapesSinceAsync(PrometheusServer prometheus, DateTimeOffset since)
     {
         var window = $"{(int)Math.Ceiling((DateTimeOffset.UtcNow - since).TotalSeconds)}s";
-        async Task<string> Value(string promql) =>
-            await prometheus.QueryAsync(promql) is [var sample, ..] ? sample.Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "none";
+        // Diagnostics only: a query that fails says so instead of hiding the assertion it explains.
+        async Task<string> Value(string promql)
+        {
+            try { return await prometheus.QueryAsync(promql) is [var sample, ..] ? sample.Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "none"; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException) { return $"unknown ({e.Message})"; }
+        }
         return $"in the last {window}: {await Value($"count_over_time(up{{job=\"fleet\"}}[{window}])")} scrapes " +
                $"(one per {Interval.TotalSeconds:0} s expected), lowest up {await Value($"min_over_time(up{{job=\"fleet\"}}[{window}])")}, " +
                $"slowest scrape {await Value($"max_over_time(scrape_duration_seconds{{job=\"fleet\"}}[{window}])")} s";

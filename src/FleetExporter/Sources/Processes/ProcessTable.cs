@@ -71,6 +71,27 @@ public sealed partial class ProcessTable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
     }
 
+    /// <summary>
+    /// The kernel shows a process's exit code (stat field 52) only to a reader allowed to trace it, and 0 to others:
+    /// root, or the same effective uid (a setuid program's /proc entry belongs to root).
+    /// </summary>
+    public bool MayReadExitCode(int pid)
+    {
+        var euid = GetEffectiveUserId();
+        if (euid == 0) return true;
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(_procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "status")))
+                if (line.StartsWith("Uid:", StringComparison.Ordinal))
+                    return line.Split('\t', StringSplitOptions.RemoveEmptyEntries) is [_, _, var effective, ..] && effective == euid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return false;
+    }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
     public double CpuSeconds(ProcStat p) => (p.UserTicks + p.SystemTicks) / (double)ClockTicksPerSecond;
 
     public long RssBytes(ProcStat p) => p.RssPages * PageSize;
