@@ -12,6 +12,7 @@ public static class FleetCli
             CommonOptions.Roster,
             Ps.PsCommand.Create(),
             HeartbeatCommand.Create(),
+            HookCommand.Create(),
             ServeCommand.Create(),
             DemoCommand.Create(),
             WatchCommand.Create(),
@@ -29,7 +30,8 @@ public static class FleetCli
             foreach (var error in parse.Errors)
                 Console.Error.WriteLine($"fleet-exporter: {error.Message}");
             Console.Error.WriteLine("Try 'fleet-exporter --help'.");
-            return ExitCodes.Usage;
+            // A hook that exits non-zero can block or alter the agent (Claude Code treats exit 2 as "deny").
+            return args.FirstOrDefault() == HookCommand.Name ? ExitCodes.Ok : ExitCodes.Usage;
         }
         // Ctrl-C and SIGTERM cancel the command; give it time to remove what it created (demo, watch).
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -24,7 +24,7 @@ public static class HeartbeatCommand
             var previous = new HeartbeatSource(TimeProvider.System).Read(file, spec.HeartbeatInterval);
             try
             {
-                HeartbeatWriter.Write(file, DateTimeOffset.UtcNow, spec.HeartbeatInterval, parse.GetValue(pid) ?? ParentPid(), parse.GetValue(status), previous.Seq);
+                HeartbeatWriter.Write(file, DateTimeOffset.UtcNow, spec.HeartbeatInterval, parse.GetValue(pid) ?? ParentPid(), parse.GetValue(status), previous.Seq, previous.Hook);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

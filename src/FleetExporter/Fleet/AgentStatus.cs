@@ -1,3 +1,5 @@
+using FleetExporter.Agents.Panes;
+using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Heartbeats;
@@ -21,7 +23,14 @@ public sealed record AgentStatus(
     PaneProcesses? Processes,
     HeartbeatReading Heartbeat,
     TimeSpan? Idle,
-    IReadOnlyList<string> Flags);
+    IReadOnlyList<string> Flags)
+{
+    /// <summary>What the agent is doing (hooks, else its screen); unknown until the join has decided.</summary>
+    public AgentState State { get; init; } = AgentState.Unknown;
+
+    /// <summary>What the agent's screen showed, when its runtime has screen patterns and the screen was read.</summary>
+    public PaneVerdict? Screen { get; init; }
+}
 
 /// <summary>Everything one collection saw.</summary>
 public sealed record FleetSnapshot(

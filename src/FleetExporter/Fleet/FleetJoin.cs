@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using FleetExporter.Agents.Panes;
+using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Heartbeats;
@@ -11,10 +13,13 @@ namespace FleetExporter.Fleet;
 
 /// <summary>
 /// Runs the sources concurrently (one systemctl, one tmux, one /proc pass and the heartbeat files, whatever the
-/// fleet size) and joins them into one <see cref="AgentStatus"/> per roster agent.
+/// fleet size, and one more tmux call for the screens of agents whose runtime has screen patterns) and joins them
+/// into one <see cref="AgentStatus"/> per roster agent.
 /// </summary>
 public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
 {
+    private readonly StateMemory states = new();
+
     public static FleetJoin CreateDefault(TimeProvider? clock = null)
     {
         var c = clock ?? TimeProvider.System;
@@ -32,18 +37,21 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         // it is reported as failed, and the join returns on time.
         var systemdTask = WithinDeadline(SystemdSource.Name, systemd.ObserveAsync(roster, ct), watch, ct);
         var tmuxTask = WithinDeadline(TmuxSource.Name, tmux.ObserveAsync(roster.Tmux, ct), watch, ct);
+        var screensTask = WithinDeadline(PaneTextSource.Name, ScreensAsync(roster, tmuxTask, ct), watch, ct);
         var procTask = WithinDeadline(ProcessSource.Name, Task.Run(processes.Observe, CancellationToken.None), watch, ct);
         var hbTask = WithinDeadline(HeartbeatSource.Name, Task.Run(() => heartbeats.Observe(roster), CancellationToken.None), watch, ct);
-        await Task.WhenAll(systemdTask, tmuxTask, procTask, hbTask);
+        await Task.WhenAll(systemdTask, tmuxTask, screensTask, procTask, hbTask);
 
         var sd = await systemdTask;
         var tm = await tmuxTask;
         var pr = await procTask;
         var hb = await hbTask;
+        var screens = await screensTask;
         var now = clock.GetUtcNow();
 
-        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, now)).ToList();
-        var health = new[] { Health(sd), Health(tm), Health(pr), Health(hb) };
+        var agents = roster.Agents.Select(a => WithState(roster, Join(roster, a, sd, tm, pr, hb, now), screens, now)).ToList();
+        states.Keep(roster.Agents.Select(a => a.Name).ToList());
+        var health = new[] { Health(sd), Health(tm), Health(screens), Health(pr), Health(hb) };
         return new FleetSnapshot(now, roster, agents, health, watch.Elapsed);
     }
 
@@ -65,6 +73,51 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
         return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags);
     }
+
+    /// <summary>The live panes of agents whose runtime has screen patterns, read in one tmux call once list-panes has named them.</summary>
+    private async Task<SourceResult<IReadOnlyDictionary<string, string>>> ScreensAsync(FleetRoster roster, Task<SourceResult<TmuxObservation>> listing, CancellationToken ct)
+    {
+        var tm = await listing;
+        if (tm.Value is not { } observed)
+            return SourceResult<IReadOnlyDictionary<string, string>>.Failure(PaneTextSource.Name, "no pane list (tmux failed)", TimeSpan.Zero);
+        var ids = roster.Agents
+            .Where(a => !roster.Runtimes[a.Runtime].States.IsEmpty)
+            .Select(a => observed.Sessions.GetValueOrDefault(a.Session))
+            .Where(p => p is { Dead: false })
+            .Select(p => p!.PaneId)
+            .Distinct()
+            .ToList();
+        return await tmux.Screens.CaptureAsync(roster.Tmux, ids, ct);
+    }
+
+    private AgentStatus WithState(FleetRoster roster, AgentStatus a, SourceResult<IReadOnlyDictionary<string, string>> screens, DateTimeOffset now)
+    {
+        var screen = a.Pane is { Dead: false } pane && screens.Value?.GetValueOrDefault(pane.PaneId) is { } text
+            ? roster.Runtimes[a.Spec.Runtime].States.Recognize(text)
+            : null;
+        var evidence = new StateEvidence(
+            a.Heartbeat.Hook, a.Heartbeat.Timestamp, RuntimeRunning(a), a.Processes?.Runtime?.StartTime, Gone(a), screen, a.Pane?.LastActivity);
+        var state = AgentStateResolver.Resolve(evidence, states.Previous(a.Spec.Name), now);
+        states.Remember(a.Spec.Name, state);
+        return a with { State = state, Screen = screen };
+    }
+
+    /// <summary>Null when the sources that tell failed.</summary>
+    private static bool? RuntimeRunning(AgentStatus a) => a.SessionPresent switch
+    {
+        null => null,
+        false => false,
+        true when a.Pane!.Dead => false,
+        _ => a.Processes is null ? null : a.Processes.Runtime is not null,
+    };
+
+    private static string? Gone(AgentStatus a) => a.SessionPresent switch
+    {
+        false => "no tmux session",
+        true when a.Pane!.Dead => "the pane is dead",
+        true when a.Processes is { Runtime: null } => "the runtime is not in the pane (" + string.Join(" ", a.Processes.TreeCommands) + ")",
+        _ => null,
+    };
 
     /// <summary>
     /// tmux 3.3a now and then misses the exit of a pane process that ends at once: the pane shows dead, the process

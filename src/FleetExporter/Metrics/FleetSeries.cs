@@ -1,3 +1,4 @@
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Telemetry;
@@ -43,6 +44,8 @@ public static class FleetSeries
     public static readonly SeriesFamily HeartbeatInterval = Agent("fleet_heartbeat_interval_seconds", "Expected heartbeat interval (the file's interval_s, else the roster's); the heartbeat is stale past 3 x this.");
     public static readonly SeriesFamily HeartbeatMissing = Agent("fleet_heartbeat_missing", "1 if the agent has no heartbeat file (it never wrote one, or it was removed).");
     public static readonly SeriesFamily HeartbeatInvalid = Agent("fleet_heartbeat_invalid", "1 if the agent's heartbeat file exists but is not a valid v1 heartbeat.");
+    public static readonly SeriesFamily State = Agent("fleet_agent_state", "What the agent is doing, as a state set: working (a turn runs), waiting (blocked on a human), idle (ready for a prompt), stopped (its runtime ended), unknown. From its hooks, else its screen.", "state");
+    public static readonly SeriesFamily StateSeconds = Agent("fleet_agent_state_seconds", "Seconds the agent has been in its current state (absent when the time it entered it is unknown).");
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
     public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
@@ -54,7 +57,7 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -125,6 +128,9 @@ public static class FleetSeries
             }
             known.UnionWith([AgentFlags.HeartbeatStale, AgentFlags.HeartbeatMissing, AgentFlags.HeartbeatInvalid]);
         }
+
+        foreach (var state in AgentState.All) yield return new(State, L(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
+        if (a.State is { Since: { } since, Name: not AgentStateName.Unknown }) yield return new(StateSeconds, L(), Math.Max(0, (now - since).TotalSeconds));
 
         foreach (var flag in AgentFlags.All.Where(known.Contains))
             yield return new(Flag, L(flag), a.Flags.Contains(flag) ? 1 : 0);

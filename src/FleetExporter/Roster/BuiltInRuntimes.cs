@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FleetExporter.Agents.Panes;
 
 namespace FleetExporter.Roster;
 
@@ -10,12 +11,38 @@ public static class BuiltInRuntimes
 
     public static IReadOnlyDictionary<string, RuntimeSpec> All { get; } = new Dictionary<string, RuntimeSpec>
     {
-        ["claude"] = Simple("claude", "claude"),
-        ["codex"] = Simple("codex", "codex"),
-        ["pi"] = Simple("pi", "pi"),
-        ["gemini"] = Simple("gemini", "gemini"),
-        ["aider"] = Simple("aider", "aider"),
+        ["claude"] = Simple("claude", ClaudeScreens, "claude"),
+        ["codex"] = Simple("codex", CodexScreens, "codex"),
+        ["pi"] = Simple("pi", PiScreens, "pi"),
+        ["gemini"] = Simple("gemini", GeminiScreens, "gemini"),
+        ["aider"] = Simple("aider", PaneRecognizer.None, "aider"),
     };
 
-    private static RuntimeSpec Simple(string name, params string[] commands) => new(name, commands, [], [DefaultPrompt]);
+    /// <summary>Claude Code 2.1: dialogs ask "Do you want to ..." over numbered choices; a turn shows "esc to interrupt"; the input box starts "❯" and a no-break space.</summary>
+    public static PaneRecognizer ClaudeScreens => new(
+        Waiting: [R(@"(?m)^[\s│]*Do you want to "), R(@"(?m)^[\s│]*❯\s*1\.\s+Yes\b")],
+        Working: [R(@"(?i)esc to interrupt")],
+        Idle: [R("(?m)^[\\s│]*❯\u00a0")]);
+
+    /// <summary>Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn shows "Working (… esc to interrupt)"; the input line starts "›".</summary>
+    public static PaneRecognizer CodexScreens => new(
+        Waiting: [R(@"(?m)^[\s│]*Would you like to "), R(@"Press enter to confirm or esc to cancel")],
+        Working: [R(@"(?i)esc to interrupt")],
+        Idle: [R(@"(?m)^[\s│]*›\s")]);
+
+    /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
+    public static PaneRecognizer GeminiScreens => new(
+        Waiting: [R(@"Allow execution of "), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
+        Working: [R(@"\(esc to cancel, \d+s\)")],
+        Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")]);
+
+    /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working...".</summary>
+    public static PaneRecognizer PiScreens => new(
+        Waiting: [],
+        Working: [R(@"(?m)^\s*\S\s+Working\.\.\.")],
+        Idle: []);
+
+    private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private static RuntimeSpec Simple(string name, PaneRecognizer screens, params string[] commands) => new(name, commands, [], [DefaultPrompt], screens);
 }

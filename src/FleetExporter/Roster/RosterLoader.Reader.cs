@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FleetExporter.Agents.Panes;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Roster;
@@ -12,7 +13,8 @@ public static partial class RosterLoader
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
-        private static readonly string[] RuntimeKeys = ["commands", "match", "prompts"];
+        private static readonly string[] RuntimeKeys = ["commands", "match", "prompts", "states"];
+        private static readonly string[] StateKeys = ["waiting", "working", "idle"];
         private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval"];
 
         public FleetRoster ReadRoster(YamlMappingNode root)
@@ -104,7 +106,7 @@ public static partial class RosterLoader
             if (!RuntimeName().IsMatch(name))
                 throw Error(keyNode, path, "a runtime name is lowercase letters, digits, '_' and '-'");
             if (node is not YamlMappingNode map)
-                throw Error(node, path, "expected a mapping with commands, match and/or prompts");
+                throw Error(node, path, "expected a mapping with commands, match, prompts and/or states");
             CheckKeys(map, path + ".", RuntimeKeys);
             var commands = OptionalStringList(map, "commands", path + ".");
             var match = OptionalStringList(map, "match", path + ".").Select((p, i) => ParseRegex(map, "match", path + $".match[{i}]", p)).ToList();
@@ -114,7 +116,18 @@ public static partial class RosterLoader
             var prompts = promptTexts.Count == 0
                 ? new List<Regex> { BuiltInRuntimes.DefaultPrompt }
                 : promptTexts.Select((p, i) => ParseRegex(map, "prompts", path + $".prompts[{i}]", p)).ToList();
-            return new RuntimeSpec(name, commands, match, prompts);
+            return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name));
+        }
+
+        /// <summary>`states:` patterns per state; without it a built-in runtime keeps its own screens, a new one has none.</summary>
+        private PaneRecognizer ReadStates(YamlMappingNode runtime, string path, string name)
+        {
+            var states = OptionalMapping(runtime, "states", path + ".");
+            if (states is null) return BuiltInRuntimes.All.GetValueOrDefault(name)?.States ?? PaneRecognizer.None;
+            CheckKeys(states, path + ".states.", StateKeys);
+            List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
+                .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", p)).ToList();
+            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"));
         }
 
         private Regex ParseRegex(YamlMappingNode map, string key, string path, string pattern)

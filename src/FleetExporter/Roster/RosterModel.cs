@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FleetExporter.Agents.Panes;
 
 namespace FleetExporter.Roster;
 
@@ -33,8 +34,11 @@ public sealed record TmuxSettings(string? SocketName, string? SocketPath)
         : [];
 }
 
-/// <summary>How one runtime shows up among a pane's processes, and what its input prompt looks like.</summary>
-public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IReadOnlyList<Regex> Match, IReadOnlyList<Regex> Prompts);
+/// <summary>How one runtime shows up among a pane's processes, what its input prompt looks like, and what its screens say of its state.</summary>
+public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IReadOnlyList<Regex> Match, IReadOnlyList<Regex> Prompts, PaneRecognizer? Screens = null)
+{
+    public PaneRecognizer States => Screens ?? PaneRecognizer.None;
+}
 
 public sealed record AgentSpec(
     string Name,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Metrics;
 using FleetExporter.Roster;
@@ -17,6 +18,15 @@ public static class LandingPage
             return Results.Content(Render(snapshot, options, rosters.FileExists ? null : rosters.Path), "text/html; charset=utf-8");
         });
 
+    private static string State(AgentState s)
+    {
+        if (s.Name == AgentStateName.Unknown) return "<span class=\"unknown\">unknown</span>";
+        var css = s.Name == AgentStateName.Waiting ? "bad" : "state";
+        var since = s.Since is { } t ? $" since {t:HH:mm:ss}" : "";
+        var title = WebUtility.HtmlEncode($"from {AgentState.Label(s.Source!.Value)}{since}: {s.Reason}");
+        return $"<span class=\"{css}\" title=\"{title}\">{WebUtility.HtmlEncode(s.NameLabel)}</span> <small>({AgentState.Label(s.Source!.Value)})</small>";
+    }
+
     public static string Render(FleetSnapshot snapshot, ServeOptions options, string? missingRoster)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -31,7 +41,7 @@ public static class LandingPage
             sb.Append($"<p class=\"unknown\">No roster at <code>{E(missingRoster)}</code>: serving an empty fleet. ")
               .Append("Create that file (see the README's \"The roster\") or restart with <code>--roster PATH</code>; it is picked up at the next scrape.</p>");
         sb.Append($"<h2>Fleet ({snapshot.Agents.Count} agents, collected {snapshot.At:u} in {snapshot.Duration.TotalMilliseconds:0} ms)</h2>")
-          .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");
+          .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");
         foreach (var a in snapshot.Agents)
         {
             var flags = a.Flags.Count == 0 ? "<span class=\"ok\">ok</span>" : $"<span class=\"bad\">{E(string.Join(' ', a.Flags))}</span>";
@@ -42,7 +52,7 @@ public static class LandingPage
                 _ => E(a.Pane!.Dead ? "dead" : a.Processes?.Runtime?.Command ?? a.Pane.CurrentCommand),
             };
             sb.Append($"<tr><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>")
-              .Append($"<td>{(a.Unit is null ? "<span class=\"unknown\">?</span>" : E(a.Unit.ActiveState))}</td><td>{pane}</td>")
+              .Append($"<td>{(a.Unit is null ? "<span class=\"unknown\">?</span>" : E(a.Unit.ActiveState))}</td><td>{pane}</td><td>{State(a.State)}</td>")
               .Append($"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td><td>{E(a.Heartbeat.Age is { } h ? Durations.Format(h) : a.Heartbeat.State.ToString().ToLowerInvariant())}</td>")
               .Append($"<td>{flags}</td></tr>");
         }

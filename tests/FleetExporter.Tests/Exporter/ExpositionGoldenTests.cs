@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Metrics;
 using FleetExporter.Roster;
@@ -47,8 +48,10 @@ public sealed class ExpositionGoldenTests
 
         var agents = new[]
         {
-            Status(A("healthy"), Unit("healthy", "active", "enabled", 0), Pane("healthy"), runtime, Beat("healthy", 5, 30)),
-            Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30)),
+            Status(A("healthy"), Unit("healthy", "active", "enabled", 0), Pane("healthy"), runtime, Beat("healthy", 5, 30))
+                with { State = new AgentState(AgentStateName.Waiting, Now.AddSeconds(-42), StateSource.Hook, "hook PermissionRequest") },
+            Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30))
+                with { State = new AgentState(AgentStateName.Stopped, null, StateSource.Pane, "the runtime is not in the pane (bash)") },
             Status(A("down"), Unit("down", "failed", "enabled", 5), null, null,
                 new HeartbeatReading(HeartbeatState.Missing, "/hb/down.hb", "no heartbeat file", null, null, TimeSpan.FromSeconds(30), null, null, null)),
             Status(A("dead-pane"), Unit("dead-pane", "active", "enabled", 0), Pane("dead-pane", dead: true), null,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Sources.Heartbeats;
 
@@ -15,6 +16,7 @@ public sealed record AgentJson(
     SessionJson Session,
     ProcessJson? Process,
     HeartbeatJson Heartbeat,
+    StateJson State,
     IReadOnlyList<string> Flags,
     IReadOnlyDictionary<string, string> Unknown)
 {
@@ -33,7 +35,9 @@ public sealed record AgentJson(
                 p?.LastActivity, a.Idle?.TotalSeconds, p?.Tty, p?.Width, p?.Height),
             a.Processes is null ? null : new ProcessJson(r?.Pid, r?.Command, r?.RssBytes, r?.CpuSeconds, r?.StartTime, a.Processes.TreeCommands),
             new HeartbeatJson(h.State.ToString().ToLowerInvariant(), h.File, h.Problem, h.Timestamp, h.Age?.TotalSeconds,
-                h.Interval.TotalSeconds, h.Threshold.TotalSeconds, h.Seq, h.Pid, h.Status),
+                h.Interval.TotalSeconds, h.Threshold.TotalSeconds, h.Seq, h.Pid, h.Status, HookJson.From(h.Hook)),
+            new StateJson(a.State.NameLabel, a.State.Since, a.State.Since is { } since ? Math.Max(0, (snapshot.At - since).TotalSeconds) : null,
+                a.State.Source is { } source ? AgentState.Label(source) : null, a.State.Reason, a.Screen is { } screen ? AgentState.Label(screen.State) : null),
             a.Flags,
             unknown);
     }
@@ -49,7 +53,19 @@ public sealed record ProcessJson(int? RuntimePid, string? RuntimeCommand, long? 
     IReadOnlyList<string> Tree);
 
 public sealed record HeartbeatJson(string State, string File, string? Problem, DateTimeOffset? Timestamp, double? AgeSeconds,
-    double IntervalSeconds, double ThresholdSeconds, long? Seq, int? Pid, string? Status);
+    double IntervalSeconds, double ThresholdSeconds, long? Seq, int? Pid, string? Status, HookJson? Hook);
+
+/// <summary>The agent's state: <c>name</c> (working, waiting, idle, stopped, unknown), since when, and from where (hook or pane).</summary>
+public sealed record StateJson(string Name, DateTimeOffset? Since, double? Seconds, string? Source, string? Reason, string? Screen);
+
+/// <summary>What the agent's hooks last wrote into its heartbeat (null: no hook fields).</summary>
+public sealed record HookJson(string? State, DateTimeOffset? StateSince, string? Runtime, string? Event, string? EventDetail, string? SessionId,
+    string? PromptId, string? PromptSha256, long? PromptBytes, DateTimeOffset? PromptAt)
+{
+    public static HookJson? From(Agents.Hooks.HookReport? r) => r is null ? null
+        : new(r.State == AgentStateName.Unknown ? null : AgentState.Label(r.State), r.Since, r.Runtime, r.Event, r.EventDetail, r.SessionId,
+            r.Prompt?.Id, r.Prompt?.Sha256, r.Prompt?.Bytes, r.Prompt?.At);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(List<AgentJson>))]

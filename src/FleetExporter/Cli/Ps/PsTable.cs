@@ -1,4 +1,5 @@
 using System.Text;
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
@@ -15,7 +16,7 @@ public static class PsTable
 
     private static readonly (string Title, int Width)[] Columns =
     [
-        ("AGENT", 14), ("TENANT", 8), ("HOST", 9), ("UNIT", 10), ("PANE", 9), ("IDLE", 6), ("HB", 6),
+        ("AGENT", 11), ("TENANT", 7), ("HOST", 7), ("UNIT", 9), ("PANE", 8), ("STATE", 7), ("IDLE", 6), ("HB", 6),
     ];
 
     public static string Render(FleetSnapshot snapshot, bool colour)
@@ -24,7 +25,7 @@ public static class PsTable
         sb.Append(Row(Columns.Select(c => c.Title).ToList(), "FLAGS", colour: false, flagsOk: true)).Append('\n');
         foreach (var a in snapshot.Agents)
         {
-            var cells = new List<string> { a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat) };
+            var cells = new List<string> { a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneCell(a), StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat) };
             var flagLines = a.Flags.Count == 0 ? ["ok"] : Pack(a.Flags, Width - FlagsColumn);
             sb.Append(Row(cells, flagLines[0], colour, a.Flags.Count == 0)).Append('\n');
             foreach (var more in flagLines.Skip(1))
@@ -108,6 +109,9 @@ public static class PsTable
         true when a.Pane!.Dead => $"dead({a.Pane.DeadStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"})",
         _ => a.Processes?.Runtime?.Command ?? a.Pane!.CurrentCommand,
     };
+
+    /// <summary>Unknown reads as "?", never as a state (README: unknown is never shown as healthy).</summary>
+    private static string StateCell(AgentStatus a) => a.State.Name == AgentStateName.Unknown ? "?" : a.State.NameLabel;
 
     private static string HeartbeatCell(HeartbeatReading h) => h.State switch
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FleetExporter.Agents.Hooks;
 
 namespace FleetExporter.Sources.Heartbeats;
 
@@ -47,7 +48,7 @@ public static class HeartbeatParser
             long? seq = root.TryGetProperty("seq", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var sv) ? sv : null;
             int? pid = root.TryGetProperty("pid", out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var pv) ? pv : null;
             string? status = root.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? Truncate(st.GetString()) : null;
-            return new HeartbeatReading(HeartbeatState.Ok, file, null, timestamp, age, interval, seq, pid, status);
+            return new HeartbeatReading(HeartbeatState.Ok, file, null, timestamp, age, interval, seq, pid, status, HookReportJson.Read(root));
         }
     }
 

@@ -1,3 +1,5 @@
+using FleetExporter.Agents.Hooks;
+
 namespace FleetExporter.Sources.Heartbeats;
 
 /// <summary>Unknown: the heartbeat source itself did not finish (e.g. a hung file system); no flag is raised.</summary>
@@ -6,6 +8,7 @@ public enum HeartbeatState { Ok, Missing, Invalid, Unknown }
 /// <summary>
 /// One agent's heartbeat file as read at one moment. Age is now − ts (the file's content, not its mtime);
 /// healthy means age ≤ 3 × interval, the interval being the file's <c>interval_s</c>, else the roster's.
+/// <see cref="Hook"/> is what the agent's hooks last reported, when they write this file.
 /// </summary>
 public sealed record HeartbeatReading(
     HeartbeatState State,
@@ -16,7 +19,8 @@ public sealed record HeartbeatReading(
     TimeSpan Interval,
     long? Seq,
     int? Pid,
-    string? Status)
+    string? Status,
+    HookReport? Hook = null)
 {
     public const int StaleFactor = 3;
 

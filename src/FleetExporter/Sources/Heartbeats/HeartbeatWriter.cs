@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using FleetExporter.Agents.Hooks;
 
 namespace FleetExporter.Sources.Heartbeats;
 
 /// <summary>Writes a v1 heartbeat atomically: a temporary file in the same directory, then rename over the old one.</summary>
 public static class HeartbeatWriter
 {
-    public static string Write(string file, DateTimeOffset now, TimeSpan? interval, int? pid, string? status, long? previousSeq)
+    public static string Write(string file, DateTimeOffset now, TimeSpan? interval, int? pid, string? status, long? previousSeq, HookReport? hook = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
         Directory.CreateDirectory(dir);
@@ -20,6 +21,7 @@ public static class HeartbeatWriter
             json.WriteNumber("seq", (previousSeq ?? 0) + 1);
             if (pid is { } p) json.WriteNumber("pid", p);
             if (status is not null) json.WriteString("status", status);
+            if (hook is not null) HookReportJson.Write(json, hook);
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');

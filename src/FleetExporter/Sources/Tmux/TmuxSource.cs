@@ -10,6 +10,9 @@ public sealed class TmuxSource(string program = "tmux", TimeSpan? timeout = null
 {
     public const string Name = "tmux";
 
+    /// <summary>The same tmux, with the same timeout, reads the agents' screens (<see cref="PaneTextSource"/>).</summary>
+    public PaneTextSource Screens { get; } = new(program, timeout);
+
     public async Task<SourceResult<TmuxObservation>> ObserveAsync(TmuxSettings tmux, CancellationToken ct)
     {
         using var span = FleetTelemetry.Source.StartActivity("source tmux");

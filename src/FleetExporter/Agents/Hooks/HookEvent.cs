@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace FleetExporter.Agents.Hooks;
+
+/// <summary>A hook's stdin could not be read as an event; the hook logs why and still exits 0.</summary>
+public sealed class HookPayloadException(string message) : Exception(message);
+
+/// <summary>One hook event as the runtime sent it on stdin: its name, what qualifies it, its session and any prompt.</summary>
+public sealed record HookEvent(string Name, string? Detail, string? SessionId, string? PromptText, string? PromptId)
+{
+    /// <summary>Larger payloads are not read whole: a prompt that size is refused by every runtime anyway.</summary>
+    public const int MaxBytes = 8 * 1024 * 1024;
+
+    public static HookEvent Parse(ReadOnlySpan<byte> payload, RuntimeEventMap map)
+    {
+        if (payload.IsEmpty) throw new HookPayloadException("no event on stdin");
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = 64 }); }
+        catch (JsonException e) { throw new HookPayloadException($"stdin is not JSON: {e.Message}"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new HookPayloadException("stdin is not a JSON object");
+            var name = String(root, "hook_event_name") ?? throw new HookPayloadException("the event has no \"hook_event_name\"");
+            var detail = RuntimeEventMap.DetailFields.Select(f => String(root, f)).FirstOrDefault(v => v is not null);
+            var rule = map.Rule(name, detail);
+            var prompt = rule is { SubmitsPrompt: true } ? String(root, map.PromptField) : null;
+            var promptId = rule is { SubmitsPrompt: true } && map.PromptIdField is { } idField ? String(root, idField) : null;
+            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId);
+        }
+    }
+
+    /// <summary>
+    /// The prompt's fingerprint: SHA-256 over the UTF-8 bytes of the text exactly as the hook payload carries it
+    /// (JSON-decoded, nothing trimmed or normalised), lowercase hex. <c>send --verify</c> computes the same over what it sends.
+    /// </summary>
+    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string? String(JsonElement root, string property) =>
+        root.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

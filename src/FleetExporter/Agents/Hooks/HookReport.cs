@@ -1,0 +1,19 @@
+using FleetExporter.Agents.State;
+
+namespace FleetExporter.Agents.Hooks;
+
+/// <summary>The last prompt an agent's hook saw submitted: its id, and a SHA-256 of its text's UTF-8 bytes.</summary>
+public sealed record PromptReport(string? Id, string Sha256, long Bytes, DateTimeOffset? At);
+
+/// <summary>
+/// What the agent's hooks last reported, as kept in its heartbeat file (docs/heartbeat-protocol.md, "State from
+/// hooks"): the state its last event maps to, since when, the event itself, its session, and the last prompt.
+/// </summary>
+public sealed record HookReport(
+    AgentStateName State,
+    DateTimeOffset? Since,
+    string? Runtime,
+    string? Event,
+    string? EventDetail,
+    string? SessionId,
+    PromptReport? Prompt);

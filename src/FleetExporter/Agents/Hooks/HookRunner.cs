@@ -1,0 +1,113 @@
+using FleetExporter.Agents.State;
+using FleetExporter.Roster;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+
+namespace FleetExporter.Agents.Hooks;
+
+/// <summary>
+/// What <c>fleet-exporter hook</c> does. A hook sits on the agent's critical path, so this never writes to stdout
+/// (Claude Code adds a UserPromptSubmit hook's stdout to the prompt), never fails the hook (every problem is a line
+/// on stderr and in the hook log, and the exit code stays 0) and never waits long on anything: stdin has a
+/// deadline and a size cap, and the lock that orders concurrent hooks of one agent is given up after a moment.
+/// </summary>
+public sealed class HookRunner(TextWriter error, TimeProvider clock)
+{
+    public const string AgentVariable = "FLEET_AGENT";
+    public static readonly TimeSpan StdinDeadline = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LockPatience = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Runs one hook event; returns the heartbeat it wrote, or null when it wrote none (the reason is logged).</summary>
+    public string? Run(string? agentArgument, string? runtimeArgument, string rosterPath, Func<byte[]?> readPayload)
+    {
+        var name = agentArgument is { Length: > 0 } a ? a : Environment.GetEnvironmentVariable(AgentVariable);
+        try
+        {
+            var payload = readPayload();
+            if (string.IsNullOrEmpty(name))
+                return Problem(null, $"no agent: pass AGENT or set ${AgentVariable} (the hooks installed without --agent read it)");
+            if (!File.Exists(rosterPath)) return Problem(name, $"no roster at {rosterPath}");
+            var roster = RosterLoader.LoadFile(rosterPath);
+            var spec = roster.FindAgent(name);
+            if (spec is null) return Problem(name, $"unknown agent \"{name}\" (not in {rosterPath})");
+            var runtime = runtimeArgument ?? spec.Runtime;
+            if (!EventMaps.ByRuntime.TryGetValue(runtime, out var map))
+                return Problem(name, $"no hook event map for runtime \"{runtime}\" (known: {string.Join(", ", EventMaps.ByRuntime.Keys)})");
+            if (payload is null) return Problem(name, $"no event on stdin within {StdinDeadline.TotalSeconds:0} s");
+            var hookEvent = HookEvent.Parse(payload, map);
+            return Beat(roster, spec, map, hookEvent);
+        }
+        catch (Exception e) when (e is HookPayloadException or RosterException)
+        {
+            return Problem(name, e.Message);
+        }
+        catch (Exception e)
+        {
+            // Whatever happens, the agent's hook must not fail because of us.
+            return Problem(name, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private string Beat(FleetRoster roster, AgentSpec spec, RuntimeEventMap map, HookEvent hookEvent)
+    {
+        var file = roster.Heartbeat.FileFor(spec.Name);
+        Directory.CreateDirectory(roster.Heartbeat.Directory);
+        // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
+        using var held = AgentLock.TryTake(Path.Combine(roster.Heartbeat.Directory, $".{spec.Name}.hb.lock"), LockPatience);
+        var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
+        var now = clock.GetUtcNow();
+        var seq = (previous.Seq ?? 0) + 1;
+        var report = HookTransition.Apply(previous.Hook, hookEvent, map, now, seq);
+        return HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
+    }
+
+    private string? Problem(string? agent, string why)
+    {
+        error.WriteLine($"fleet-exporter hook: {why}");
+        HookLog.Append(clock.GetUtcNow(), agent, why);
+        return null;
+    }
+
+    /// <summary>The runtime that ran the hook: the nearest ancestor that is not a shell (hooks usually run under <c>sh -c</c>).</summary>
+    private static int? RuntimePid()
+    {
+        try
+        {
+            var stat = ProcStatParser.Parse(File.ReadAllText("/proc/self/stat"));
+            for (var depth = 0; stat is not null && depth < 4; depth++)
+            {
+                var parent = ProcStatParser.Parse(File.ReadAllText($"/proc/{stat.ParentPid}/stat"));
+                if (parent is null || parent.Comm is not ("sh" or "bash" or "dash" or "zsh")) return stat.ParentPid;
+                stat = parent;
+            }
+            return stat?.Pid;
+        }
+        catch (IOException) { return null; }
+    }
+}
+
+/// <summary>
+/// Reads a hook's stdin whole, but never waits past a deadline nor reads past a cap: a runtime that keeps its
+/// end open, or sends more than any event can be, must not hold the agent up. Null: nothing usable arrived in time.
+/// </summary>
+public static class HookStdin
+{
+    public static byte[]? Read(Stream stdin, bool isTerminal, TimeSpan deadline)
+    {
+        if (isTerminal) return null;
+        var reading = Task.Run(() =>
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            int n;
+            while ((n = stdin.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > HookEvent.MaxBytes) throw new HookPayloadException($"the event is larger than {HookEvent.MaxBytes} bytes");
+            }
+            return buffer.ToArray();
+        });
+        try { return reading.Wait(deadline) ? reading.Result : null; }
+        catch (AggregateException e) when (e.InnerException is HookPayloadException inner) { throw inner; }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using FleetExporter.Agents.State;
+
+namespace FleetExporter.Agents.Panes;
+
+/// <summary>What a pane's screen says of its agent, and the pattern that said it.</summary>
+public sealed record PaneVerdict(AgentStateName State, string Pattern);
+
+/// <summary>
+/// A runtime's screens as regular expressions (roster <c>runtimes.NAME.states</c>), for agents whose hooks do not
+/// report. Only the bottom of the screen is read, where the agents draw their input box, spinner and dialogs, so a
+/// transcript that quotes a dialog higher up does not count. Waiting is tried first (a dialog can sit under a
+/// spinner line), then working (the input box stays drawn while the agent works), then idle.
+/// </summary>
+public sealed record PaneRecognizer(IReadOnlyList<Regex> Waiting, IReadOnlyList<Regex> Working, IReadOnlyList<Regex> Idle)
+{
+    /// <summary>How many non-blank lines, counted from the bottom, the patterns see.</summary>
+    public const int BottomLines = 25;
+
+    public static readonly PaneRecognizer None = new([], [], []);
+
+    public bool IsEmpty => Waiting.Count == 0 && Working.Count == 0 && Idle.Count == 0;
+
+    /// <summary>The state the screen shows, or null when no pattern matches (or one ran out of time: unknown, never a guess).</summary>
+    public PaneVerdict? Recognize(string screen)
+    {
+        if (IsEmpty) return null;
+        var bottom = Bottom(screen);
+        try
+        {
+            return First(AgentStateName.Waiting, Waiting, bottom)
+                ?? First(AgentStateName.Working, Working, bottom)
+                ?? First(AgentStateName.Idle, Idle, bottom);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    internal static string Bottom(string screen)
+    {
+        var lines = screen.Split('\n').Select(l => l.TrimEnd('\r', ' ')).Where(l => l.Trim().Length > 0).ToList();
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Count - BottomLines)));
+    }
+
+    private static PaneVerdict? First(AgentStateName state, IReadOnlyList<Regex> patterns, string text) =>
+        patterns.FirstOrDefault(p => p.IsMatch(text)) is { } hit ? new PaneVerdict(state, hit.ToString()) : null;
+}
