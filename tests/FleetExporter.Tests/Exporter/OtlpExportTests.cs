@@ -43,13 +43,14 @@ public sealed class OtlpExportTests
             .Where(f => f.Name is not ("fleet_user_linger" or "fleet_agent_unit_restarts_total" or "fleet_agent_unit_file_state_age_seconds"
                         or "fleet_agent_process_resident_memory_bytes" or "fleet_agent_process_cpu_seconds_total" or "fleet_agent_process_start_time_seconds"
                         or "fleet_agent_active" or "fleet_agent_unit_state" or "fleet_boot_enable_missing" or "fleet_heartbeat_age_seconds"
-                        or "fleet_heartbeat_timestamp_seconds" or "fleet_agent_pane_dead" or "fleet_agent_last_activity_timestamp_seconds"))
+                        or "fleet_heartbeat_timestamp_seconds" or "fleet_agent_pane_dead" or "fleet_agent_last_activity_timestamp_seconds"
+                        or "fleet_agent_state_seconds"))
             .Select(f => f.Name).Append(FleetExporter.Metrics.FleetMetrics.CollectionsName).ToList();
         bool Has(string path, string text) => received.Any(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains(text));
         var arrived = await TmuxServer.EventuallyAsync(() => Task.FromResult(
             Has("/v1/traces", "fleet collect") && Has("/v1/traces", "source tmux") && Has("/v1/metrics", "fleet_heartbeat_interval_seconds")
             && Has("/v1/metrics", "otlp-agent") && families.All(f => Has("/v1/metrics", f))), TimeSpan.FromSeconds(30));
-        // The families left out above need a user manager, a session or a heartbeat, which this fleet has none of.
+        // The families left out above need a user manager, a session, a heartbeat or a state with a known entry time, which this fleet has none of.
 
         Assert.True(arrived, $"missing families: {string.Join(", ", families.Where(f => !Has("/v1/metrics", f)))}; OTLP receiver got: {string.Join(", ", received.Take(4).Select(r => $"{r.Path}: {Printable(r.Body)}"))}\n{serve.Output}");
     }
