@@ -41,7 +41,7 @@ public sealed class AlertRuleTests
         {
             var name = Scalar(rule, "alert");
             Assert.Matches("^Fleet[A-Z][A-Za-z]+$", name);
-            Assert.Contains(Scalar(rule, "labels", "severity"), new[] { "critical", "warning", "info" });
+            Assert.Contains(Scalar(rule, "labels", "severity"), new[] { "critical", "warning", "notify", "info" });
             Assert.False(string.IsNullOrWhiteSpace(Scalar(rule, "annotations", "summary")), name);
             var description = Scalar(rule, "annotations", "description");
             var agentLevel = Scalar(rule, "expr").Contains("fleet_agent") || Scalar(rule, "expr").Contains("fleet_heartbeat") || Scalar(rule, "expr").Contains("fleet_boot");
@@ -63,6 +63,7 @@ public sealed class AlertRuleTests
         Assert.Equal("warning", severities["FleetBootEnableMissing"]);
         Assert.Equal("critical", severities["FleetExporterDown"]);
         Assert.Equal("critical", severities["FleetExporterAbsent"]);
+        Assert.Equal("notify", severities["FleetAgentWaitingForHuman"]);
         foreach (var name in new[] { "FleetHeartbeatMissing", "FleetHeartbeatInvalid", "FleetAgentDown", "FleetAgentDrift", "FleetAgentSessionMissing", "FleetAgentPaneDead", "FleetCollectorFailing" })
             Assert.True(severities.ContainsKey(name), $"no alert {name}");
     }
