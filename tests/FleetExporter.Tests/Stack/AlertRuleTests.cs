@@ -41,7 +41,7 @@ public sealed class AlertRuleTests
         {
             var name = Scalar(rule, "alert");
             Assert.Matches("^Fleet[A-Z][A-Za-z]+$", name);
-            Assert.Contains(Scalar(rule, "labels", "severity"), new[] { "critical", "warning", "info" });
+            Assert.Contains(Scalar(rule, "labels", "severity"), new[] { "critical", "warning", "notify", "info" });
             Assert.False(string.IsNullOrWhiteSpace(Scalar(rule, "annotations", "summary")), name);
             var description = Scalar(rule, "annotations", "description");
             var agentLevel = Scalar(rule, "expr").Contains("fleet_agent") || Scalar(rule, "expr").Contains("fleet_heartbeat") || Scalar(rule, "expr").Contains("fleet_boot");
@@ -63,6 +63,7 @@ public sealed class AlertRuleTests
         Assert.Equal("warning", severities["FleetBootEnableMissing"]);
         Assert.Equal("critical", severities["FleetExporterDown"]);
         Assert.Equal("critical", severities["FleetExporterAbsent"]);
+        Assert.Equal("notify", severities["FleetAgentWaitingForHuman"]);
         foreach (var name in new[] { "FleetHeartbeatMissing", "FleetHeartbeatInvalid", "FleetAgentDown", "FleetAgentDrift", "FleetAgentSessionMissing", "FleetAgentPaneDead", "FleetCollectorFailing" })
             Assert.True(severities.ContainsKey(name), $"no alert {name}");
     }
@@ -84,6 +85,30 @@ public sealed class AlertRuleTests
         Assert.True(prometheus.ExitCode == 0, Tool.Describe(prometheus));
         Assert.Contains("1 rule files found", prometheus.StandardOutput + prometheus.StandardError);
         Assert.True(alertmanager.ExitCode == 0, Tool.Describe(alertmanager));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Each_severity_of_the_rules_reaches_its_own_receiver_and_notify_only_in_working_hours()
+    {
+        const string file = "deploy/alertmanager/alertmanager.yml";
+        var expected = new Dictionary<string, string> { ["critical"] = "page", ["warning"] = "ticket", ["notify"] = "notify", ["info"] = "board-only" };
+        foreach (var severity in Alerts().Select(r => Scalar(r, "labels", "severity")).Distinct())
+        {
+            var result = await Tool.RunAsync("amtool", "config", "routes", "test", $"--config.file={file}",
+                "alertname=FleetTest", $"severity={severity}", "tenant=acme", "host=build-01", "agent=a");
+            Assert.True(result.ExitCode == 0, Tool.Describe(result));
+            Assert.Equal(expected[severity], result.StandardOutput.Trim());
+        }
+
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(RepoPaths.File(file))));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var notify = ((YamlSequenceNode)root["route"]["routes"]).Cast<YamlMappingNode>().Single(r => r["receiver"].ToString() == "notify");
+        var active = Assert.Single((YamlSequenceNode)notify["active_time_intervals"]).ToString();
+        Assert.Contains(((YamlSequenceNode)root["time_intervals"]).Cast<YamlMappingNode>(), t => t["name"].ToString() == active);
+        // A page about an agent inhibits that agent's ticket and chat message.
+        var inhibit = Assert.Single((YamlSequenceNode)root["inhibit_rules"]);
+        Assert.Equal("severity=~\"warning|notify\"", Assert.Single((YamlSequenceNode)inhibit["target_matchers"]).ToString());
     }
 
     internal static IReadOnlyList<YamlMappingNode> Alerts()

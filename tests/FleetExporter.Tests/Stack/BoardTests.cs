@@ -74,6 +74,7 @@ public sealed class BoardTests
                      "fleet_agent_active", "fleet_agent_drift", "fleet_boot_enable_missing", "flag=\"HB-STALE\"",
                      "fleet_heartbeat_age_seconds", "3 * fleet_heartbeat_interval_seconds", "fleet_agent_last_activity_timestamp_seconds",
                      "fleet_agent_process_resident_memory_bytes", "fleet_agent_process_cpu_seconds_total", "fleet_collector_success", "ALERTS",
+                     "sum by (state) (fleet_agent_state", "fleet_agent_state{state=\"waiting\"", "fleet_agent_state_seconds",
                  })
             Assert.Contains(metric, exprs);
         Assert.Contains("bytes", units);
@@ -81,6 +82,8 @@ public sealed class BoardTests
         var table = Assert.Single(_board.Panels, p => p["title"]!.GetValue<string>() == "Fleet");
         Assert.Equal("table", table["type"]!.GetValue<string>());
         Assert.Contains(table["transformations"]!.AsArray(), t => t!["id"]!.GetValue<string>() == "merge");
+        // Each agent's state is a column of the fleet table.
+        Assert.Contains(table["targets"]!.AsArray(), t => t!["expr"]!.GetValue<string>().StartsWith("max by (tenant, host, agent, state) (fleet_agent_state{"));
     }
 
     [Fact]
