@@ -15,7 +15,9 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
     {
         var board = Board.Load();
         // worker-2 never heartbeats: an active agent without a heartbeat is a pending FleetHeartbeatMissing alert.
-        await using var fleet = await LiveFleet.StartAsync(systemd, ["worker-1", "worker-2"], ["worker-1"], TimeSpan.FromSeconds(1));
+        // asker's hook reported a permission prompt: the board's waiting panels need an agent waiting for a human.
+        await using var fleet = await LiveFleet.StartAsync(systemd, ["asker", "worker-1", "worker-2"], ["worker-1"], TimeSpan.FromSeconds(1));
+        await fleet.ReportAsync("asker", "claude", """{"session_id":"s1","hook_event_name":"PermissionRequest","tool_name":"Bash"}""");
         await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(fleet.Serve.Port, alertmanagerPort: null, TimeSpan.FromSeconds(1)));
         var queries = board.PanelQueries.Select(q => (q.Where, Expr: board.Interpolate(q.Expr)))
             .Concat(board.VariableQueries.Select(v => (Where: $"variable {v.Variable}", Expr: board.Interpolate(v.Selector))))
@@ -35,7 +37,7 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
         Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty) + "\nexporter log:\n" + fleet.Serve.Output);
         // Each check waits for a scrape that has it: a scrape that timed out mid-collection can lack a series.
         var settle = TimeSpan.FromSeconds(30);
-        string[] workers = ["worker-1", "worker-2"];
+        string[] workers = ["asker", "worker-1", "worker-2"];
         var agents = await prometheus.WaitForAsync(board.Interpolate(board.VariableQueries.Single(v => v.Variable == "agent").Selector),
             r => r.Select(s => s.Labels["agent"]).Order().SequenceEqual(workers), settle);
         Assert.Equal(workers, agents.Select(s => s.Labels["agent"]).Order());
@@ -45,7 +47,7 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
             r => r.Any(Missing), settle);
         Assert.Contains(alerts, Missing);
         var active = await prometheus.WaitForAsync(board.Interpolate(board.PanelQueries.Single(q => q.Where.StartsWith("Active")).Expr),
-            r => r is [{ Value: 2 }], settle);
-        Assert.Equal(2, Assert.Single(active).Value);
+            r => r is [{ Value: 3 }], settle);
+        Assert.Equal(3, Assert.Single(active).Value);
     }
 }

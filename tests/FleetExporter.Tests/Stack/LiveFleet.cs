@@ -17,6 +17,7 @@ public sealed class LiveFleet : IAsyncDisposable
     private readonly Dictionary<string, HeartbeatLoop> _beats = [];
 
     public TimeSpan HeartbeatInterval { get; }
+    public string RosterPath => _dir.File("roster.yaml");
     public ServeProcess Serve { get; private set; } = null!;
     public string HeartbeatDir => _dir.File("run");
 
@@ -53,6 +54,14 @@ public sealed class LiveFleet : IAsyncDisposable
         foreach (var agent in beating) fleet._beats[agent] = new HeartbeatLoop(Path.Combine(fleet.HeartbeatDir, agent + ".hb"), interval);
         fleet.Serve = await ServeProcess.StartAsync("serve", ["--roster", roster]);
         return fleet;
+    }
+
+    /// <summary>The agent's hook reports one event, through the real `fleet-exporter hook` (the payload on its stdin).</summary>
+    public async Task ReportAsync(string agent, string runtime, string payload)
+    {
+        var r = await FleetBinary.RunAsync(["hook", agent, "--runtime", runtime, "--roster", RosterPath], stdin: payload);
+        if (r.ExitCode != 0 || r.StandardOutput.Length > 0 || r.StandardError.Length > 0)
+            throw new InvalidOperationException($"hook for {agent} exited {r.ExitCode}: {r.StandardOutput}{r.StandardError}");
     }
 
     /// <summary>The agent goes silent; returns the time of its last heartbeat (the file's <c>ts</c>).</summary>
