@@ -16,20 +16,34 @@ public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHe
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);
 
     [Fact(Timeout = 180_000)]
-    public async Task A_silent_agent_is_paged_within_the_bound_and_the_healthy_agents_send_nothing()
+    public async Task A_silent_or_hung_agent_is_paged_within_the_bound_and_idle_waiting_and_healthy_agents_send_nothing()
     {
-        string[] agents = ["steady-1", "steady-2", "silent"];
+        // steady-* and silent beat from a loop (no state: unknown); the others beat only through their hooks, as real
+        // agents do: idle finished its turn, asker waits on a permission prompt, hung starts a turn that never ends.
+        string[] beating = ["steady-1", "steady-2", "silent"];
+        string[] agents = [.. beating, "idle", "asker", "hung"];
         await using var webhook = new WebhookReceiver();
         var alertmanagerYaml = StackConfig.Alertmanager(webhook.Port, GroupWait);
         await using var alertmanager = await AlertmanagerServer.StartAsync(alertmanagerYaml);
-        await using var fleet = await LiveFleet.StartAsync(systemd, agents, agents, Interval);
+        await using var fleet = await LiveFleet.StartAsync(systemd, agents, beating, Interval);
+        // Before Prometheus looks, so that no scrape sees them without a heartbeat.
+        await fleet.ReportAsync("idle", "claude", Event("UserPromptSubmit", "\"prompt\":\"hello\",\"prompt_id\":\"p1\""));
+        await fleet.ReportAsync("idle", "claude", Event("Stop"));
+        await fleet.ReportAsync("asker", "claude", Event("PermissionRequest", "\"tool_name\":\"Bash\""));
+        await fleet.ReportAsync("hung", "claude", Event("SessionStart", "\"source\":\"startup\""));
         await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(fleet.Serve.Port, alertmanager.Port, Interval));
 
-        // The fleet is healthy before anything goes wrong: every flag of every agent is known and down.
-        var flags = await prometheus.WaitForAsync("fleet_agent_flag", r => r.Count == agents.Length * 8 && r.All(s => s.Value == 0), TimeSpan.FromSeconds(30));
-        Assert.True(flags.Count == agents.Length * 8 && flags.All(s => s.Value == 0),
+        // The beating fleet is healthy before anything goes wrong: every flag of those agents is known and down.
+        var selector = "fleet_agent_flag{agent=~\"steady-.*|silent\"}";
+        var flags = await prometheus.WaitForAsync(selector, r => r.Count == beating.Length * 8 && r.All(s => s.Value == 0), TimeSpan.FromSeconds(30));
+        Assert.True(flags.Count == beating.Length * 8 && flags.All(s => s.Value == 0),
             "the fleet never became healthy: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")) + "\n" + fleet.Serve.Output);
+        var states = await prometheus.WaitForAsync("fleet_agent_state{agent=~\"idle|asker|hung\"} == 1", r => r.Count == 3, TimeSpan.FromSeconds(30));
+        Assert.Equal(["asker waiting", "hung idle", "idle idle"], states.Select(s => $"{s.Labels["agent"]} {s.Labels["state"]}").Order());
 
+        // hung's turn starts and never reports again, at the moment silent stops beating: both must page.
+        await fleet.ReportAsync("hung", "claude", Event("UserPromptSubmit", "\"prompt\":\"build it\",\"prompt_id\":\"p2\""));
+        var hungBeat = DateTimeOffset.UtcNow;
         var lastBeat = await fleet.StopBeatingAsync("silent");
         // Every term is a wait the pipeline may really make. The scrape timeout is there because a sample exists
         // only once its scrape has finished (Prometheus caps the timeout at the 1 s interval).
@@ -58,12 +72,24 @@ public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHe
         Assert.Equal("https://github.com/fleet-exporter/fleet-exporter/blob/main/docs/runbooks.md#fleetheartbeatstale", alert["annotations"]!["runbook_url"]!.GetValue<string>());
         Assert.StartsWith($"Agent silent (tenant {LiveFleet.Tenant}, host {LiveFleet.Host}) last wrote its heartbeat ", alert["annotations"]!["description"]!.GetValue<string>());
 
-        // The healthy agents, alive for the same time, sent nothing and never even had a pending alert.
+        // The working agent that stopped reporting pages like a silent one, within the same bound from its last beat.
+        var hungPage = await webhook.WaitForAsync(
+            n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == "hung"),
+            bound + TimeSpan.FromSeconds(30));
+        Assert.NotNull(hungPage);
+        Assert.Equal("page", hungPage.Receiver);
+        output.WriteLine($"hung's last hook report -> webhook call: {(hungPage.ReceivedAt - hungBeat).TotalSeconds:0.000} s");
+        Assert.True(hungPage.ReceivedAt - hungBeat <= bound + TimeSpan.FromSeconds(1), $"hung paged after {(hungPage.ReceivedAt - hungBeat).TotalSeconds:0.000} s");
+
+        // The healthy, idle and waiting agents, alive for the same time, sent nothing and never even had a pending
+        // alert, although the idle and waiting ones stopped beating long ago.
         var others = webhook.Received.SelectMany(n => n.Alerts.Select(a => $"{n.Receiver}: {Label(a, "alertname")} {Label(a, "agent")}"))
-            .Where(s => s != "page: FleetHeartbeatStale silent").ToList();
+            .Where(s => s is not ("page: FleetHeartbeatStale silent" or "page: FleetHeartbeatStale hung")).ToList();
         Assert.True(others.Count == 0, "unexpected notifications: " + string.Join("; ", others));
-        var steadyAlerts = await prometheus.QueryAsync("count_over_time(ALERTS{agent=~\"steady-.*\"}[10m])");
-        Assert.True(steadyAlerts.Count == 0, "alerts for healthy agents: " + string.Join(", ", steadyAlerts.Select(s => s.Labels["alertname"] + " " + s.Labels["agent"])));
+        var stale = await prometheus.QueryAsync("fleet_heartbeat_age_seconds{agent=~\"idle|asker\"} > 3 * fleet_heartbeat_interval_seconds");
+        Assert.Equal(2, stale.Count);
+        var steadyAlerts = await prometheus.QueryAsync("count_over_time(ALERTS{agent=~\"steady-.*|idle|asker\"}[10m])");
+        Assert.True(steadyAlerts.Count == 0, "alerts for healthy, idle or waiting agents: " + string.Join(", ", steadyAlerts.Select(s => s.Labels["alertname"] + " " + s.Labels["agent"])));
         var silentOnly = await prometheus.QueryAsync("count by (alertname) (count_over_time(ALERTS{agent=\"silent\"}[10m]))");
         Assert.Equal(["FleetHeartbeatStale"], silentOnly.Select(s => s.Labels["alertname"]));
     }
@@ -82,6 +108,9 @@ public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHe
                $"(one per {Interval.TotalSeconds:0} s expected), lowest up {await Value($"min_over_time(up{{job=\"fleet\"}}[{window}])")}, " +
                $"slowest scrape {await Value($"max_over_time(scrape_duration_seconds{{job=\"fleet\"}}[{window}])")} s";
     }
+
+    private static string Event(string name, string fields = "") =>
+        $"{{\"session_id\":\"s1\",\"hook_event_name\":\"{name}\"{(fields.Length > 0 ? "," + fields : "")}}}";
 
     private static string? Label(System.Text.Json.Nodes.JsonObject alert, string name) => alert["labels"]?[name]?.GetValue<string>();
 }
