@@ -125,8 +125,9 @@ public static partial class RosterLoader
             var states = OptionalMapping(runtime, "states", path + ".");
             if (states is null) return BuiltInRuntimes.All.GetValueOrDefault(name)?.States ?? PaneRecognizer.None;
             CheckKeys(states, path + ".states.", StateKeys);
+            // Screens are read line by line: ^ and $ anchor at each line, as an operator writing `^mybot> ` expects.
             List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
-                .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", p)).ToList();
+                .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", "(?m)" + p)).ToList();
             return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"));
         }
 

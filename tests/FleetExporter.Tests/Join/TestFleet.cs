@@ -56,7 +56,10 @@ internal sealed class TestFleet : IAsyncDisposable
         _enabled.AddRange(agents.Select(Unit));
     }
 
-    /// <summary>Writes the roster: runtime <c>sleeper</c> is the <c>sleep</c> command, interval 2 s.</summary>
+    /// <summary>
+    /// Writes the roster: runtime <c>sleeper</c> is the <c>sleep</c> command, interval 2 s; <c>screened</c> is the
+    /// same command with screen patterns (a line starting <c>ready></c> is idle, <c>approve?</c> is waiting).
+    /// </summary>
     public FleetRoster Roster(string agentsYaml, string? socketName = null)
     {
         File.WriteAllText(RosterPath, RosterYaml(agentsYaml, socketName));
@@ -71,6 +74,7 @@ internal sealed class TestFleet : IAsyncDisposable
         tmux: { socket_name: {{socketName ?? Tmux.SocketName}} }
         runtimes:
           sleeper: { commands: [sleep] }
+          screened: { commands: [sleep], states: { waiting: ['^approve\\?'], idle: ['^ready>'] } }
         agents:
         {{agentsYaml}}
         """;

@@ -26,7 +26,9 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
         foreach (var pane in paneIds)
         {
             if (args.Count > tmux.ServerArguments().Count) args.Add(";");
-            args.AddRange(["display-message", "-p", "-t", pane, marker + pane, ";", "capture-pane", "-p", "-t", pane]);
+            // The marker names the pane through a format: display-message runs its text through strftime first,
+            // which mangles a literal "%9".
+            args.AddRange(["display-message", "-p", "-t", pane, marker + "#{pane_id}", ";", "capture-pane", "-p", "-t", pane]);
         }
         try
         {
