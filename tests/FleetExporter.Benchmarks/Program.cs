@@ -1,3 +1,5 @@
 using FleetExporter.Benchmarks;
 
-return await JoinBenchmark.RunAsync(BenchmarkOptions.Parse(args));
+var options = BenchmarkOptions.Parse(args);
+if (options.Hooks > 0 && await HookBenchmark.RunAsync(options.Hooks) != 0) return 1;
+return options.Agents > 0 ? await JoinBenchmark.RunAsync(options) : 0;
