@@ -124,7 +124,7 @@ public sealed class AgentStateResolverTests
     {
         var since = Now.AddHours(-1);
 
-        var s = Resolve(Evidence(Hook(AgentStateName.Working, since, "PreToolUse"), since, screen: WorkingScreen));
+        var s = Resolve(Evidence(Hook(AgentStateName.Working, since, "PreToolUse"), since, start: Now.AddHours(-2), screen: WorkingScreen));
 
         Assert.Equal((AgentStateName.Working, since, StateSource.Hook), (s.Name, s.Since, s.Source));
     }
