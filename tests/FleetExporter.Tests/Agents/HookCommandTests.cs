@@ -237,4 +237,21 @@ public sealed class HookCommandTests
         Assert.Empty(rig.LogLines());
         Assert.DoesNotContain(Directory.GetFiles(rig.HbDir), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_lock_held_forever_by_someone_else_delays_the_hook_only_briefly_and_it_still_writes()
+    {
+        using var rig = new Rig();
+        Directory.CreateDirectory(rig.HbDir);
+        // The same advisory lock the hook takes (flock, FileShare.None), held for the whole test.
+        using var held = new FileStream(Path.Combine(rig.HbDir, ".c1.hb.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var watch = Stopwatch.StartNew();
+
+        var r = await rig.HookAsync(HookPayloads.Claude("Stop"), "c1", "--roster", rig.Roster);
+
+        AssertQuietSuccess(r);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1), $"took {watch.Elapsed}: the hook did not wait for the lock at all");
+        Assert.Equal("idle", rig.Heartbeat("c1").GetProperty("state").GetString());
+    }
 }
