@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FleetExporter.Agents.Hooks;
 
 namespace FleetExporter.Cli;
 
@@ -30,8 +31,12 @@ public static class FleetCli
             foreach (var error in parse.Errors)
                 Console.Error.WriteLine($"fleet-exporter: {error.Message}");
             Console.Error.WriteLine("Try 'fleet-exporter --help'.");
-            // A hook that exits non-zero can block or alter the agent (Claude Code treats exit 2 as "deny").
-            return args.FirstOrDefault() == HookCommand.Name ? ExitCodes.Ok : ExitCodes.Usage;
+            // A hook that exits non-zero can block or alter the agent (Claude Code treats exit 2 as "deny"), and the
+            // runtimes hide its stderr: the hook log says why it did nothing. `--roster PATH hook ...` is a hook too.
+            if (parse.CommandResult.Command.Name != HookCommand.Name && args.FirstOrDefault() != HookCommand.Name) return ExitCodes.Usage;
+            HookLog.Append(DateTimeOffset.UtcNow, Environment.GetEnvironmentVariable(HookRunner.AgentVariable),
+                "bad command line: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
+            return ExitCodes.Ok;
         }
         // Ctrl-C and SIGTERM cancel the command; give it time to remove what it created (demo, watch).
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

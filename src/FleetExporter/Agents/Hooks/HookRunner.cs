@@ -15,7 +15,9 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
 {
     public const string AgentVariable = "FLEET_AGENT";
     public static readonly TimeSpan StdinDeadline = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan LockPatience = TimeSpan.FromMilliseconds(300);
+    /// <summary>The lock is held for a few milliseconds, but a hook starting among many (parallel tool calls on a busy
+    /// host) can be descheduled while it holds it; 300 ms lost a quarter of 20 concurrent updates on 2 cores.</summary>
+    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs one hook event; returns the heartbeat it wrote, or null when it wrote none (the reason is logged).</summary>
     public string? Run(string? agentArgument, string? runtimeArgument, string rosterPath, Func<byte[]?> readPayload)

@@ -8,7 +8,7 @@ namespace FleetExporter.Sources.Tmux;
 
 /// <summary>
 /// The visible text of many panes in one tmux call (commands chained with <c>;</c>), so reading the agents' screens
-/// costs one subprocess per collection whatever the fleet size. Each capture is preceded by a marker line carrying
+/// costs one subprocess per collection whatever the fleet size (one more per pane that closed since list-panes). Each capture is preceded by a marker line carrying
 /// a per-call nonce, which no pane's text can forge.
 /// </summary>
 public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = null)
@@ -22,27 +22,54 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
         if (paneIds.Count == 0)
             return SourceResult<IReadOnlyDictionary<string, string>>.Success(Name, new Dictionary<string, string>(), watch.Elapsed);
         var marker = "fleet-pane-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ":";
-        var args = new List<string>(tmux.ServerArguments());
-        foreach (var pane in paneIds)
-        {
-            if (args.Count > tmux.ServerArguments().Count) args.Add(";");
-            // The marker names the pane through a format: display-message runs its text through strftime first,
-            // which mangles a literal "%9".
-            args.AddRange(["display-message", "-p", "-t", pane, marker + "#{pane_id}", ";", "capture-pane", "-p", "-t", pane]);
-        }
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var start = 0;
         try
         {
-            var output = await ProcessRunner.RunAsync(program, args, timeout, cancellationToken: ct);
-            var texts = Split(output.StandardOutput, marker);
-            // A pane that closed since list-panes ends the chain with an error; the panes read before it still count.
-            if (output.ExitCode != 0 && texts.Count == 0 && !TmuxListParser.MeansNoServer(output.StandardError))
-                return Fail($"tmux exited {output.ExitCode}: {output.FirstErrorLine}", watch);
+            while (start < paneIds.Count)
+            {
+                var asked = paneIds.Skip(start).ToList();
+                var output = await ProcessRunner.RunAsync(program, Arguments(tmux, asked, marker), timeout, cancellationToken: ct);
+                var read = Split(output.StandardOutput, marker);
+                if (output.ExitCode == 0)
+                {
+                    foreach (var (pane, text) in read) texts[pane] = text;
+                    break;
+                }
+                // tmux ends a chain at its first failing command: a pane that closed since list-panes. The panes read
+                // before it count, and the ones after it are read again by a shorter chain (each round skips one pane).
+                var reached = asked.TakeWhile(read.ContainsKey).Count();
+                if (reached == 0)
+                {
+                    if (texts.Count == 0 && !TmuxListParser.MeansNoServer(output.StandardError))
+                        return Fail($"tmux exited {output.ExitCode}: {output.FirstErrorLine}", watch);
+                    break;
+                }
+                // display-message falls back to another pane, so the failing pane's marker is printed; an empty
+                // capture after it (a live pane always prints its rows) says capture-pane is what failed.
+                var failed = read[asked[reached - 1]].Length == 0 ? reached - 1 : reached;
+                for (var i = 0; i < failed; i++) texts[asked[i]] = read[asked[i]];
+                start += failed + 1;
+            }
             return SourceResult<IReadOnlyDictionary<string, string>>.Success(Name, texts, watch.Elapsed);
         }
         catch (ProcessRunException e)
         {
             return Fail(e.Message, watch);
         }
+    }
+
+    private static List<string> Arguments(TmuxSettings tmux, IReadOnlyList<string> paneIds, string marker)
+    {
+        var args = new List<string>(tmux.ServerArguments());
+        foreach (var pane in paneIds)
+        {
+            if (args.Count > tmux.ServerArguments().Count) args.Add(";");
+            // display-message expands its text as a format and then through strftime ("%3" would print as " %3").
+            var literal = pane.Replace("#", "##", StringComparison.Ordinal).Replace("%", "%%", StringComparison.Ordinal);
+            args.AddRange(["display-message", "-p", "-t", pane, marker + literal, ";", "capture-pane", "-p", "-t", pane]);
+        }
+        return args;
     }
 
     internal static Dictionary<string, string> Split(string output, string marker)
