@@ -13,9 +13,11 @@ public sealed class DemoFleet : IAsyncDisposable
 {
     public static readonly IReadOnlyList<(string Name, string State)> Agents =
     [
-        ("healthy", "runtime running, heartbeat every 5 s, unit enabled"),
-        ("drifted", "the runtime exited and left a shell in the pane (DRIFT)"),
-        ("stale", "runtime running but its heartbeat stopped 5 minutes ago (HB-STALE)"),
+        ("healthy", "working: its hooks report a tool call every 5 s; unit enabled"),
+        ("idle", "finished its turn and waits for the next prompt: no beats, and rightly no HB-STALE"),
+        ("asker", "waiting for a human: its hook reported a permission prompt"),
+        ("drifted", "the runtime exited and left a shell in the pane (DRIFT, state stopped)"),
+        ("stale", "runtime running, state unknown, heartbeat stopped 5 minutes ago (HB-STALE)"),
         ("no-boot", "healthy but its unit is not enabled, so it will not come back after a reboot (BOOT-ENABLE)"),
     ];
 
@@ -126,7 +128,10 @@ public sealed class DemoFleet : IAsyncDisposable
         {{string.Join("\n", Agents.Select(a => $"  - {{ name: {a.Name}, runtime: demo-agent }}"))}}
         """;
 
-    /// <summary>What runs in each pane: a stand-in agent that heartbeats through `fleet-exporter heartbeat`.</summary>
+    /// <summary>
+    /// What runs in each pane: a stand-in agent that reports through `fleet-exporter hook` as a Claude Code agent's
+    /// hooks would (the drifted one's shell keeps beating through `fleet-exporter heartbeat`).
+    /// </summary>
     private string AgentScript()
     {
         var self = SelfInvocation();
@@ -136,7 +141,19 @@ public sealed class DemoFleet : IAsyncDisposable
             fleet=({{string.Join(' ', self.Select(Quote))}})
             roster={{Quote(RosterPath)}}
             beat() { "${fleet[@]}" heartbeat "$1" --roster "$roster" --status "$2" >/dev/null 2>&1; }
+            hook() { printf '{"session_id":"demo-%s","hook_event_name":"%s"%s}' "$1" "$2" "${3:+,$3}" | "${fleet[@]}" hook "$1" --runtime claude --roster "$roster" >/dev/null 2>&1; }
             case "$1" in
+              idle)
+                hook idle UserPromptSubmit '"prompt":"summarise the build log","prompt_id":"demo-1"'
+                hook idle Stop
+                echo "turn finished; waiting for the next prompt"
+                while :; do sleep 3600; done ;;
+              asker)
+                hook asker UserPromptSubmit '"prompt":"clean the workspace","prompt_id":"demo-2"'
+                hook asker PreToolUse '"tool_name":"Bash"'
+                hook asker PermissionRequest '"tool_name":"Bash"'
+                printf 'Bash command\n  rm -rf build/\nDo you want to proceed?\n> 1. Yes\n  2. No\n'
+                while :; do sleep 3600; done ;;
               drifted)
                 beat drifted idle
                 echo "agent exited; falling back to a shell"
@@ -147,8 +164,9 @@ public sealed class DemoFleet : IAsyncDisposable
                 echo "working (heartbeat hook broken)"
                 while :; do sleep 3600; done ;;
               *)
+                hook "$1" UserPromptSubmit '"prompt":"build and test","prompt_id":"demo-3"'
                 echo "working"
-                while :; do beat "$1" working; sleep 5; done ;;
+                while :; do hook "$1" PreToolUse '"tool_name":"Bash"'; sleep 5; done ;;
             esac
             """;
     }

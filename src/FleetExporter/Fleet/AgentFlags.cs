@@ -1,3 +1,4 @@
+using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
@@ -43,6 +44,15 @@ public static class AgentFlags
     /// <summary>The pane lives but the roster's runtime is nowhere in its process tree: a shell or another program took over.</summary>
     public static bool IsDrift(TmuxPane? pane, PaneProcesses? processes) =>
         pane is { Dead: false } && processes is not null && processes.Runtime is null;
+
+    /// <summary>
+    /// Agents beat from their hooks, which fire only on events: an idle, waiting or stopped agent is silent by design,
+    /// so its old heartbeat is not HB-STALE. A working one, or one whose state is unknown, must beat.
+    /// </summary>
+    public static IReadOnlyList<string> ForState(IReadOnlyList<string> flags, AgentState state) =>
+        state.Name is AgentStateName.Idle or AgentStateName.Waiting or AgentStateName.Stopped && flags.Contains(HeartbeatStale)
+            ? flags.Where(f => f != HeartbeatStale).ToList()
+            : flags;
 
     public static IReadOnlyList<string> Classify(
         UnitFacts? unit, SystemdScope scope, bool? linger, bool tmuxKnown, TmuxPane? pane, PaneProcesses? processes, HeartbeatReading heartbeat)

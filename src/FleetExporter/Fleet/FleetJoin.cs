@@ -99,7 +99,7 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
             a.Heartbeat.Hook, a.Heartbeat.Timestamp, RuntimeRunning(a), a.Processes?.Runtime?.StartTime, Gone(a), screen, a.Pane?.LastActivity);
         var state = AgentStateResolver.Resolve(evidence, states.Previous(a.Spec.Name), now);
         states.Remember(a.Spec.Name, state);
-        return a with { State = state, Screen = screen };
+        return a with { State = state, Screen = screen, Flags = AgentFlags.ForState(a.Flags, state) };
     }
 
     /// <summary>Null when the sources that tell failed.</summary>

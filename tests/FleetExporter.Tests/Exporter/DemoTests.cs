@@ -16,13 +16,18 @@ public sealed class DemoTests
         var ready = await TmuxServer.EventuallyAsync(async () =>
         {
             metrics = await demo.GetAsync("/metrics");
-            return Flag(metrics, "drifted", "DRIFT") == 1 && Flag(metrics, "stale", "HB-STALE") == 1;
+            return Flag(metrics, "drifted", "DRIFT") == 1 && Flag(metrics, "stale", "HB-STALE") == 1
+                   && State(metrics, "healthy") == "working" && State(metrics, "idle") == "idle" && State(metrics, "asker") == "waiting";
         }, TimeSpan.FromSeconds(60));
 
         Assert.True(ready, "the demo fleet never showed DRIFT and HB-STALE:\n" + metrics + demo.Output);
         Assert.Equal(0, Flag(metrics, "healthy", "DRIFT"));
         Assert.Equal(0, Flag(metrics, "healthy", "HB-STALE"));
         Assert.Equal(0, Flag(metrics, "drifted", "HB-STALE"));
+        Assert.Equal("stopped", State(metrics, "drifted"));
+        Assert.Equal("unknown", State(metrics, "stale"));
+        // The idle agent stopped beating when its turn ended; it is not stale for that (its flag stays down).
+        Assert.Equal(0, Flag(metrics, "idle", "HB-STALE"));
         if (Regex.IsMatch(metrics, "fleet_collector_success\\{host=\"[^\"]*\",collector=\"systemd\"\\} 1"))
         {
             Assert.Equal(1, Flag(metrics, "no-boot", "BOOT-ENABLE"));
@@ -42,6 +47,11 @@ public sealed class DemoTests
         var units = await ProcessRunner.RunAsync("systemctl", ["--user", "list-units", "--all", "--plain", "--no-legend", socket + "@*"], TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(socket, units.StandardOutput);
     }
+
+    /// <summary>The state whose fleet_agent_state series is 1, or null when none is.</summary>
+    private static string? State(string metrics, string agent) =>
+        Regex.Match(metrics, $"^fleet_agent_state\\{{tenant=\"demo\",host=\"[^\"]*\",agent=\"{agent}\",state=\"(\\w+)\"\\}} 1$", RegexOptions.Multiline)
+            is { Success: true } m ? m.Groups[1].Value : null;
 
     private static int Flag(string metrics, string agent, string flag)
     {

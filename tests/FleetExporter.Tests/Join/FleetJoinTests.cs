@@ -1,3 +1,4 @@
+using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
@@ -208,7 +209,10 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
     public async Task A_heartbeat_that_stops_coming_goes_stale()
     {
         await using var fleet = await TestFleet.CreateAsync(systemd);
+        fleet.Script("quiet", "exec sleep 1000");
         var roster = fleet.Roster("  - { name: quiet, runtime: sleeper, heartbeat_interval: 200ms }");
+        await fleet.StartAsync(["quiet"]);
+        await fleet.WaitForRuntimeAsync(["quiet"]);
         await fleet.BeatAsync("quiet");
 
         var fresh = (await fleet.CollectAsync(roster)).Agents[0];
@@ -218,6 +222,35 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         Assert.True(stale.Heartbeat.Age > TimeSpan.FromMilliseconds(600), $"age {stale.Heartbeat.Age}");
         Assert.Contains(AgentFlags.HeartbeatStale, stale.Flags);
         Assert.DoesNotContain(AgentFlags.HeartbeatInvalid, stale.Flags);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task An_agent_whose_hooks_said_idle_or_waiting_is_not_stale_for_its_silence_but_a_working_one_is()
+    {
+        await using var fleet = await TestFleet.CreateAsync(systemd);
+        string[] names = ["done", "asking", "busy"];
+        foreach (var n in names) fleet.Script(n, "exec sleep 1000");
+        var roster = fleet.Roster(string.Join("\n", names.Select(n => $"  - {{ name: {n}, runtime: sleeper, heartbeat_interval: 200ms }}")));
+        await fleet.StartAsync(names);
+        await fleet.WaitForRuntimeAsync(names);
+        // Reported after the runtimes started, as their hooks would, then silent.
+        foreach (var (name, state) in new[] { ("done", "Stop"), ("asking", "PermissionRequest"), ("busy", "PreToolUse") })
+        {
+            var r = await FleetBinary.RunAsync(["hook", name, "--runtime", "claude", "--roster", fleet.RosterPath],
+                stdin: $$"""{"session_id":"s","hook_event_name":"{{state}}","tool_name":"Bash"}""");
+            Assert.True(r.ExitCode == 0 && r.StandardError.Length == 0, r.StandardError);
+        }
+
+        var busy = await fleet.EventuallyAsync(roster, "busy", a => a.Flags.Contains(AgentFlags.HeartbeatStale));
+        var snapshot = await fleet.CollectAsync(roster);
+
+        Assert.Equal(AgentStateName.Working, busy.State.Name);
+        var done = snapshot.Agents.Single(a => a.Spec.Name == "done");
+        var asking = snapshot.Agents.Single(a => a.Spec.Name == "asking");
+        Assert.Equal((AgentStateName.Idle, (StateSource?)StateSource.Hook), (done.State.Name, done.State.Source));
+        Assert.Equal((AgentStateName.Waiting, (StateSource?)StateSource.Hook), (asking.State.Name, asking.State.Source));
+        Assert.All(new[] { done, asking }, a => Assert.True(a.Heartbeat.Age > a.Heartbeat.Threshold, $"{a.Spec.Name}: age {a.Heartbeat.Age}"));
+        Assert.All(new[] { done, asking }, a => Assert.DoesNotContain(AgentFlags.HeartbeatStale, a.Flags));
     }
 
     [Fact(Timeout = Timeout)]
