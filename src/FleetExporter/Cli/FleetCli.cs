@@ -16,6 +16,7 @@ public static class FleetCli
             DemoCommand.Create(),
             WatchCommand.Create(),
             SendCommand.Create(),
+            HooksCommand.Create(),
         };
         return root;
     }
