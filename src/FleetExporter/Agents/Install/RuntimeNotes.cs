@@ -17,7 +17,7 @@ public static partial class RuntimeNotes
     {
         if (configToml is null || !FeatureOff(configToml))
             return null;
-        return $"note: {configPath} turns Codex hooks off; for them to run, set `hooks = true` under `[features]` there (and remove `codex_hooks = false`)";
+        return $"note: {configPath} turns Codex hooks off; for them to run, set `hooks = true` under `[features]` there (`codex_hooks` is its deprecated alias)";
     }
 
     /// <summary>Codex runs a new or changed hook only after the user trusts it; it asks at its next start.</summary>
