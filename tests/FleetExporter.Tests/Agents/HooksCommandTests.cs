@@ -69,6 +69,22 @@ public sealed class HooksCommandTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task A_linked_settings_file_stays_a_link_and_its_target_gets_the_hooks()
+    {
+        using var home = new TempDirectory();
+        var target = home.Write("dotfiles/claude.json", UserClaudeSettings);
+        Directory.CreateDirectory(home.File(".claude"));
+        File.CreateSymbolicLink(home.File(".claude/settings.json"), target);
+
+        var r = await Fleet(home, "hooks", "install", "claude");
+
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Equal(target, new FileInfo(home.File(".claude/settings.json")).LinkTarget);
+        Assert.Equal(["notify-send done", "fleet-exporter hook --runtime claude"], Commands(Json(target), "Stop"));
+        Assert.Equal(UserClaudeSettings, File.ReadAllText(target + ".bak"));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Dry_run_prints_the_result_and_writes_nothing()
     {
         using var home = new TempDirectory();

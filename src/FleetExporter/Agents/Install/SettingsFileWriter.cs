@@ -11,6 +11,9 @@ public static class SettingsFileWriter
 
     public static void Replace(string path, string text)
     {
+        // A settings file kept elsewhere and linked in (dotfiles) stays linked: the link's target is replaced.
+        if (new FileInfo(path) is { LinkTarget: not null } link)
+            path = link.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var existed = File.Exists(path);
