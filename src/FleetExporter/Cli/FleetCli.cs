@@ -18,6 +18,7 @@ public static class FleetCli
             DemoCommand.Create(),
             WatchCommand.Create(),
             SendCommand.Create(),
+            HooksCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,99 @@
+using System.Text;
+
+namespace FleetExporter.Agents.Install;
+
+/// <summary>What to change: the runtime, its settings file, and whether to only show the result.</summary>
+public sealed record HooksTarget(HookRuntime Runtime, string Path, bool DryRun);
+
+/// <summary>
+/// Reads a runtime's settings file, merges with the pure functions of this folder and writes the result
+/// (or, with --dry-run, prints it). A file it refuses raises <see cref="SettingsFileException"/> before
+/// anything is written; a failed write raises <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
+/// </summary>
+public static class HooksInstaller
+{
+    public static void Install(HooksTarget target, HookCommandLine command, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
+    {
+        var (runtime, path, dryRun) = target;
+        var existing = ReadOrNull(path);
+        string text;
+        string summary;
+        if (runtime.Format == HookFileFormat.PiExtension)
+        {
+            if (existing is not null && !PiExtension.IsOurs(existing))
+                throw new SettingsFileException(path, 1, 1, "exists and was not written by fleet-exporter (no marker on its first line); move it away or pass --settings");
+            text = PiExtension.Render(command, runtime.Events);
+            summary = existing == text ? "already installed" : existing is null ? "installed" : "replaced";
+        }
+        else
+        {
+            var doc = SettingsJson.Parse(path, existing ?? "", runtime);
+            var result = JsonHooksMerge.Install(doc.Root, runtime, command.ShellLine);
+            text = result.Changed || existing is null ? SettingsJson.Serialize(result.Root) : existing;
+            summary = !result.Changed && existing is not null ? "already installed"
+                : $"installed ({result.Added} added, {result.Replaced} replaced{(result.Removed > 0 ? $", {result.Removed} duplicates removed" : "")})";
+            if (result.Changed && doc.FirstCommentLine is { } line)
+                stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as {SettingsFileWriter.BackupPath(path)}")}");
+            if (runtime == HookRuntimes.Gemini && RuntimeNotes.GeminiEnabled(result.Root, path) is { } geminiNote)
+                stderr.WriteLine(geminiNote);
+            if (runtime == HookRuntimes.Codex)
+            {
+                var config = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.toml");
+                if (RuntimeNotes.CodexFeature(ReadOrNull(config), config) is { } featureNote)
+                    stderr.WriteLine(featureNote);
+                if (summary != "already installed")
+                    stderr.WriteLine(RuntimeNotes.CodexTrust());
+            }
+        }
+        Finish(target, existing, text, summary == "already installed" ? null : text, $"{runtime.Name} hooks {summary} in {path}", stdout, stderr);
+    }
+
+    public static void Uninstall(HooksTarget target, TextWriter stdout, TextWriter stderr)
+    {
+        var (runtime, path, dryRun) = target;
+        var existing = ReadOrNull(path);
+        if (existing is null)
+        {
+            stderr.WriteLine($"fleet-exporter: no {path}; no {runtime.Name} hooks to remove");
+            return;
+        }
+        if (runtime.Format == HookFileFormat.PiExtension)
+        {
+            if (!PiExtension.IsOurs(existing))
+                throw new SettingsFileException(path, 1, 1, "was not written by fleet-exporter (no marker on its first line); left as it is");
+            if (!dryRun)
+                File.Delete(path);
+            stderr.WriteLine($"fleet-exporter: {(dryRun ? "dry run: would remove" : "removed")} {path}");
+            return;
+        }
+        var doc = SettingsJson.Parse(path, existing, runtime);
+        var result = JsonHooksMerge.Uninstall(doc.Root);
+        if (result.Changed && doc.FirstCommentLine is { } line)
+            stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as {SettingsFileWriter.BackupPath(path)}")}");
+        var text = result.Changed ? SettingsJson.Serialize(result.Root) : existing;
+        Finish(target, existing, text, result.Changed ? text : null,
+            result.Changed ? $"{result.Removed} {runtime.Name} hooks removed from {path}" : $"no fleet-exporter hooks in {path}; nothing changed", stdout, stderr);
+    }
+
+    /// <summary>Prints (dry run) or writes <paramref name="write"/> (null: nothing to write), then the one-line summary.</summary>
+    private static void Finish(HooksTarget target, string? existing, string text, string? write, string summary, TextWriter stdout, TextWriter stderr)
+    {
+        var where = summary;
+        if (target.DryRun)
+        {
+            stdout.Write(text);
+            stderr.WriteLine($"fleet-exporter: dry run, nothing written: {where}");
+            return;
+        }
+        if (write is not null)
+        {
+            SettingsFileWriter.Replace(target.Path, write);
+            if (existing is not null)
+                where += $" (previous file kept as {SettingsFileWriter.BackupPath(target.Path)})";
+        }
+        stderr.WriteLine($"fleet-exporter: {where}");
+    }
+
+    private static string? ReadOrNull(string path) =>
+        File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null; // drops a byte-order mark
+}

@@ -1,0 +1,54 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace FleetExporter.Agents.Install;
+
+/// <summary>
+/// pi runs no command hooks; it loads TypeScript extensions from ~/.pi/agent/extensions/ without a build step
+/// (docs/extensions.md). This renders the one fleet-exporter installs: for each event it starts the hook
+/// command detached, writes <c>{"hook_event_name": EVENT, ...payload}</c> to its stdin and never waits for it.
+/// </summary>
+public static class PiExtension
+{
+    /// <summary>First line of the file; uninstall and re-install only touch a file that starts with it.</summary>
+    public const string Marker = "// fleet-exporter hooks extension (written by `fleet-exporter hooks install pi`; `fleet-exporter hooks uninstall pi` removes it)";
+
+    private static readonly JsonSerializerOptions Literal = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static bool IsOurs(string text) => text.StartsWith(Marker, StringComparison.Ordinal);
+
+    public static string Render(HookCommandLine command, IReadOnlyList<HookEvent> events) => $$"""
+        {{Marker}}
+        import { spawn } from "node:child_process";
+
+        const COMMAND: string[] = {{JsonSerializer.Serialize(command.Argv, Literal)}};
+        const EVENTS = {{JsonSerializer.Serialize(events.Select(e => e.Name), Literal)}};
+        // Bulky fields the hook does not need (it reads stdin with a size cap): prompts, messages, results, images.
+        const DROP = new Set(["systemPrompt", "systemPromptOptions", "images", "messages", "message", "toolResults", "content", "details"]);
+
+        function report(name: string, event: any, ctx: any): void {
+          try {
+            const payload: Record<string, unknown> = { hook_event_name: name };
+            for (const [key, value] of Object.entries(event ?? {})) {
+              if (!DROP.has(key) && key !== "type") payload[key] = value;
+            }
+            try { payload.session_id = ctx?.sessionManager?.getSessionId?.(); } catch {}
+            if (typeof ctx?.cwd === "string") payload.cwd = ctx.cwd;
+            const child = spawn(COMMAND[0], COMMAND.slice(1), { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+            child.on("error", () => {});
+            child.stdin?.on("error", () => {});
+            child.stdin?.end(JSON.stringify(payload) + "\n");
+            child.unref();
+          } catch {
+            // A heartbeat must never get in the agent's way.
+          }
+        }
+
+        export default function (pi: any) {
+          for (const name of EVENTS) {
+            pi.on(name, (event: any, ctx: any) => { report(name, event, ctx); });
+          }
+        }
+
+        """;
+}

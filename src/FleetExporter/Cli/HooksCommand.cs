@@ -1,0 +1,113 @@
+using System.CommandLine;
+using FleetExporter.Agents.Install;
+
+namespace FleetExporter.Cli;
+
+/// <summary>
+/// <c>fleet-exporter hooks install|uninstall RUNTIME</c>: puts into (and takes out of) a coding agent's own
+/// settings the hooks that run <c>fleet-exporter hook</c>, so the agent reports its state.
+/// </summary>
+public static class HooksCommand
+{
+    private const string ExitCodeHelp =
+        "Exit codes: 0 done (also: already installed, nothing to remove); 1 the file could not be written; " +
+        "2 bad command line, or a settings file it refuses to change (named with line and column; left untouched).";
+
+    public static Command Create() => new("hooks", $"Install or remove the hooks that make claude, codex, gemini or pi report their state. {ExitCodeHelp}")
+    {
+        Install(),
+        Uninstall(),
+    };
+
+    private static Command Install()
+    {
+        var runtime = RuntimeArgument();
+        var agent = new Option<string?>("--agent") { Description = "Roster name the hooks report as (default: $FLEET_AGENT when the hook runs)", HelpName = "NAME" };
+        var settings = SettingsOption();
+        var dryRun = DryRunOption();
+        var exe = new Option<string?>("--command")
+        {
+            Description = "Executable the hooks run (default: this fleet-exporter when it runs as its own binary, else fleet-exporter from PATH)",
+            HelpName = "EXE",
+        };
+        var command = new Command("install", $"Merge fleet-exporter's hooks into RUNTIME's settings (idempotent; other settings and hooks are kept). {ExitCodeHelp}")
+        {
+            runtime, agent, settings, dryRun, exe,
+        };
+        command.SetAction(parse =>
+        {
+            var rt = HookRuntimes.Find(parse.GetValue(runtime)!)!;
+            var name = parse.GetValue(agent);
+            if (name is not null && !HookCommandLine.IsValidAgentName(name))
+                return Usage($"--agent \"{name}\" is not a roster agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
+            // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
+            var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
+            var line = HookCommandLine.Create(HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath), rt.Name, name, roster);
+            return Run(() => HooksInstaller.Install(Target(parse, rt, settings, dryRun), line, Console.Out, Console.Error, Environment.GetEnvironmentVariable));
+        });
+        return command;
+    }
+
+    private static Command Uninstall()
+    {
+        var runtime = RuntimeArgument();
+        var settings = SettingsOption();
+        var dryRun = DryRunOption();
+        var command = new Command("uninstall", $"Remove exactly the hooks install added (and what became empty by that). {ExitCodeHelp}")
+        {
+            runtime, settings, dryRun,
+        };
+        command.SetAction(parse =>
+        {
+            var rt = HookRuntimes.Find(parse.GetValue(runtime)!)!;
+            return Run(() => HooksInstaller.Uninstall(Target(parse, rt, settings, dryRun), Console.Out, Console.Error));
+        });
+        return command;
+    }
+
+    private static HooksTarget Target(ParseResult parse, HookRuntime runtime, Option<string?> settings, Option<bool> dryRun) =>
+        new(runtime, parse.GetValue(settings) is { Length: > 0 } s ? Path.GetFullPath(s)
+            : runtime.PathFor(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)),
+            parse.GetValue(dryRun));
+
+    private static int Run(Action action)
+    {
+        try
+        {
+            action();
+            return ExitCodes.Ok;
+        }
+        catch (SettingsFileException e)
+        {
+            Console.Error.WriteLine($"fleet-exporter: refused, nothing written: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: cannot write: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static Argument<string> RuntimeArgument()
+    {
+        var argument = new Argument<string>("RUNTIME") { Description = "claude, codex, gemini or pi" };
+        argument.AcceptOnlyFromAmong([.. HookRuntimes.All.Select(r => r.Name)]);
+        return argument;
+    }
+
+    private static Option<string?> SettingsOption() => new("--settings")
+    {
+        Description = "File to change instead of the runtime's own (claude: ~/.claude/settings.json; codex: $CODEX_HOME/hooks.json, " +
+                      "default ~/.codex/hooks.json; gemini: ~/.gemini/settings.json; pi: ~/.pi/agent/extensions/fleet-exporter.ts)",
+        HelpName = "FILE",
+    };
+
+    private static Option<bool> DryRunOption() => new("--dry-run") { Description = "Print the resulting file on stdout and write nothing" };
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"fleet-exporter: {message}");
+        return ExitCodes.Usage;
+    }
+}

@@ -1,0 +1,75 @@
+using FleetExporter.Agents.Install;
+
+namespace FleetExporter.Tests.Agents;
+
+/// <summary>The hook command line, pi's extension text, and the notes about runtime switches.</summary>
+public sealed class HookCommandLineTests
+{
+    [Fact]
+    public void The_command_line_quotes_for_sh_only_what_needs_it()
+    {
+        var line = HookCommandLine.Create("/opt/my tools/fleet-exporter", "claude", "b1", "/home/o'neil/roster.yaml");
+
+        Assert.Equal("'/opt/my tools/fleet-exporter' hook --runtime claude b1 --roster '/home/o'\\''neil/roster.yaml'", line.ShellLine);
+        Assert.True(HookCommandLine.IsOurs(line.ShellLine));
+        Assert.Equal("fleet-exporter hook --runtime pi", HookCommandLine.Create("fleet-exporter", "pi", null, null).ShellLine);
+        Assert.Equal("''", HookCommandLine.ShellQuote(""));
+        Assert.Equal("'$HOME;rm'", HookCommandLine.ShellQuote("$HOME;rm"));
+    }
+
+    [Fact]
+    public void The_quoted_line_gives_sh_back_the_same_words()
+    {
+        string[] words = ["/tmp/a b/fleet-exporter", "hook", "--runtime", "codex", "it's", "$x `y` \"z\" \\ é"];
+        var line = string.Join(' ', words.Select(HookCommandLine.ShellQuote));
+
+        var psi = new System.Diagnostics.ProcessStartInfo("sh", ["-c", "printf '%s\\n' " + line]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+
+        Assert.Equal(string.Join('\n', words) + "\n", output);
+    }
+
+    [Fact]
+    public void The_executable_is_the_given_one_else_the_apphost_else_fleet_exporter_from_path()
+    {
+        Assert.Equal("/x/fe", HookCommandLine.ResolveExecutable("/x/fe", "/usr/bin/dotnet"));
+        Assert.Equal(Path.GetFullPath("bin/fe"), HookCommandLine.ResolveExecutable("bin/fe", null));
+        Assert.Equal("/opt/fleet/fleet-exporter", HookCommandLine.ResolveExecutable(null, "/opt/fleet/fleet-exporter"));
+        Assert.Equal("fleet-exporter", HookCommandLine.ResolveExecutable(null, "/usr/bin/dotnet"));
+    }
+
+    [Fact]
+    public void Agent_names_follow_the_roster_rule()
+    {
+        Assert.True(HookCommandLine.IsValidAgentName("builder-1"));
+        Assert.False(HookCommandLine.IsValidAgentName("-x"));
+        Assert.False(HookCommandLine.IsValidAgentName("a b"));
+    }
+
+    [Fact]
+    public void Pi_extension_subscribes_to_each_event_and_embeds_the_argv_as_json()
+    {
+        var text = PiExtension.Render(HookCommandLine.Create("/o/fleet-exporter", "pi", "p1", null), HookRuntimes.Pi.Events);
+
+        Assert.True(PiExtension.IsOurs(text));
+        Assert.False(PiExtension.IsOurs("export default function (pi) {}\n" + PiExtension.Marker));
+        Assert.Contains("""const COMMAND: string[] = ["/o/fleet-exporter","hook","--runtime","pi","p1"];""", text);
+        Assert.Contains("""const EVENTS = ["session_start","input","before_agent_start","agent_start","turn_start","turn_end","tool_call","tool_result","agent_end","session_shutdown"];""", text);
+        Assert.Contains("pi.on(name, (event: any, ctx: any) => { report(name, event, ctx); });", text);
+        Assert.Contains("detached: true, stdio: [\"pipe\", \"ignore\", \"ignore\"]", text);
+        Assert.Contains("child.unref();", text);
+    }
+
+    [Fact]
+    public void Codex_note_only_when_config_toml_turns_hooks_off()
+    {
+        Assert.Null(RuntimeNotes.CodexFeature(null, "/c/config.toml"));
+        Assert.Null(RuntimeNotes.CodexFeature("model = \"x\"\n[features]\nhooks = true\n", "/c/config.toml"));
+        Assert.Null(RuntimeNotes.CodexFeature("[other]\nhooks = false\n", "/c/config.toml"));
+        Assert.Contains("set `hooks = true` under `[features]`", RuntimeNotes.CodexFeature("[features]\nhooks = false # off\n", "/c/config.toml"));
+        Assert.NotNull(RuntimeNotes.CodexFeature("[ features ]\ncodex_hooks=false\n", "/c/config.toml"));
+        Assert.NotNull(RuntimeNotes.CodexFeature("features.hooks = false\n", "/c/config.toml"));
+    }
+}
