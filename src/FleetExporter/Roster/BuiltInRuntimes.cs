@@ -18,29 +18,33 @@ public static class BuiltInRuntimes
         ["aider"] = Simple("aider", PaneRecognizer.None, "aider"),
     };
 
-    /// <summary>Claude Code 2.1: dialogs ask "Do you want to ..." over numbered choices; a turn shows "esc to interrupt"; the input box starts "❯" and a no-break space.</summary>
+    /// <summary>
+    /// Claude Code 2.1: a dialog asks "Do you want to ...?" right above its choices ("❯ 1. Yes") and ends "Esc to
+    /// cancel"; a turn shows "esc to interrupt"; the input box starts "❯" and a no-break space. The question alone is
+    /// not enough: the agent's own reply can say "Do you want to ...".
+    /// </summary>
     public static PaneRecognizer ClaudeScreens => new(
-        Waiting: [R(@"(?m)^[\s│]*Do you want to "), R(@"(?m)^[\s│]*❯\s*1\.\s+Yes\b")],
+        Waiting: [R(@"(?m)^[\s│]*Do you want to .*\?[\s│]*\n[\s│]*❯\s*1\.\s"), R(@"(?m)^[\s│]*Esc to cancel\b")],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R("(?m)^[\\s│]*❯\u00a0")]);
 
     /// <summary>Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn shows "Working (… esc to interrupt)"; the input line starts "›".</summary>
     public static PaneRecognizer CodexScreens => new(
-        Waiting: [R(@"(?m)^[\s│]*Would you like to "), R(@"Press enter to confirm or esc to cancel")],
+        Waiting: [R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel")],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R(@"(?m)^[\s│]*›\s")]);
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
     public static PaneRecognizer GeminiScreens => new(
-        Waiting: [R(@"Allow execution of "), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
+        Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
         Working: [R(@"\(esc to cancel, \d+s\)")],
         Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")]);
 
-    /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working...".</summary>
+    /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working..."; the editor is a line (or none) between two rules.</summary>
     public static PaneRecognizer PiScreens => new(
         Waiting: [],
         Working: [R(@"(?m)^\s*\S\s+Working\.\.\.")],
-        Idle: []);
+        Idle: [R(@"(?m)^─{20,}\n(?:[^\n]*\n)?─{20,}$")]);
 
     private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 

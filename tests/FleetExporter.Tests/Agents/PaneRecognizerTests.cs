@@ -25,8 +25,8 @@ public sealed class PaneRecognizerTests
         { "gemini", ScreenSamples.GeminiWorking, AgentStateName.Working },
         { "gemini", ScreenSamples.GeminiApproval, AgentStateName.Waiting },
         { "pi", ScreenSamples.PiWorking, AgentStateName.Working },
-        // pi draws nothing that tells idle apart: unknown, never a guess.
-        { "pi", ScreenSamples.PiIdle, null },
+        // pi's editor is the line between two rules, empty here; with no spinner above it, pi is idle.
+        { "pi", ScreenSamples.PiIdle, AgentStateName.Idle },
     };
 
     [Theory]
