@@ -3,7 +3,7 @@
 
 usage: model-stub.py PORT LOGFILE
 
-Serves on 127.0.0.1:PORT and appends every request as one JSON line to LOGFILE:
+Creates LOGFILE once it listens, then serves on 127.0.0.1:PORT and appends every request as one JSON line to LOGFILE:
 {"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}.
 
 Answers the three wire protocols the agents speak:
@@ -166,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
             if path.endswith("/messages"):
                 return self.anthropic(body)
             if path.endswith("/responses"):
-                return self.responses(body)
+                return self.openai_responses(body)
             if ":streamGenerateContent" in path:
                 return self.gemini(body, stream=True)
             if ":generateContent" in path:
@@ -269,7 +269,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- OpenAI Responses ----
 
-    def responses(self, body):
+    def openai_responses(self, body):
         text, tool_result = responses_last_user(body)
         has_tools = bool(body.get("tools"))
         # Codex asks for a title (or other side answers) without tools: plain text, never a tool call.
@@ -342,18 +342,24 @@ class Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def gemini_json(body, generation):
-        """Answers the CLI's JSON side requests (model router, next-speaker check) in the shape their schema asks."""
-        schema = json.dumps(generation.get("responseJsonSchema") or generation.get("responseSchema") or {})
-        answer = {}
-        if "model_choice" in schema:
-            answer["reasoning"] = "A simple request."
-            answer["model_choice"] = "flash"
-        if "next_speaker" in schema:
-            answer["reasoning"] = "The model answered."
-            answer["next_speaker"] = "user"
-        if not answer:
-            answer = {"reasoning": "stub", "result": "ok"}
-        return json.dumps(answer)
+        """Answers the CLI's JSON side requests (model router, next-speaker check) with a value of the schema asked."""
+        schema = generation.get("responseJsonSchema") or generation.get("responseSchema") or {}
+
+        def value(node, name=""):
+            kind = str(node.get("type", "object")).lower()
+            if node.get("enum"):
+                return "user" if "user" in node["enum"] else node["enum"][0]
+            if kind == "object":
+                return {key: value(child, key) for key, child in (node.get("properties") or {}).items()}
+            if kind == "array":
+                return []
+            if kind in ("integer", "number"):
+                return 1
+            if kind == "boolean":
+                return False
+            return "user" if name == "next_speaker" else "stub"
+
+        return json.dumps(value(schema))
 
     def gemini_reply(self, text, stream):
         return self.gemini_reply_parts([[{"text": text}]], stream)
@@ -382,8 +388,8 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: model-stub.py PORT LOGFILE")
     port, LOG_PATH = int(sys.argv[1]), sys.argv[2]
-    open(LOG_PATH, "a").close()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    open(LOG_PATH, "a").close()  # the log appears once the port listens: callers wait for it
     server.daemon_threads = True
     server.serve_forever()
 
