@@ -8,7 +8,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// Pre-trusts the hooks of a Codex hooks.json, as "Trust all and continue" in Codex's review dialog does:
 /// one <c>[hooks.state."&lt;hooks.json&gt;:&lt;event_snake&gt;:&lt;group&gt;:&lt;handler&gt;"]</c> table per handler, whose
 /// <c>trusted_hash</c> is <c>sha256:</c> over the compact, key-sorted JSON of
-/// <c>{"event_name", "hooks": [handler with async=false and timeout=600 filled in], "matcher"?}</c>
+/// <c>{"event_name", "hooks": [handler with async=false and timeout=600 (SessionEnd: 1) filled in], "matcher"?}</c>
 /// (codex-rs, checked against the hashes Codex 0.169.0 wrote itself).
 /// </summary>
 public static class CodexHookTrust
@@ -41,7 +41,8 @@ public static class CodexHookTrust
         var normalized = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
             ["async"] = false,
-            ["timeout"] = 600,
+            // Codex gives SessionEnd hooks 1 s unless told otherwise (found by matching the hash Codex wrote).
+            ["timeout"] = eventSnake == "session_end" ? 1 : 600,
         };
         foreach (var (name, value) in handler) normalized[name] = value?.DeepClone();
         var identity = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)

@@ -80,6 +80,7 @@ public sealed partial class RealAgent : IAsyncDisposable
         await tmux.NewSessionAsync(options.Session, $"{Quote(paths.LaunchScript)}; exec bash --norc --noprofile -i", options.Width, options.Height);
         try
         {
+            agent.PanePid = int.Parse(await tmux.DisplayAsync(options.Session, "#{pane_pid}"));
             await agent.WaitForPromptAsync(TimeSpan.FromSeconds(45));
         }
         catch
@@ -159,6 +160,9 @@ public sealed partial class RealAgent : IAsyncDisposable
         File.ReadAllLines($"/proc/{AgentPid}/net/dev").Skip(2)
             .Select(l => l.Split(':')[0].Trim()).Where(n => n.Length > 0).ToList();
 
+    /// <summary>The pane's own process (the shell that runs the launch script, then the shell after the agent).</summary>
+    public int PanePid { get; private set; }
+
     public bool IsRunning => AgentPid > 0 && Directory.Exists($"/proc/{AgentPid}");
 
     /// <summary>
@@ -195,8 +199,10 @@ public sealed partial class RealAgent : IAsyncDisposable
             if (Runtime.Ready.IsMatch(screen))
             {
                 // The prompt is drawn a moment before the input handler is live: a key typed at once can be lost.
+                // A dialog may still come up over it (Codex's hook review did): look once more after the pause.
                 await Task.Delay(Runtime.Settle);
-                return;
+                screen = await CaptureAsync();
+                if (Dialog(screen) is null && Runtime.Ready.IsMatch(screen)) return;
             }
             if (Dialog(screen) is { } dialog && answered.Add(dialog.Name))
                 await PressWithPauseAsync(dialog.Keys);
@@ -229,11 +235,12 @@ public sealed partial class RealAgent : IAsyncDisposable
     {
         if (File.Exists(Paths.StubPidFile) && int.TryParse(File.ReadAllText(Paths.StubPidFile).Trim(), out var stub)) Kill(stub);
         // Codex leaves `codex app-server` daemons (re-parented to PID 1) that run from $CODEX_HOME/packages:
-        // every process whose command line names this agent's own directory is one of ours.
-        foreach (var pid in ProcessesNaming(Paths.Root)) Kill(pid);
+        // every program run from this agent's own directory is one of ours. (Only the program: the tmux server's
+        // command line names the launch script too, and so does the pane's shell before the agent exits.)
+        foreach (var pid in ProgramsUnder(Paths.Root + "/").Where(p => p != PanePid)) Kill(pid);
     }
 
-    private static IEnumerable<int> ProcessesNaming(string path)
+    private static IEnumerable<int> ProgramsUnder(string directory)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -242,7 +249,7 @@ public sealed partial class RealAgent : IAsyncDisposable
             try { cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")); }
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
-            if (cmdline.Contains(path, StringComparison.Ordinal)) yield return pid;
+            if (cmdline.StartsWith(directory, StringComparison.Ordinal)) yield return pid;
         }
     }
 
