@@ -127,7 +127,8 @@ public sealed partial class RealAgent : IAsyncDisposable
 
     /// <summary>
     /// Types the prompt, then presses Enter 300 ms later (an Enter in the same burst may be swallowed). When the
-    /// text is still in the input line 2 s later, the Enter was lost (Codex lost some soon after start): once more.
+    /// text is still in the input line 2 s later, the Enter was lost: again, for up to about 15 s (Codex, busy
+    /// starting up on a loaded machine, ignored Enter for several seconds after drawing its prompt).
     /// </summary>
     public async Task SubmitAsync(string text)
     {
@@ -135,7 +136,7 @@ public sealed partial class RealAgent : IAsyncDisposable
         await Task.Delay(300);
         await PressAsync("Enter");
         if (Runtime.InputLine is not { } input || text.Contains('\n')) return;
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 0; attempt < 7; attempt++)
         {
             var submitted = await TmuxServer.EventuallyAsync(async () => InputText(input, await CaptureAsync()) != text.Trim(), TimeSpan.FromSeconds(2));
             if (submitted) return;
