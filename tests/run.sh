@@ -23,7 +23,7 @@ if ((${#need[@]})); then
 fi
 
 # The real coding agents, pinned, in a git-ignored folder of the project (tests/.agents); the RealAgents tests start
-# them offline only (a network namespace with loopback alone, see tests/agents/README.md). npm 11 runs no install
+# them offline only (a network namespace with loopback alone, see tests/FleetExporter.Tests/RealAgents/RealAgent.cs). npm 11 runs no install
 # scripts by default, and none is needed: each binary is checked to run below.
 agents=(@anthropic-ai/claude-code@2.1.328 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @mariozechner/pi-coding-agent@0.73.1)
 agents_dir=tests/.agents
