@@ -12,11 +12,35 @@ command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v script >/dev/null || need+=(bsdutils)
 command -v python3 >/dev/null || need+=(python3)
 command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+command -v ip >/dev/null || need+=(iproute2)
+command -v unshare >/dev/null || need+=(util-linux)
 if ((${#need[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The real coding agents, pinned, in a git-ignored folder of the project (tests/.agents); the RealAgents tests start
+# them offline only (a network namespace with loopback alone, see tests/FleetExporter.Tests/RealAgents/RealAgent.cs). npm 11 runs no install
+# scripts by default, and none is needed: each binary is checked to run below.
+agents=(@anthropic-ai/claude-code@2.1.328 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @mariozechner/pi-coding-agent@0.73.1)
+agents_dir=tests/.agents
+installed() { node -p "require('./$agents_dir/node_modules/$1/package.json').version" 2>/dev/null; }
+missing=()
+for spec in "${agents[@]}"; do
+  [ "$(installed "${spec%@*}")" = "${spec##*@}" ] || missing+=("$spec")
+done
+if ((${#missing[@]})); then
+  echo "installing agents: ${missing[*]}"
+  npm install --no-audit --no-fund --save-exact --loglevel=error --prefix "$agents_dir" "${missing[@]}" >/dev/null
+  ns=(unshare -n); [ "$(id -u)" = 0 ] || ns=(unshare -rn)  # without root: a user namespace of its own
+  for bin in claude codex gemini pi; do
+    # --version answers offline; the namespace keeps even this check from reaching the network.
+    "${ns[@]}" "$agents_dir/node_modules/.bin/$bin" --version >/dev/null 2>&1 \
+      || { echo "agent $bin does not run after install" >&2; exit 1; }
+  done
 fi
 
 # CI keeps only the tail of the output, so the failures are repeated after the run, where they will be seen.

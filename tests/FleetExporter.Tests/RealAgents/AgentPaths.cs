@@ -1,0 +1,39 @@
+namespace FleetExporter.Tests.RealAgents;
+
+/// <summary>Where one real agent keeps its files, all inside the test's temporary directory.</summary>
+public sealed record AgentPaths(string Root)
+{
+    /// <summary>The agent's private HOME.</summary>
+    public string Home => Path.Combine(Root, "home");
+
+    /// <summary>The agent's working directory (trusted project).</summary>
+    public string Work => Path.Combine(Root, "work");
+
+    /// <summary>The agent's TMPDIR.</summary>
+    public string Tmp => Path.Combine(Root, "tmp");
+
+    public string CodexHome => Path.Combine(Root, "codex-home");
+
+    public string PiExtensions => Path.Combine(Home, ".pi", "agent", "extensions");
+
+    /// <summary>Every request the model stub received, one JSON line each.</summary>
+    public string StubLog => Path.Combine(Root, "stub.log");
+
+    public string StubErrors => Path.Combine(Root, "stub.err");
+
+    public string LaunchScript => Path.Combine(Root, "launch.sh");
+
+    internal string AgentPidFile => Path.Combine(Root, "agent.pid");
+
+    internal string StubPidFile => Path.Combine(Root, "stub.pid");
+
+    /// <summary>The file that holds the runtime's hooks: what <c>fleet-exporter hooks install --settings</c> edits.</summary>
+    public string HooksSettings(AgentRuntime runtime) => runtime.Name switch
+    {
+        "claude" => Path.Combine(Home, ".claude", "settings.json"),
+        "codex" => Path.Combine(CodexHome, "hooks.json"),
+        "gemini" => Path.Combine(Home, ".gemini", "settings.json"),
+        "pi" => Path.Combine(PiExtensions, "fleet-exporter.ts"),
+        _ => throw new ArgumentException(runtime.Name),
+    };
+}

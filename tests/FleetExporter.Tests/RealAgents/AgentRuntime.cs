@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+
+namespace FleetExporter.Tests.RealAgents;
+
+/// <summary>
+/// One coding agent the rig can drive: its pinned npm package, its binary, what its pane shows when it is ready
+/// for a prompt, and how it is told to exit. The screens are those of the pinned versions (see ENVIRONMENT.md).
+/// </summary>
+public sealed record AgentRuntime(
+    string Name,
+    string Package,
+    string Version,
+    string Binary,
+    Regex Ready,
+    string ExitCommand,
+    IReadOnlyList<string> HookEvents)
+{
+    /// <summary>
+    /// How long after the prompt is drawn the agent is ready for keys: Codex drew its prompt about 2 s before it
+    /// took an Enter (an earlier Enter left the text as a draft); the others lost nothing after 0.7 s.
+    /// </summary>
+    /// <summary>The input line (its text in group 1; the last match is the box), null when it has no marker (pi).</summary>
+    public Regex? InputLine => Name switch
+    {
+        "claude" => new Regex(@"^❯\u00a0(.*?)\s*$", RegexOptions.Multiline),
+        "codex" => new Regex(@"^› (.*?)\s*$", RegexOptions.Multiline),
+        "gemini" => new Regex(@"^\W*> +(.*?)[\s│]*$", RegexOptions.Multiline),
+        _ => null,
+    };
+
+    public TimeSpan Settle => Name == "codex" ? TimeSpan.FromSeconds(2.5) : TimeSpan.FromSeconds(0.7);
+
+    public static readonly AgentRuntime Claude = new(
+        "claude", "@anthropic-ai/claude-code", "2.1.328", "claude",
+        new Regex(@"^❯\u00a0", RegexOptions.Multiline), "/exit",
+        // Every event 2.1.328 accepts (from its settings schema) but WorktreeCreate/WorktreeRemove, whose hooks
+        // replace the worktree commands instead of observing them.
+        ["SessionStart", "SessionEnd", "Setup", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PostToolUse",
+         "PostToolUseFailure", "PostToolBatch", "PermissionRequest", "PermissionDenied", "Notification", "Stop", "StopFailure",
+         "SubagentStart", "SubagentStop", "PreCompact", "PostCompact", "PreModelSwitch", "PostModelSwitch", "TeammateIdle",
+         "TaskCreated", "TaskCompleted", "Elicitation", "ElicitationResult", "ConfigChange", "InstructionsLoaded",
+         "CwdChanged", "FileChanged", "DirectoryAdded", "MessageDisplay"]);
+
+    public static readonly AgentRuntime Codex = new(
+        "codex", "@openai/codex", "0.169.0", "codex",
+        new Regex(@"^› .*\n(.*\n)*.*\? for shortcuts", RegexOptions.Multiline), "/quit",
+        ["SessionStart", "SessionEnd", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PermissionRequest", "Stop",
+         "SubagentStart", "SubagentStop", "PreCompact", "PostCompact"]);
+
+    public static readonly AgentRuntime Gemini = new(
+        "gemini", "@google/gemini-cli", "0.61.0", "gemini",
+        new Regex(@"Type your message or @path/to/file"), "/quit",
+        ["SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "BeforeModel", "AfterModel", "BeforeToolSelection",
+         "BeforeTool", "AfterTool", "PreCompress", "Notification"]);
+
+    /// <summary>pi has no command hooks: an extension sees its events (see tests/agents/pi-recorder.ts).</summary>
+    public static readonly AgentRuntime Pi = new(
+        "pi", "@mariozechner/pi-coding-agent", "0.73.1", "pi",
+        new Regex(@"\(auto\)\s+" + Regex.Escape(RealAgent.ModelName)), "/quit",
+        []);
+
+    public static IReadOnlyList<AgentRuntime> All { get; } = [Claude, Codex, Gemini, Pi];
+
+    public static AgentRuntime Named(string name) =>
+        All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"no runtime {name}", nameof(name));
+
+    /// <summary>The installed binary (tests/.agents, put there by tests/run.sh).</summary>
+    public string BinaryPath => RealAgent.AgentsBin(Binary);
+
+    public string PackageJson => Path.Combine(RealAgent.AgentsDirectory, "node_modules", Package, "package.json");
+
+    /// <summary>Why this runtime cannot run here, or null when its pinned version is installed.</summary>
+    public string? Missing()
+    {
+        if (!File.Exists(BinaryPath) || !File.Exists(PackageJson))
+            return $"{Package}@{Version} is not installed in {RealAgent.AgentsDirectory} (tests/run.sh installs it)";
+        var version = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(PackageJson))?["version"]?.GetValue<string>();
+        return version == Version ? null : $"{Package} is {version} in {RealAgent.AgentsDirectory}, the rig is written for {Version}";
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace FleetExporter.Tests.RealAgents;
+
+/// <summary>What a test puts in place before a real agent starts.</summary>
+public sealed record RealAgentOptions
+{
+    /// <summary>
+    /// The value of <c>"hooks"</c>: in <c>~/.claude/settings.json</c> (claude), <c>$CODEX_HOME/hooks.json</c> (codex)
+    /// or <c>~/.gemini/settings.json</c> (gemini). Ignored for pi (see <see cref="Extensions"/>).
+    /// </summary>
+    public JsonObject? Hooks { get; init; }
+
+    /// <summary>pi extensions to put in <c>~/.pi/agent/extensions/</c>: file name → TypeScript source.</summary>
+    public IReadOnlyDictionary<string, string> Extensions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Runs after the rig has written the agent's configuration and before the agent starts, e.g. to run
+    /// <c>fleet-exporter hooks install</c> against <see cref="AgentPaths.HooksSettings"/>. Codex hooks found in
+    /// hooks.json afterwards are pre-trusted (<see cref="CodexHookTrust"/>).
+    /// </summary>
+    public Func<AgentPaths, Task>? Prepare { get; init; }
+
+    /// <summary>More environment for the agent (and so for its hooks), e.g. <c>FLEET_AGENT</c>.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    public string Session { get; init; } = "agent";
+
+    public int Width { get; init; } = 160;
+
+    public int Height { get; init; } = 50;
+}

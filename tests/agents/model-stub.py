@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""A model stub for driving the real coding agents offline (tests only; Python 3 standard library).
+
+usage: model-stub.py PORT LOGFILE
+
+Creates LOGFILE once it listens, then serves on 127.0.0.1:PORT and appends every request as one JSON line to LOGFILE:
+{"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}.
+
+Answers the three wire protocols the agents speak:
+  POST /v1/messages                                Anthropic Messages (Claude Code, pi); SSE when "stream": true
+  POST /v1/responses                               OpenAI Responses (Codex); SSE
+  POST /v1beta/models/<m>:streamGenerateContent    Gemini (SSE with ?alt=sse)
+  POST /v1beta/models/<m>:generateContent          Gemini, non-streaming (router / JSON helpers)
+
+What it answers depends on the text of the last user message:
+  TOOL:touch <name>   a tool call that runs `touch <name>` (brings up a permission prompt where the agent asks one);
+                      once the tool's result comes back, the answer is "done"
+  HANG                the request is accepted and never answered (the agent stays working)
+  SLOW                the reply "ok" streams slowly over about 8 seconds
+  anything else       the reply "ok"
+"""
+import json
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOG_LOCK = threading.Lock()
+LOG_PATH = None
+COUNTER = [0]
+TOOL = re.compile(r"TOOL:touch\s+(\S+)")
+
+
+def next_id(prefix):
+    with LOG_LOCK:
+        COUNTER[0] += 1
+        return f"{prefix}{COUNTER[0]:06d}"
+
+
+def log_request(method, path, body):
+    line = json.dumps({"ts": time.time(), "method": method, "path": path, "body": body}, ensure_ascii=False)
+    with LOG_LOCK, open(LOG_PATH, "a", encoding="utf-8") as log:
+        log.write(line + "\n")
+
+
+def decide(text, tool_result):
+    """('tool', name) | ('hang',) | ('slow',) | ('text', reply)"""
+    if tool_result:
+        return ("text", "done")
+    text = text or ""
+    match = TOOL.search(text)
+    if match:
+        return ("tool", match.group(1))
+    if "HANG" in text:
+        return ("hang",)
+    if "SLOW" in text:
+        return ("slow",)
+    return ("text", "ok")
+
+
+# ---- Anthropic Messages -------------------------------------------------------------------------------------
+
+def anthropic_last_user(body):
+    """Text of the last user message that carries text, and whether the very last user turn is a tool result."""
+    users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    if not users:
+        return "", False
+    last = users[-1]
+    content = last.get("content")
+    if isinstance(content, str):
+        return content, False
+    blocks = content or []
+    if any(b.get("type") == "tool_result" for b in blocks if isinstance(b, dict)):
+        return "", True
+    texts = [b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text"]
+    # Claude Code puts <system-reminder> blocks beside the prompt; the prompt is the last plain block.
+    plain = [t for t in texts if not t.lstrip().startswith("<system-reminder>")]
+    return (plain[-1] if plain else "\n".join(texts)), False
+
+
+def anthropic_tool_name(body):
+    names = [t.get("name", "") for t in body.get("tools", []) or []]
+    for wanted in ("Bash", "bash"):
+        if wanted in names:
+            return wanted
+    return names[0] if names else "Bash"
+
+
+# ---- OpenAI Responses ---------------------------------------------------------------------------------------
+
+def responses_last_user(body):
+    items = body.get("input")
+    if isinstance(items, str):
+        return items, False
+    items = items or []
+    last_user_index = -1
+    for i, item in enumerate(items):
+        if item.get("type", "message") == "message" and item.get("role") == "user":
+            last_user_index = i
+    tool_result = any(item.get("type") in ("function_call_output", "custom_tool_call_output")
+                      for item in items[last_user_index + 1:])
+    if last_user_index < 0:
+        return "", tool_result
+    content = items[last_user_index].get("content")
+    if isinstance(content, str):
+        return content, tool_result
+    texts = [c.get("text", "") for c in content or [] if isinstance(c, dict)]
+    return (texts[-1] if texts else ""), tool_result
+
+
+# ---- Gemini -------------------------------------------------------------------------------------------------
+
+def gemini_last_user(body):
+    contents = body.get("contents", []) or []
+    users = [c for c in contents if c.get("role", "user") == "user"]
+    if not users:
+        return "", False
+    parts = users[-1].get("parts", []) or []
+    if any("functionResponse" in p for p in parts):
+        return "", True
+    texts = [p.get("text", "") for p in parts if "text" in p]
+    return (texts[-1] if texts else ""), False
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet: the request log is the record
+        pass
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if self.headers.get("Content-Encoding", "") in ("gzip",):
+            import gzip
+            raw = gzip.decompress(raw)
+        elif self.headers.get("Content-Encoding", "") == "zstd":
+            return {"undecoded": "zstd", "bytes": len(raw)}
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return text
+
+    def do_GET(self):
+        log_request("GET", self.path, None)
+        if self.path.startswith("/v1/models") or self.path.startswith("/v1beta/models"):
+            return self.send_json({"data": [], "models": []})
+        self.send_json({}, 404)
+
+    def do_HEAD(self):
+        log_request("HEAD", self.path, None)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        body = self.read_body()
+        log_request("POST", self.path, body)
+        path = self.path.split("?", 1)[0]
+        body = body if isinstance(body, dict) else {}
+        try:
+            if path.endswith("/messages/count_tokens"):
+                return self.send_json({"input_tokens": 10})
+            if path.endswith("/messages"):
+                return self.anthropic(body)
+            if path.endswith("/responses"):
+                return self.openai_responses(body)
+            if ":streamGenerateContent" in path:
+                return self.gemini(body, stream=True)
+            if ":generateContent" in path:
+                return self.gemini(body, stream=False)
+            if ":countTokens" in path:
+                return self.send_json({"totalTokens": 10})
+            self.send_json({"error": {"message": "not found"}}, 404)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    # ---- plumbing ----
+
+    def send_json(self, obj, status=200):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def start_sse(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def sse(self, data, event=None):
+        chunk = (f"event: {event}\n" if event else "") + "data: " + json.dumps(data) + "\n\n"
+        self.wfile.write(chunk.encode())
+        self.wfile.flush()
+
+    def hang(self):
+        """Keeps the connection open without answering, until the client goes away."""
+        self.start_sse()
+        while True:
+            time.sleep(5)
+            try:
+                # An SSE comment line: ignored by every client, and it tells us when the client has gone.
+                self.wfile.write(b": waiting\n\n")
+                self.wfile.flush()
+            except OSError:
+                return
+
+    @staticmethod
+    def pieces(reply, slow):
+        if not slow:
+            return [(reply, 0)]
+        words = ["o", "k", " (", "slo", "wly", ")"]
+        return [(w, 8.0 / len(words)) for w in words]
+
+    # ---- Anthropic ----
+
+    def anthropic(self, body):
+        text, tool_result = anthropic_last_user(body)
+        action = decide(text, tool_result)
+        model = body.get("model", "stub")
+        if action[0] == "hang":
+            return self.hang()
+        if not body.get("stream"):
+            content = [{"type": "text", "text": "ok"}]
+            stop = "end_turn"
+            if action[0] == "tool":
+                content = [{"type": "tool_use", "id": next_id("toolu_"), "name": anthropic_tool_name(body),
+                            "input": {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}}]
+                stop = "tool_use"
+            elif action[0] == "text":
+                content = [{"type": "text", "text": action[1]}]
+            return self.send_json({"id": next_id("msg_"), "type": "message", "role": "assistant", "model": model,
+                                   "content": content, "stop_reason": stop, "stop_sequence": None,
+                                   "usage": {"input_tokens": 10, "output_tokens": 1}})
+        self.start_sse()
+        self.sse({"type": "message_start", "message": {
+            "id": next_id("msg_"), "type": "message", "role": "assistant", "model": model, "content": [],
+            "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": 10, "output_tokens": 1, "cache_creation_input_tokens": 0,
+                      "cache_read_input_tokens": 0}}}, "message_start")
+        if action[0] == "tool":
+            tool_input = {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}
+            self.sse({"type": "content_block_start", "index": 0, "content_block": {
+                "type": "tool_use", "id": next_id("toolu_"), "name": anthropic_tool_name(body), "input": {}}},
+                "content_block_start")
+            self.sse({"type": "content_block_delta", "index": 0, "delta": {
+                "type": "input_json_delta", "partial_json": json.dumps(tool_input)}}, "content_block_delta")
+            stop = "tool_use"
+        else:
+            reply = action[1] if action[0] == "text" else "ok"
+            self.sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                     "content_block_start")
+            for piece, delay in self.pieces(reply, action[0] == "slow"):
+                time.sleep(delay)
+                self.sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+                         "content_block_delta")
+            stop = "end_turn"
+        self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+        self.sse({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
+                  "usage": {"output_tokens": 5}}, "message_delta")
+        self.sse({"type": "message_stop"}, "message_stop")
+
+    # ---- OpenAI Responses ----
+
+    def openai_responses(self, body):
+        text, tool_result = responses_last_user(body)
+        has_tools = bool(body.get("tools"))
+        # Codex asks for a title (or other side answers) without tools: plain text, never a tool call.
+        action = decide(text, tool_result) if has_tools else ("text", "Stub title")
+        if action[0] == "hang":
+            return self.hang()
+        response_id = next_id("resp_")
+        model = body.get("model", "stub")
+        base = {"id": response_id, "object": "response", "created_at": int(time.time()), "model": model,
+                "status": "in_progress", "output": []}
+        if not body.get("stream", True):
+            return self.send_json(dict(base, status="completed", output=[self.responses_message(action[1])]))
+        self.start_sse()
+        self.sse({"type": "response.created", "response": base}, "response.created")
+        if action[0] == "tool":
+            item = {"type": "function_call", "id": next_id("fc_"), "call_id": next_id("call_"),
+                    "name": "exec_command", "status": "completed",
+                    "arguments": json.dumps({"cmd": f"touch {action[1]}",
+                                             "sandbox_permissions": "require_escalated",
+                                             "justification": f"Create {action[1]}?"})}
+            self.sse({"type": "response.output_item.added", "output_index": 0, "item": dict(item, status="in_progress")},
+                     "response.output_item.added")
+            self.sse({"type": "response.output_item.done", "output_index": 0, "item": item},
+                     "response.output_item.done")
+        else:
+            reply = action[1] if action[0] == "text" else "ok"
+            message_id = next_id("msg_")
+            self.sse({"type": "response.output_item.added", "output_index": 0, "item": {
+                "type": "message", "id": message_id, "role": "assistant", "status": "in_progress", "content": []}},
+                "response.output_item.added")
+            full = ""
+            for piece, delay in self.pieces(reply, action[0] == "slow"):
+                time.sleep(delay)
+                full += piece
+                self.sse({"type": "response.output_text.delta", "item_id": message_id, "output_index": 0,
+                          "content_index": 0, "delta": piece}, "response.output_text.delta")
+            item = self.responses_message(full, message_id)
+            self.sse({"type": "response.output_item.done", "output_index": 0, "item": item},
+                     "response.output_item.done")
+        done = dict(base, status="completed", usage={
+            "input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
+            "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15})
+        self.sse({"type": "response.completed", "response": done}, "response.completed")
+
+    @staticmethod
+    def responses_message(text, message_id=None):
+        return {"type": "message", "id": message_id or next_id("msg_"), "role": "assistant", "status": "completed",
+                "content": [{"type": "output_text", "text": text, "annotations": []}]}
+
+    # ---- Gemini ----
+
+    def gemini(self, body, stream):
+        text, tool_result = gemini_last_user(body)
+        generation = body.get("generationConfig") or {}
+        wants_json = generation.get("responseMimeType") == "application/json" or "responseJsonSchema" in generation \
+            or "responseSchema" in generation
+        if wants_json:
+            return self.gemini_reply(self.gemini_json(body, generation), stream)
+        action = decide(text, tool_result)
+        if action[0] == "hang":
+            return self.hang()
+        if action[0] == "tool":
+            part = {"functionCall": {"name": "run_shell_command",
+                                     "args": {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}}}
+            return self.gemini_reply_parts([[part]], stream)
+        reply = action[1] if action[0] == "text" else "ok"
+        chunks = [[{"text": piece}] for piece, _ in self.pieces(reply, action[0] == "slow")]
+        delays = [delay for _, delay in self.pieces(reply, action[0] == "slow")]
+        return self.gemini_reply_parts(chunks, stream, delays)
+
+    @staticmethod
+    def gemini_json(body, generation):
+        """Answers the CLI's JSON side requests (model router, next-speaker check) with a value of the schema asked."""
+        schema = generation.get("responseJsonSchema") or generation.get("responseSchema") or {}
+
+        def value(node, name=""):
+            kind = str(node.get("type", "object")).lower()
+            if node.get("enum"):
+                return "user" if "user" in node["enum"] else node["enum"][0]
+            if kind == "object":
+                return {key: value(child, key) for key, child in (node.get("properties") or {}).items()}
+            if kind == "array":
+                return []
+            if kind in ("integer", "number"):
+                return 1
+            if kind == "boolean":
+                return False
+            return "user" if name == "next_speaker" else "stub"
+
+        return json.dumps(value(schema))
+
+    def gemini_reply(self, text, stream):
+        return self.gemini_reply_parts([[{"text": text}]], stream)
+
+    def gemini_reply_parts(self, chunks, stream, delays=None):
+        usage = {"promptTokenCount": 10, "candidatesTokenCount": 5, "totalTokenCount": 15}
+
+        def response(parts, last):
+            candidate = {"content": {"role": "model", "parts": parts}, "index": 0}
+            if last:
+                candidate["finishReason"] = "STOP"
+            return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": "stub"}
+
+        if not stream:
+            parts = [p for chunk in chunks for p in chunk]
+            return self.send_json(response(parts, True))
+        self.start_sse()
+        for i, parts in enumerate(chunks):
+            if delays:
+                time.sleep(delays[i])
+            self.sse(response(parts, i == len(chunks) - 1))
+
+
+def main():
+    global LOG_PATH
+    if len(sys.argv) != 3:
+        sys.exit("usage: model-stub.py PORT LOGFILE")
+    port, LOG_PATH = int(sys.argv[1]), sys.argv[2]
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    open(LOG_PATH, "a").close()  # the log appears once the port listens: callers wait for it
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
