@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
+using FleetExporter.Agents.Hooks;
 using FleetExporter.Operator;
+using FleetExporter.Operator.Journal;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Cli;
@@ -12,10 +15,13 @@ public static class SendCommand
     {
         var agent = new Argument<string>("AGENT") { Description = "Roster name of the agent to send to" };
         var message = new Argument<string>("MESSAGE") { Description = "Text to send, literally (key names, quotes, ';' and line breaks included)" };
-        var verify = new Option<bool>("--verify") { Description = "Watch the pane afterwards and exit 1 unless the message was accepted" };
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Wait for proof: the agent's own hook acknowledging this message (acknowledged), else, for agents without hooks, the pane's evidence (accepted)",
+        };
         var verifyTimeout = new Option<int>("--verify-timeout")
         {
-            Description = "How long --verify polls the pane, in milliseconds",
+            Description = "How long --verify waits, in milliseconds",
             HelpName = "MS",
             DefaultValueFactory = _ => (int)SendVerifier.DefaultTimeout.TotalMilliseconds,
         };
@@ -25,10 +31,17 @@ public static class SendCommand
             HelpName = "MS",
             DefaultValueFactory = _ => (int)MessageSender.DefaultEnterDelay.TotalMilliseconds,
         };
-        var json = new Option<bool>("--json") { Description = "Print the verdict and the before/after pane evidence as JSON" };
-        var command = new Command("send", "Send MESSAGE to AGENT's tmux pane and submit it; with --verify, prove it was accepted")
+        var allowUnknown = new Option<bool>("--allow-unknown")
         {
-            agent, message, verify, verifyTimeout, enterDelay, json,
+            Description = "Send even when the agent's state cannot be told (no hooks, no screen pattern matches); never into a dialog, copy mode or a pane whose runtime is gone",
+        };
+        var journalMessage = new Option<bool>("--journal-message") { Description = "Also keep the message text in the send journal (by default only its SHA-256 and length)" };
+        var json = new Option<bool>("--json") { Description = "Print the verdict and its evidence as JSON" };
+        var command = new Command("send",
+            "Send MESSAGE to AGENT's tmux pane and submit it, only when the agent is ready for a prompt; with --verify, prove it arrived. " +
+            "Exit codes: 0 sent/acknowledged/accepted, 1 draft/unverifiable/failed, 2 bad input, 3 unknown agent or session, 4 not ready (nothing typed), 5 outcome unknown (do not resend blindly)")
+        {
+            agent, message, verify, verifyTimeout, enterDelay, allowUnknown, journalMessage, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,8 +59,7 @@ public static class SendCommand
                 return exitCode;
 
             var tmux = new OperatorTmux(roster.Tmux);
-            var delay = TimeSpan.FromMilliseconds(delayMs);
-            var timeout = TimeSpan.FromMilliseconds(timeoutMs);
+            string pane;
             try
             {
                 if (!await tmux.HasSessionAsync(spec.Session, ct))
@@ -56,57 +68,76 @@ public static class SendCommand
                     return ExitCodes.UnknownAgent;
                 }
                 // Resolved once: the session's current window may change while this runs, the pane id does not.
-                var pane = await tmux.AgentPaneAsync(spec.Session, ct);
-                var before = parse.GetValue(verify) ? await PaneSnapshot.CaptureAsync(tmux, pane, ct) : null;
-                await MessageSender.SendAsync(tmux, pane, text, delay, ct);
-                if (before is null)
-                {
-                    if (parse.GetValue(json))
-                        Print(new SendJson(name, spec.Session, pane, "sent", "typed and submitted; not verified", false, ExitCodes.Ok,
-                            delayMs, null, 0, null, null, null));
-                    else
-                        Console.Out.WriteLine($"sent to {name}");
-                    return ExitCodes.Ok;
-                }
-
-                var prompts = roster.Runtimes[spec.Runtime].Prompts;
-                var result = await SendVerifier.PollAsync(tmux, pane, text, prompts, before, timeout, ct);
-                var code = result.Verdict.Outcome == SendOutcome.Accepted ? ExitCodes.Ok : ExitCodes.Failed;
-                if (parse.GetValue(json))
-                    Print(new SendJson(name, spec.Session, pane, result.Verdict.Name, result.Verdict.Reason, true, code,
-                        delayMs, timeoutMs, result.Polls, Math.Round(result.Elapsed.TotalMilliseconds),
-                        PaneJson.From(result.Before), PaneJson.From(result.After)));
-                switch (result.Verdict.Outcome)
-                {
-                    case SendOutcome.Accepted:
-                        if (!parse.GetValue(json)) Console.Out.WriteLine($"accepted by {name}: {result.Verdict.Reason}");
-                        break;
-                    case SendOutcome.Draft:
-                        Console.Error.WriteLine($"fleet-exporter: {name}: NOT SUBMITTED (draft): {result.Verdict.Reason}. The Enter was not taken; the text is still in the input.");
-                        break;
-                    default:
-                        Console.Error.WriteLine($"fleet-exporter: {name}: UNVERIFIABLE after {timeoutMs} ms: {result.Verdict.Reason}. Delivery is not proven.");
-                        break;
-                }
-                return code;
-            }
-            catch (PaneInModeException e) when (!e.TextTyped)
-            {
-                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SENT: {e.Message}; nothing was typed and the pane was left as it is. Leave the mode (q in copy mode) and send again.");
-                return ExitCodes.Failed;
-            }
-            catch (PaneInModeException e)
-            {
-                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SUBMITTED: the text was typed, then {e.Message}, so the Enter was not sent; the text sits unsubmitted in the input.");
-                return ExitCodes.Failed;
+                pane = await tmux.AgentPaneAsync(spec.Session, ct);
             }
             catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
             {
-                Console.Error.WriteLine($"fleet-exporter: send to {name} failed: {e.Message}");
+                Console.Error.WriteLine($"fleet-exporter: send to {name} failed, nothing sent: {e.Message}");
                 return ExitCodes.Failed;
             }
+
+            var verified = parse.GetValue(verify);
+            var plan = new SendPlan(text, verified, TimeSpan.FromMilliseconds(timeoutMs), TimeSpan.FromMilliseconds(delayMs), parse.GetValue(allowUnknown));
+            var report = await new SendOperation(roster, spec, tmux, pane).RunAsync(plan, ct);
+            var code = ExitCode(report.Verdict);
+            Journal(roster.SendJournal, name, text, report, code, parse.GetValue(journalMessage));
+
+            if (parse.GetValue(json))
+                Print(SendJson.From(name, spec.Session, pane, report, verified, code, delayMs, verified ? timeoutMs : null));
+            Tell(name, report, timeoutMs, parse.GetValue(json));
+            return code;
         });
         return command;
+    }
+
+    public static int ExitCode(string verdict) => verdict switch
+    {
+        "sent" or "acknowledged" or "accepted" => ExitCodes.Ok,
+        "not_ready" => ExitCodes.NotReady,
+        "unknown" => ExitCodes.OutcomeUnknown,
+        _ => ExitCodes.Failed,
+    };
+
+    private static void Tell(string name, SendReport report, int timeoutMs, bool json)
+    {
+        switch (report.Verdict)
+        {
+            case "sent" or "acknowledged" or "accepted" when !json:
+                Console.Out.WriteLine(report.Verdict == "sent" ? $"sent to {name}" : $"{report.Verdict} by {name}: {report.Reason}");
+                break;
+            case "not_ready":
+                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SENT: {report.Reason}; nothing was typed.");
+                break;
+            case "failed":
+                Console.Error.WriteLine($"fleet-exporter: send to {name} failed: {report.Reason}");
+                break;
+            case "draft":
+                Console.Error.WriteLine($"fleet-exporter: {name}: NOT SUBMITTED (draft): {report.Reason}. The Enter was not taken; the text is still in the input.");
+                break;
+            case "unknown":
+                Console.Error.WriteLine($"fleet-exporter: {name}: OUTCOME UNKNOWN: {report.Reason}. The message may or may not have arrived: " +
+                                        $"do not resend blindly; look first (fleet-exporter watch {name}).");
+                break;
+            case "unverifiable":
+                Console.Error.WriteLine($"fleet-exporter: {name}: UNVERIFIABLE after {timeoutMs} ms: {report.Reason}. Delivery is not proven.");
+                break;
+        }
+    }
+
+    /// <summary>The journal is a record, not a step: a send that cannot be journalled still reports its verdict.</summary>
+    private static void Journal(string path, string agent, string text, SendReport report, int code, bool withMessage)
+    {
+        var typed = MessageSender.Prepare(text);
+        try
+        {
+            SendJournal.Append(path, new SendJournalEntry(DateTimeOffset.UtcNow, Environment.UserName, agent, HookEvent.Sha256Hex(typed),
+                Encoding.UTF8.GetByteCount(typed), report.Verdict, code, report.Reason, report.Verified?.Acknowledged?.Id,
+                report.Readiness?.State.NameLabel, withMessage ? typed : null));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: cannot append to the send journal {path}: {e.Message}");
+        }
     }
 
     private static int Usage(string problem)

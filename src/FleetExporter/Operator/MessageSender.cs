@@ -32,7 +32,10 @@ public static class MessageSender
     /// <paramref name="pane"/> is a pane id (<c>%N</c>), so every step reaches the same pane.
     /// </summary>
     /// <exception cref="PaneInModeException">The pane was in a mode (copy mode) before the text or before the Enter.</exception>
-    public static async Task SendAsync(OperatorTmux tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct)
+    /// <exception cref="DeliveryUncertainException">A step after the text was handed to tmux failed or timed out, or
+    /// <paramref name="beforeEnter"/> withheld the Enter: the text may be in the pane.</exception>
+    public static async Task SendAsync(OperatorTmux tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct,
+        Func<CancellationToken, Task<string?>>? beforeEnter = null)
     {
         if (Problem(message) is { } problem) throw new ArgumentException(problem, nameof(message));
         if (!ExactTarget.IsPaneId(pane)) throw new ArgumentException($"\"{pane}\" is not a pane id", nameof(pane));
@@ -43,17 +46,34 @@ public static class MessageSender
         {
             // -d deletes the buffer once pasted. Line ends are sent as CR, as a terminal sends a pasted newline.
             var paste = IsMultiLine(text) ? $"paste-buffer -p -d -b {buffer} -t {pane}" : $"paste-buffer -d -b {buffer} -t {pane}";
-            if (await UnlessInModeAsync(tmux, pane, paste, ct) is { } mode)
+            if (await Uncertain("pasting the text", () => UnlessInModeAsync(tmux, pane, paste, ct)) is { } mode)
                 throw new PaneInModeException(pane, mode, textTyped: false);
         }
-        catch
+        catch (Exception e) when (e is not DeliveryUncertainException)
         {
             await tmux.RunAsync(["delete-buffer", "-b", buffer], ct: CancellationToken.None);
             throw;
         }
-        await Task.Delay(enterDelay, ct);
-        if (await UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct) is { } modeAtEnter)
+        // The check runs during the gap: a dialog that came up while the text was typed must not get the Enter.
+        var check = beforeEnter is null ? Task.FromResult<string?>(null) : beforeEnter(ct);
+        await Task.WhenAll(Task.Delay(enterDelay, ct), check);
+        if (await check is { } withheld)
+            throw new DeliveryUncertainException($"the Enter was withheld: {withheld}; the text was typed and may have gone into it", null);
+        if (await Uncertain("pressing Enter", () => UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct)) is { } modeAtEnter)
             throw new PaneInModeException(pane, modeAtEnter, textTyped: true);
+    }
+
+    /// <summary>
+    /// Once the text is handed to tmux, a failure says nothing about what arrived: a tmux server stopped mid-way
+    /// runs the queued command when it continues, after this client gave up.
+    /// </summary>
+    private static async Task<string?> Uncertain(string step, Func<Task<string?>> action)
+    {
+        try { return await action(); }
+        catch (Exception e) when (e is TmuxCommandException or Subprocess.ProcessRunException)
+        {
+            throw new DeliveryUncertainException($"{step} failed ({e.Message})", e);
+        }
     }
 
     private const string InModeMarker = "fleet-send-pane-in-mode:";
@@ -85,3 +105,6 @@ public sealed class PaneInModeException(string pane, string mode, bool textTyped
     public string Mode => mode;
     public bool TextTyped => textTyped;
 }
+
+/// <summary>The outcome of a send is not known: the text may or may not have reached the pane (or been submitted).</summary>
+public sealed class DeliveryUncertainException(string message, Exception? inner) : Exception(message, inner);

@@ -9,7 +9,7 @@ public static partial class RosterLoader
     /// <summary>Walks the YAML tree, keeping the path of keys for error messages.</summary>
     private sealed class Reader(string file)
     {
-        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents"];
+        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal"];
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
@@ -84,7 +84,8 @@ public static partial class RosterLoader
                 Claim(seen, "session:" + agent.Session, agent, $"agents[{i}].session", $"session \"{agent.Session}\" is already used by another agent");
                 if (Selected(agent.Name, include, exclude)) agents.Add(agent);
             }
-            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents);
+            var journal = ExpandHome(OptionalString(root, "send_journal", "") ?? DefaultSendJournal());
+            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents) { SendJournal = journal };
         }
 
         private void Claim(Dictionary<string, (string, int)> seen, string key, AgentSpec agent, string path, string problem)

@@ -23,6 +23,9 @@ public static partial class RosterLoader
     public static string DefaultHeartbeatDirectory() =>
         Path.Combine(XdgDirectory("XDG_STATE_HOME", Path.Combine(".local", "state")), "fleet", "run");
 
+    public static string DefaultSendJournal() =>
+        Path.Combine(XdgDirectory("XDG_STATE_HOME", Path.Combine(".local", "state")), "fleet", "sends.jsonl");
+
     public static FleetRoster LoadFile(string path)
     {
         string text;

@@ -16,6 +16,9 @@ public sealed record FleetRoster(
     IReadOnlyList<AgentSpec> Agents)
 {
     public AgentSpec? FindAgent(string name) => Agents.FirstOrDefault(a => a.Name == name);
+
+    /// <summary>Where `send` appends one JSON line per send, and the exporter counts them (roster <c>send_journal</c>).</summary>
+    public string SendJournal { get; init; } = RosterLoader.DefaultSendJournal();
 }
 
 public sealed record HeartbeatSettings(string Directory, TimeSpan Interval)

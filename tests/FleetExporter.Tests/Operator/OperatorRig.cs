@@ -11,14 +11,22 @@ internal sealed class OperatorRig : IAsyncDisposable
     public TempDirectory Dir { get; } = new();
     public string RosterPath { get; private set; } = "";
 
-    /// <summary>Writes a roster listing the given agents (all runtime claude unless "name:runtime").</summary>
+    /// <summary>
+    /// Writes a roster listing the given agents, runtime <c>imitation</c> unless "name:runtime". The imitation
+    /// programs these tests drive (cat, a REPL, a fake TUI) are whatever runs in the pane, have no hooks and no
+    /// screen patterns: their state cannot be told, so their sends pass <c>--allow-unknown</c>, as an operator would.
+    /// <paramref name="runtimes"/> adds runtime entries (lines indented under <c>runtimes:</c>).
+    /// </summary>
     public OperatorRig WithRoster(IEnumerable<string> agents, string runtimes = "")
     {
-        var lines = agents.Select(a => a.Split(':') is [var n, var r] ? $"  - {{ name: {n}, runtime: {r} }}" : $"  - {{ name: {a}, runtime: claude }}");
+        var lines = agents.Select(a => a.Split(':') is [var n, var r] ? $"  - {{ name: {n}, runtime: {r} }}" : $"  - {{ name: {a}, runtime: imitation }}");
         RosterPath = Dir.Write("roster.yaml",
-            $"tmux: {{ socket_name: {Tmux.SocketName} }}\nheartbeat: {{ dir: {Dir.File("run")} }}\n{runtimes}agents:\n{string.Join('\n', lines)}\n");
+            $"tmux: {{ socket_name: {Tmux.SocketName} }}\nheartbeat: {{ dir: {Dir.File("run")} }}\nsend_journal: {Dir.File("sends.jsonl")}\n" +
+            $"runtimes:\n  imitation: {{ match: ['.'] }}\n{runtimes}agents:\n{string.Join('\n', lines)}\n");
         return this;
     }
+
+    public string JournalPath => Dir.File("sends.jsonl");
 
     public Task<ProcessOutput> FleetAsync(params string[] args) => FleetBinary.RunAsync(["--roster", RosterPath, .. args]);
 

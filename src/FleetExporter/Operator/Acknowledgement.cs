@@ -1,0 +1,35 @@
+using FleetExporter.Agents.Hooks;
+using FleetExporter.Sources.Heartbeats;
+
+namespace FleetExporter.Operator;
+
+/// <summary>
+/// How `send --verify` recognises the agent's own acknowledgement: its hook's last submitted prompt (heartbeat
+/// <c>prompt_sha256</c>, <c>prompt_ts</c>) is this message, reported after the send began. The fingerprint is
+/// SHA-256 over the UTF-8 bytes of the text as typed (<see cref="MessageSender.Prepare"/>: CRLF as LF, trailing
+/// line breaks dropped); a runtime that trims the prompt it reports is matched by the trimmed text too.
+/// </summary>
+public sealed record Acknowledgement(IReadOnlySet<string> Fingerprints, DateTimeOffset NotBefore, PromptReport? Previous)
+{
+    /// <summary>The hook runs on the same host, with the same clock; this covers rounding of its millisecond timestamps.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
+
+    public static Acknowledgement For(string message, DateTimeOffset sendStart, PromptReport? previous)
+    {
+        var typed = MessageSender.Prepare(message);
+        return new(new HashSet<string>(StringComparer.Ordinal) { HookEvent.Sha256Hex(typed), HookEvent.Sha256Hex(typed.Trim()) }, sendStart - Slack, previous);
+    }
+
+    /// <summary>The prompt report that acknowledges this message, or null.</summary>
+    public PromptReport? Match(HookReport? report) =>
+        report?.Prompt is { At: { } at } p
+        && Fingerprints.Contains(p.Sha256)
+        && at >= NotBefore
+        && (Previous is null || Previous.At != at || Previous.Id != p.Id)
+            ? p
+            : null;
+
+    /// <summary>Reads the agent's heartbeat now and matches its hook report.</summary>
+    public PromptReport? Check(string heartbeatFile, TimeSpan interval) =>
+        Match(new HeartbeatSource(TimeProvider.System).Read(heartbeatFile, interval).Hook);
+}

@@ -1,0 +1,51 @@
+using FleetExporter.Agents.Hooks;
+using FleetExporter.Agents.Panes;
+using FleetExporter.Agents.State;
+using FleetExporter.Fleet;
+using FleetExporter.Roster;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
+
+namespace FleetExporter.Operator;
+
+/// <summary>
+/// Whether an agent can take a prompt now, decided as the exporter decides its state (hooks, else the screen, and
+/// the pane's process tree; <see cref="AgentStateResolver"/>), plus the pane's mode. <see cref="Hook"/> is the
+/// hook report the heartbeat held (any session: its presence says the agent's hooks are installed).
+/// </summary>
+public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookReport? Hook, string? Mode)
+{
+    /// <summary>Why nothing may be typed, or null when a prompt may go: idle, or working (the agent queues it).</summary>
+    public string? Refusal(bool allowUnknown) => Mode is { } mode
+        ? $"the pane is in {(mode == "copy-mode" ? "copy mode (someone is scrolling back in it)" : mode)}"
+        : State.Name switch
+        {
+            AgentStateName.Waiting => $"it is waiting for a human ({State.Reason}): the Enter would answer that dialog",
+            AgentStateName.Stopped => $"its runtime is not running ({State.Reason}): the text would go to whatever took its place",
+            AgentStateName.Unknown when !allowUnknown =>
+                "its state cannot be told (no hook report and no screen pattern matches); pass --allow-unknown to send to a program you know is waiting for input",
+            _ => null,
+        };
+
+    public static async Task<AgentReadiness> ProbeAsync(FleetRoster roster, AgentSpec spec, OperatorTmux tmux, string pane, CancellationToken ct)
+    {
+        var runtime = roster.Runtimes[spec.Runtime];
+        // One tmux call: the pane's process and mode, then its screen, as the exporter reads it.
+        const string marker = "fleet-send-probe:";
+        var output = await tmux.MustAsync(["display-message", "-p", "-t", pane, marker + "#{pane_pid} #{pane_in_mode} #{pane_mode}", ";", "capture-pane", "-p", "-t", pane], ct: ct);
+        var lines = output.Split('\n');
+        var head = lines.FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal))?[marker.Length..].Split(' ') ?? [];
+        var screenText = string.Join('\n', lines.SkipWhile(l => !l.StartsWith(marker, StringComparison.Ordinal)).Skip(1));
+        int? panePid = head.Length > 0 && int.TryParse(head[0], out var pid) ? pid : null;
+        var mode = head.Length > 1 && head[1] == "1" ? (head.Length > 2 && head[2].Length > 0 ? head[2] : "a mode") : null;
+
+        var heartbeat = new HeartbeatSource(TimeProvider.System).Read(roster.Heartbeat.FileFor(spec.Name), spec.HeartbeatInterval);
+        var table = panePid is null ? null : new ProcessSource().Observe().Value;
+        var processes = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value);
+        var screen = runtime.States.Recognize(screenText);
+        var evidence = new StateEvidence(heartbeat.Hook, heartbeat.Timestamp, processes is null ? null : processes.Runtime is not null,
+            processes?.Runtime?.StartTime, processes is { Runtime: null } ? "the pane runs " + string.Join(" ", processes.TreeCommands) : null, screen, null);
+        var state = AgentStateResolver.Resolve(evidence, previous: null, DateTimeOffset.UtcNow);
+        return new AgentReadiness(state, screen, heartbeat.Hook, mode);
+    }
+}

@@ -1,0 +1,83 @@
+using FleetExporter.Agents.State;
+using FleetExporter.Roster;
+using FleetExporter.Subprocess;
+
+namespace FleetExporter.Operator;
+
+/// <summary>What the operator asked `send` to do.</summary>
+public sealed record SendPlan(string Message, bool Verify, TimeSpan Timeout, TimeSpan EnterDelay, bool AllowUnknown);
+
+/// <summary>
+/// How a send ended. <see cref="Verdict"/> names it as the journal and JSON do: <c>sent</c> (not verified),
+/// <c>acknowledged</c>, <c>accepted</c>, <c>draft</c>, <c>unverifiable</c>, <c>unknown</c>, <c>not_ready</c>
+/// (nothing typed: a dialog, a menu, copy mode, not running, or a state it cannot tell) or <c>failed</c> (nothing typed).
+/// </summary>
+public sealed record SendReport(string Verdict, string Reason, bool TextTyped, AgentReadiness? Readiness, VerifyResult? Verified);
+
+/// <summary>
+/// One send, failing closed at every step: decide the agent is ready (never type into a dialog), type the text,
+/// check again during the gap before the Enter, press it, then watch for the agent's own acknowledgement (its
+/// hook's prompt fingerprint) or, for agents without hooks, the pane's evidence.
+/// </summary>
+public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorTmux tmux, string pane)
+{
+    public async Task<SendReport> RunAsync(SendPlan plan, CancellationToken ct)
+    {
+        AgentReadiness readiness;
+        try { readiness = await AgentReadiness.ProbeAsync(roster, agent, tmux, pane, ct); }
+        catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
+        {
+            return new("not_ready", $"its readiness could not be read: {e.Message}", false, null, null);
+        }
+        if (readiness.Refusal(plan.AllowUnknown) is { } refusal)
+            return new("not_ready", refusal, false, readiness, null);
+
+        var file = roster.Heartbeat.FileFor(agent.Name);
+        var acknowledgement = Acknowledgement.For(plan.Message, DateTimeOffset.UtcNow, readiness.Hook?.Prompt);
+        PaneSnapshot? before = null;
+        try
+        {
+            if (plan.Verify) before = await PaneSnapshot.CaptureAsync(tmux, pane, ct);
+            await MessageSender.SendAsync(tmux, pane, plan.Message, plan.EnterDelay, ct, beforeEnter: c => DialogSinceAsync(c));
+        }
+        catch (PaneInModeException e) when (!e.TextTyped)
+        {
+            return new("not_ready", e.Message, false, readiness, null);
+        }
+        catch (PaneInModeException e)
+        {
+            return new("draft", $"the text was typed, then {e.Message}, so the Enter was not sent; the text sits unsubmitted in the input", true, readiness, null);
+        }
+        catch (DeliveryUncertainException e)
+        {
+            // The agent may still say it got it: with hooks, the acknowledgement is still proof.
+            if (acknowledgement.Check(file, agent.HeartbeatInterval) is { } late)
+                return new("acknowledged", $"{e.Message}, yet the agent's hook reported this prompt (id {late.Id})", true, readiness, null);
+            return new("unknown", e.Message, true, readiness, null);
+        }
+        catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
+        {
+            return new("failed", $"nothing was typed: {e.Message}", false, readiness, null);
+        }
+        if (before is null) return new("sent", "typed and submitted; not verified", true, readiness, null);
+
+        var prompts = roster.Runtimes[agent.Runtime].Prompts;
+        var result = await SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, plan.Timeout, ct,
+            () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null);
+        return new(result.Verdict.Name, result.Verdict.Reason, true, readiness, result);
+    }
+
+    /// <summary>During the gap before the Enter: a dialog that came up meanwhile (hooks or screen) withholds it.</summary>
+    private async Task<string?> DialogSinceAsync(CancellationToken ct)
+    {
+        try
+        {
+            var now = await AgentReadiness.ProbeAsync(roster, agent, tmux, pane, ct);
+            return now.State.Name == AgentStateName.Waiting ? $"the agent began waiting for a human ({now.State.Reason})" : null;
+        }
+        catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
+        {
+            return $"its state could not be read again ({e.Message})";
+        }
+    }
+}
