@@ -3,6 +3,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
@@ -41,4 +42,7 @@ public sealed record FleetSnapshot(
     TimeSpan Duration)
 {
     public SourceHealth? Source(string name) => Sources.FirstOrDefault(s => s.Source == name);
+
+    /// <summary>Sends per agent and verdict from the send journal; null when the journal could not be read.</summary>
+    public SendCounts? Sends { get; init; }
 }

@@ -4,6 +4,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
@@ -19,6 +20,7 @@ namespace FleetExporter.Fleet;
 public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
 {
     private readonly StateMemory states = new();
+    private readonly SendJournalSource journal = new();
 
     public static FleetJoin CreateDefault(TimeProvider? clock = null)
     {
@@ -40,19 +42,21 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         var screensTask = WithinDeadline(PaneTextSource.Name, ScreensAsync(roster, tmuxTask, ct), watch, ct);
         var procTask = WithinDeadline(ProcessSource.Name, Task.Run(processes.Observe, CancellationToken.None), watch, ct);
         var hbTask = WithinDeadline(HeartbeatSource.Name, Task.Run(() => heartbeats.Observe(roster), CancellationToken.None), watch, ct);
-        await Task.WhenAll(systemdTask, tmuxTask, screensTask, procTask, hbTask);
+        var journalTask = WithinDeadline(SendJournalSource.Name, Task.Run(() => journal.Observe(roster.SendJournal), CancellationToken.None), watch, ct);
+        await Task.WhenAll(systemdTask, tmuxTask, screensTask, procTask, hbTask, journalTask);
 
         var sd = await systemdTask;
         var tm = await tmuxTask;
         var pr = await procTask;
         var hb = await hbTask;
         var screens = await screensTask;
+        var sends = await journalTask;
         var now = clock.GetUtcNow();
 
         var agents = roster.Agents.Select(a => WithState(roster, Join(roster, a, sd, tm, pr, hb, now), screens, now)).ToList();
         states.Keep(roster.Agents.Select(a => a.Name).ToList());
-        var health = new[] { Health(sd), Health(tm), Health(screens), Health(pr), Health(hb) };
-        return new FleetSnapshot(now, roster, agents, health, watch.Elapsed);
+        var health = new[] { Health(sd), Health(tm), Health(screens), Health(pr), Health(hb), Health(sends) };
+        return new FleetSnapshot(now, roster, agents, health, watch.Elapsed) { Sends = sends.Value };
     }
 
     private static AgentStatus Join(

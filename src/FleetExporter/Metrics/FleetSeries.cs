@@ -1,5 +1,6 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Telemetry;
 
@@ -46,6 +47,7 @@ public static class FleetSeries
     public static readonly SeriesFamily HeartbeatInvalid = Agent("fleet_heartbeat_invalid", "1 if the agent's heartbeat file exists but is not a valid v1 heartbeat.");
     public static readonly SeriesFamily State = Agent("fleet_agent_state", "What the agent is doing, as a state set: working (a turn runs), waiting (blocked on a human), idle (ready for a prompt), stopped (its runtime ended), unknown. From its hooks, else its screen.", "state");
     public static readonly SeriesFamily StateSeconds = Agent("fleet_agent_state_seconds", "Seconds the agent has been in its current state (absent when the time it entered it is unknown).");
+    public static readonly SeriesFamily Sends = new("fleet_agent_sends_total", "Messages sent to the agent with `fleet-exporter send`, by verdict (acknowledged, accepted, draft, unverifiable, unknown, not_ready, failed, sent), counted from the send journal.", SeriesKind.Counter, [.. AgentLabels, "verdict"]);
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
     public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
@@ -57,14 +59,20 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
     {
         foreach (var a in snapshot.Agents)
+        {
             foreach (var sample in ForAgent(a, snapshot.At))
                 yield return sample;
+            // Every verdict from the start, at 0 until it happens, so that increase() sees the first one.
+            if (snapshot.Sends is { } sends)
+                foreach (var verdict in SendCounts.Verdicts)
+                    yield return new(Sends, [a.Spec.Tenant, a.Host, a.Spec.Name, verdict], sends.Count(a.Spec.Name, verdict));
+        }
         if (snapshot.Agents.FirstOrDefault() is { Linger: { } linger })
             yield return new(Linger, [snapshot.Roster.Host, Environment.UserName], linger ? 1 : 0);
         foreach (var s in snapshot.Sources)

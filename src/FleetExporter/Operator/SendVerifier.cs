@@ -13,6 +13,7 @@ public static class SendVerifier
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(400);
     public static readonly TimeSpan AcknowledgementInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMilliseconds(6000);
+    public static readonly TimeSpan AcknowledgementGrace = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>
     /// The agent's acknowledgement (<paramref name="acknowledged"/>, read every 100 ms) ends the watch at once: it
@@ -30,6 +31,7 @@ public static class SendVerifier
         var polls = 0;
         var draftsInARow = 0;
         var nextPoll = PollInterval;
+        TimeSpan? acceptedAt = null;
         PaneSnapshot? after = null;
         SendVerdict verdict = new(SendOutcome.Unverifiable, "the pane was not looked at");
         while (true)
@@ -52,7 +54,11 @@ public static class SendVerifier
             if (verdict.Outcome == SendOutcome.Unverifiable && after.QueueProblem is { } problem)
                 verdict = verdict with { Reason = $"{verdict.Reason} ({problem})" };
             draftsInARow = verdict.Outcome == SendOutcome.Draft ? draftsInARow + 1 : 0;
-            if ((verdict.Outcome == SendOutcome.Accepted && !expectAcknowledgement) || draftsInARow >= 2)
+            // Accepted by the pane alone: an agent whose hooks never reported before (Codex reports its first event
+            // with the first prompt) gets a moment to acknowledge, which beats "looks accepted".
+            acceptedAt = verdict.Outcome == SendOutcome.Accepted ? acceptedAt ?? watch.Elapsed : null;
+            if ((acceptedAt is { } since && !expectAcknowledgement && (acknowledged is null || watch.Elapsed - since >= AcknowledgementGrace))
+                || draftsInARow >= 2)
                 return new VerifyResult(verdict, before, after, polls, watch.Elapsed);
             if (watch.Elapsed >= timeout)
             {

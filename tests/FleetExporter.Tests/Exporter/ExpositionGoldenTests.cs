@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Metrics;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
@@ -64,7 +65,11 @@ public sealed class ExpositionGoldenTests
             new SourceHealth("processes", true, null, TimeSpan.FromMilliseconds(3)),
             new SourceHealth("heartbeat", true, null, TimeSpan.FromMilliseconds(1)),
         };
-        return new FleetSnapshot(Now, roster, agents, sources, TimeSpan.FromMilliseconds(15));
+        var sends = new SendCounts(new Dictionary<string, IReadOnlyDictionary<string, long>>
+        {
+            ["healthy"] = new Dictionary<string, long> { ["acknowledged"] = 3, ["not_ready"] = 1 },
+        });
+        return new FleetSnapshot(Now, roster, agents, sources, TimeSpan.FromMilliseconds(15)) { Sends = sends };
     }
 
     internal static async Task<string> ExposeAsync(FleetMetrics metrics)

@@ -16,15 +16,10 @@ namespace FleetExporter.Tests.RealAgents;
 /// </summary>
 public sealed class AgentStateTests(ITestOutputHelper output)
 {
-    private const string AgentName = "a1";
-
-    /// <summary>The heartbeat interval: short, so that three of them pass while the test watches an idle agent.</summary>
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-
     [RealAgentFact("claude")]
     public async Task Claude_Code_moves_through_working_idle_waiting_and_stopped_and_a_hung_turn_is_stale_while_idle_is_not()
     {
-        await using var rig = await Rig.StartAsync(AgentRuntime.Claude, output);
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
 
         await rig.UntilAsync(a => a.State is { Name: AgentStateName.Idle, Source: StateSource.Hook }, "idle after SessionStart");
 
@@ -55,7 +50,7 @@ public sealed class AgentStateTests(ITestOutputHelper output)
     [RealAgentFact("codex")]
     public async Task Codex_moves_through_working_idle_waiting_and_stopped()
     {
-        await using var rig = await Rig.StartAsync(AgentRuntime.Codex, output);
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Codex, output);
 
         // Codex fires SessionStart only with the first prompt: until then its screen tells.
         var fresh = await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle before any prompt (from the screen)");
@@ -68,7 +63,7 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         await TheAgentExitingIsStoppedWithDrift(rig, expectHookStop: false);
     }
 
-    private static async Task ATurnIsWorkingThenIdleWithTheScreenAgreeing(Rig rig)
+    private static async Task ATurnIsWorkingThenIdleWithTheScreenAgreeing(HookedAgent rig)
     {
         const string prompt = "SLOW: héllo ✓, tell me a story";
         await rig.Agent.SubmitAsync(prompt);
@@ -84,14 +79,14 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         Assert.Equal(expected, idle.Heartbeat.Hook?.Prompt?.Sha256);
     }
 
-    private static async Task AnIdleAgentIsNotStaleForItsSilence(Rig rig)
+    private static async Task AnIdleAgentIsNotStaleForItsSilence(HookedAgent rig)
     {
         var quiet = await rig.UntilAsync(a => a.Heartbeat.Age > a.Heartbeat.Threshold, "an idle agent's heartbeat older than three intervals");
         Assert.Equal(AgentStateName.Idle, quiet.State.Name);
         Assert.DoesNotContain(AgentFlags.HeartbeatStale, quiet.Flags);
     }
 
-    private static async Task APermissionPromptIsWaitingWithinTwoSecondsAndNothingIsApproved(Rig rig, string approve)
+    private static async Task APermissionPromptIsWaitingWithinTwoSecondsAndNothingIsApproved(HookedAgent rig, string approve)
     {
         var file = Path.Combine(rig.Agent.Paths.Work, "x");
         await rig.Agent.SubmitAsync("TOOL:touch x");
@@ -120,100 +115,12 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle && File.Exists(file), "idle after the approved tool ran", TimeSpan.FromSeconds(30));
     }
 
-    private static async Task TheAgentExitingIsStoppedWithDrift(Rig rig, bool expectHookStop)
+    private static async Task TheAgentExitingIsStoppedWithDrift(HookedAgent rig, bool expectHookStop)
     {
         await rig.Agent.ExitAsync();
         var gone = await rig.UntilAsync(a => a.State.Name == AgentStateName.Stopped, "stopped after exit");
         Assert.Contains(AgentFlags.Drift, gone.Flags);
         Assert.DoesNotContain(AgentFlags.HeartbeatStale, gone.Flags);
         if (expectHookStop) Assert.Equal("SessionEnd", gone.Heartbeat.Hook?.Event);
-    }
-
-    /// <summary>One real agent with fleet-exporter's hooks installed, and a roster that watches it.</summary>
-    private sealed class Rig : IAsyncDisposable
-    {
-        private readonly TempDirectory _temp;
-        private readonly TmuxServer _tmux;
-        private readonly FleetJoin _join = FleetJoin.CreateDefault();
-
-        private Rig(TempDirectory temp, TmuxServer tmux, FleetRoster roster, RealAgent agent, ITestOutputHelper output)
-        {
-            _temp = temp;
-            _tmux = tmux;
-            Roster = roster;
-            Agent = agent;
-            Output = output;
-        }
-
-        public FleetRoster Roster { get; }
-        public RealAgent Agent { get; }
-        public ITestOutputHelper Output { get; }
-
-        public static async Task<Rig> StartAsync(AgentRuntime runtime, ITestOutputHelper output)
-        {
-            var temp = new TempDirectory();
-            var tmux = new TmuxServer();
-            var rosterPath = temp.Write("roster.yaml", $"""
-                heartbeat: {"{"} dir: {temp.File("hb")}, interval: {(int)Interval.TotalSeconds}s {"}"}
-                tmux: {"{"} socket_name: {tmux.SocketName} {"}"}
-                agents:
-                  - {"{"} name: {AgentName}, runtime: {runtime.Name}, session: agent {"}"}
-                """);
-            var options = new RealAgentOptions
-            {
-                // The hooks as a user installs them; the hook command is this build's own binary.
-                Prepare = async paths =>
-                {
-                    var r = await FleetBinary.RunAsync(["hooks", "install", runtime.Name, "--agent", AgentName, "--settings", paths.HooksSettings(runtime),
-                        "--roster", rosterPath, "--command", Path.Combine(AppContext.BaseDirectory, "fleet-exporter")]);
-                    Assert.True(r.ExitCode == 0, $"hooks install exited {r.ExitCode}: {r.StandardError}");
-                },
-            };
-            try
-            {
-                var agent = await RealAgent.StartAsync(runtime, tmux, temp, options);
-                return new Rig(temp, tmux, RosterLoader.LoadFile(rosterPath), agent, output);
-            }
-            catch
-            {
-                await tmux.DisposeAsync();
-                temp.Dispose();
-                throw;
-            }
-        }
-
-        /// <summary>Collects until the agent's status satisfies <paramref name="condition"/>; fails showing the last one and the screen.</summary>
-        public async Task<AgentStatus> UntilAsync(Func<AgentStatus, bool> condition, string what, TimeSpan? within = null)
-        {
-            var watch = Stopwatch.StartNew();
-            AgentStatus? last = null;
-            while (watch.Elapsed < (within ?? TimeSpan.FromSeconds(20)))
-            {
-                last = (await _join.CollectAsync(Roster)).Agents.Single();
-                if (condition(last))
-                {
-                    Output.WriteLine($"{what}: after {watch.Elapsed.TotalSeconds:0.0} s, state {last.State.NameLabel} from {last.State.Source} ({last.State.Reason}), screen {last.Screen?.State}");
-                    return last;
-                }
-                await Task.Delay(100);
-            }
-            Assert.Fail($"{Agent.Runtime}: never {what}; last: state {last?.State}, screen {last?.Screen}, hook {last?.Heartbeat.Hook}, " +
-                        $"flags {string.Join(",", last?.Flags ?? [])}, processes {string.Join(" ", last?.Processes?.TreeCommands ?? [])}\n" +
-                        $"hook log: {ReadHookLog()}\nscreen:\n{await Agent.CaptureAsync()}");
-            return last!;
-        }
-
-        private string ReadHookLog()
-        {
-            var log = Path.Combine(Agent.Paths.Home, ".local", "state", "fleet", "hook.log");
-            return File.Exists(log) ? File.ReadAllText(log) : "(none)";
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Agent.DisposeAsync();
-            await _tmux.DisposeAsync();
-            _temp.Dispose();
-        }
     }
 }

@@ -27,9 +27,6 @@ public sealed partial class SendJournalContext : JsonSerializerContext;
 
 public static class SendJournal
 {
-    /// <summary>Every verdict a journal line can carry, in the order exported.</summary>
-    public static readonly IReadOnlyList<string> Verdicts = ["sent", "acknowledged", "accepted", "draft", "unverifiable", "unknown", "not_ready", "failed"];
-
     /// <summary>Evidence is a summary: long reasons are cut so one line stays well under the size written atomically.</summary>
     private const int MaxEvidence = 300;
 

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using FleetExporter.Agents.State;
+using FleetExporter.Fleet;
+using FleetExporter.Subprocess;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.RealAgents;
+
+/// <summary>
+/// `send --verify` against the real Claude Code and Codex, offline, with their hooks installed: the agent's own
+/// acknowledgement of exactly the message sent, and never a keystroke into a permission dialog.
+/// </summary>
+public sealed class SendToRealAgentTests(ITestOutputHelper output)
+{
+    private const string Agent = HookedAgent.AgentName;
+
+    [RealAgentFact("claude")]
+    public Task Claude_Code_acknowledges_single_multi_line_and_non_ASCII_messages_and_a_dialog_gets_nothing() =>
+        AcknowledgesAndRefusesDialogs(AgentRuntime.Claude, "Do you want to proceed?");
+
+    [RealAgentFact("codex")]
+    public Task Codex_acknowledges_single_multi_line_and_non_ASCII_messages_and_a_dialog_gets_nothing() =>
+        AcknowledgesAndRefusesDialogs(AgentRuntime.Codex, "Would you like to run the following command?");
+
+    [RealAgentFact("claude")]
+    public async Task A_message_to_a_working_Claude_Code_is_queued_and_acknowledged_and_one_merged_with_a_draft_is_not()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle");
+        await rig.Agent.SubmitAsync("SLOW: write a poem");
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Working, "working on the slow answer");
+
+        // Claude Code queues a prompt typed while it works: its hook fires at submit time, the model sees it next.
+        var queued = await SendAsync(rig, "and then list three colours");
+        Assert.Equal(("acknowledged", 0), Verdict(queued));
+        Assert.Equal("working", Json(queued).GetProperty("state_before").GetProperty("name").GetString());
+        await rig.UntilAsync(_ => rig.Agent.ModelRequests().Any(r => r["body"]!.ToJsonString().Contains("and then list three colours", StringComparison.Ordinal)),
+            "the queued message reaching the model after the running turn", TimeSpan.FromSeconds(40));
+
+        // Someone's unsent draft in the box: the agent receives draft + message, which is not this message.
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle again", TimeSpan.FromSeconds(40));
+        await rig.Agent.TypeAsync("left in the box ");
+        await Task.Delay(500);
+        var merged = await SendAsync(rig, "the operator's words", "--verify-timeout", "4000");
+        Assert.Equal(("unverifiable", 1), Verdict(merged));
+        Assert.Contains("did not acknowledge", Json(merged).GetProperty("reason").GetString());
+    }
+
+    private async Task AcknowledgesAndRefusesDialogs(AgentRuntime runtime, string dialog)
+    {
+        await using var rig = await HookedAgent.StartAsync(runtime, output);
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle");
+
+        // The definitive verdict, for the three shapes of text whose fingerprint must match the agent's own.
+        foreach (var message in new[] { "hello from the operator", "first line\nsecond line\nthird line", "héllo ✓ — naïve café" })
+        {
+            var r = await SendAsync(rig, message);
+            Assert.True(Verdict(r) == ("acknowledged", 0), $"{message}: {r.StandardOutput}\n{r.StandardError}");
+            Assert.False(string.IsNullOrEmpty(Json(r).GetProperty("prompt_id").GetString()));
+            Assert.Contains(rig.Agent.ModelRequests(), q => q["body"]!.ToJsonString().Contains(JsonSerializer.Serialize(message)[1..^1], StringComparison.Ordinal));
+            await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle after the answer", TimeSpan.FromSeconds(30));
+        }
+
+        // A permission dialog is up: nothing may be typed, the tool must not run, the model must never see the text.
+        await rig.Agent.SubmitAsync("TOOL:touch x");
+        await rig.Agent.WaitForTextAsync(dialog, TimeSpan.FromSeconds(30));
+        var requests = rig.Agent.ModelRequests().Count;
+        var refused = await SendAsync(rig, "are you there");
+        Assert.Equal(("not_ready", 4), Verdict(refused));
+        Assert.Contains("NOT SENT", refused.StandardError);
+        Assert.Contains("waiting for a human", refused.StandardError);
+        Assert.False(Json(refused).GetProperty("text_typed").GetBoolean());
+        await Task.Delay(3000);
+        Assert.False(File.Exists(Path.Combine(rig.Agent.Paths.Work, "x")), "the tool ran: the send approved the dialog");
+        Assert.Contains(dialog, await rig.Agent.CaptureAsync());
+        Assert.DoesNotContain(rig.Agent.ModelRequests().Skip(requests), q => q["body"]!.ToJsonString().Contains("are you there", StringComparison.Ordinal));
+        var journal = File.ReadAllLines(rig.JournalPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["acknowledged", "acknowledged", "acknowledged", "not_ready"], journal.Select(j => j.GetProperty("verdict").GetString()));
+        Assert.All(journal, j => Assert.False(j.TryGetProperty("message", out _), "the journal keeps the text only when asked"));
+
+        // The agent is gone and a shell took its pane: the message would run as a command, so nothing is typed.
+        await rig.Agent.PressAsync("Escape");
+        await rig.UntilAsync(a => a.State.Name != AgentStateName.Waiting, "the dialog cancelled", TimeSpan.FromSeconds(30));
+        await rig.Agent.ExitAsync();
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Stopped && a.Flags.Contains(AgentFlags.Drift), "stopped, a shell in its pane");
+        var gone = await SendAsync(rig, "echo should-never-run");
+        Assert.Equal(("not_ready", 4), Verdict(gone));
+        Assert.Contains("not running", gone.StandardError);
+        await Task.Delay(500);
+        Assert.DoesNotContain("should-never-run", await rig.Agent.CaptureAsync());
+    }
+
+    private static Task<ProcessOutput> SendAsync(HookedAgent rig, string message, params string[] more) =>
+        rig.FleetAsync(["send", Agent, message, "--verify", "--json", .. more]);
+
+    private static JsonElement Json(ProcessOutput r)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(r.StandardOutput), $"no JSON; stderr: {r.StandardError}");
+        return JsonDocument.Parse(r.StandardOutput).RootElement.Clone();
+    }
+
+    private static (string?, int) Verdict(ProcessOutput r) => (Json(r).GetProperty("verdict").GetString(), r.ExitCode);
+}
