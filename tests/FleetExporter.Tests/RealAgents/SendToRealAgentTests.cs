@@ -57,7 +57,10 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
             var r = await SendAsync(rig, message);
             Assert.True(Verdict(r) == ("acknowledged", 0), $"{message}: {r.StandardOutput}\n{r.StandardError}");
             Assert.False(string.IsNullOrEmpty(Json(r).GetProperty("prompt_id").GetString()));
-            Assert.Contains(rig.Agent.ModelRequests(), q => q["body"]!.ToJsonString().Contains(JsonSerializer.Serialize(message)[1..^1], StringComparison.Ordinal));
+            // The hook fires at submit, before the agent calls the model: the request follows a moment later.
+            var quoted = JsonSerializer.Serialize(message)[1..^1];
+            await rig.UntilAsync(_ => rig.Agent.ModelRequests().Any(q => q["body"]!.ToJsonString().Contains(quoted, StringComparison.Ordinal)),
+                "the message reaching the model", TimeSpan.FromSeconds(20));
             await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle after the answer", TimeSpan.FromSeconds(30));
         }
 
