@@ -43,7 +43,7 @@ public sealed class RosterLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(30), roster.Heartbeat.Interval);
         Assert.Equal(RosterLoader.DefaultHeartbeatDirectory(), roster.Heartbeat.Directory);
         Assert.EndsWith(Path.Combine("fleet", "run"), roster.Heartbeat.Directory);
-        Assert.Empty(roster.Tmux.ServerArguments());
+        Assert.Equal(["-L", "default"], roster.Tmux.ServerArguments()); // never left to $TMUX
         Assert.False(string.IsNullOrEmpty(roster.Host));
         Assert.Equal(File, roster.SourcePath);
         Assert.Equal(["aider", "claude", "codex", "gemini", "pi"], roster.Runtimes.Keys.Order());
