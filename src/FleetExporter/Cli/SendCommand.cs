@@ -42,6 +42,8 @@ public static class SendCommand
                 return Usage("--enter-delay must be between 0 and 10000 ms");
             if (MessageSender.Problem(text) is { } problem)
                 return Usage($"not sent to \"{name}\": {problem}");
+            if (ArgumentBytes.Utf8Problem(text) is { } notUtf8)
+                return Usage($"not sent to \"{name}\": {notUtf8}");
             if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode, "nothing sent"))
                 return exitCode;
 
