@@ -31,6 +31,35 @@ public static partial class TtyInputQueue
         finally { _ = Close(fd); }
     }
 
+    /// <summary>
+    /// The bytes typed into a pane that its reader has not read yet (see <see cref="PaneReader"/>): the sum over the
+    /// pane's terminal and every terminal nested on the way to the deepest foreground process, since a program such
+    /// as <c>script</c> drains the pane's terminal into a pty whose reader may never read. <see cref="TtyQueueReading.Tty"/>
+    /// is the first terminal holding bytes, else the reader's. Null bytes with the reason when a terminal cannot be
+    /// asked or named.
+    /// </summary>
+    public static TtyQueueReading ReadForPane(int? panePid, string paneTty, string procRoot = "/proc")
+    {
+        var reader = panePid is { } pid ? PaneReader.Read(pid, procRoot) : null;
+        var paths = new List<string> { paneTty };
+        foreach (var terminal in reader?.Terminals ?? [])
+        {
+            if (PaneReader.DevicePath(terminal) is not { } path)
+                return new(null, paneTty, $"the pane's reader {reader!.Command} ({reader.Pid}) reads a terminal with no /dev/pts name (device {terminal >> 8 & 0xfff}:{terminal & 0xff})");
+            if (!paths.Contains(path)) paths.Add(path);
+        }
+        var total = 0;
+        string? holding = null;
+        foreach (var path in paths)
+        {
+            var (bytes, problem) = Read(path);
+            if (bytes is null) return new(null, path, problem);
+            if (bytes > 0) holding ??= path;
+            total += bytes.Value;
+        }
+        return new(total, holding ?? paths[^1], null);
+    }
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
@@ -40,3 +69,6 @@ public static partial class TtyInputQueue
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 }
+
+/// <summary>Typed bytes not yet read in a pane (null when unknown, with the reason), and the terminal they wait in.</summary>
+public sealed record TtyQueueReading(int? Bytes, string Tty, string? Problem);

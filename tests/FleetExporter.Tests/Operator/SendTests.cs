@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FleetExporter.Sources.Tmux;
-using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Operator;
@@ -364,28 +363,6 @@ public sealed class SendTests
         await Task.Delay(300);
         Assert.True(string.IsNullOrWhiteSpace(await rig.Tmux.CaptureAsync("cat1")), "nothing may reach the pane");
     }
-
-    [Fact(Timeout = Timeout)]
-    public async Task A_message_that_is_not_valid_UTF_8_is_refused_with_exit_2_and_nothing_typed()
-    {
-        await using var rig = new OperatorRig().WithRoster(["cat1"]);
-        await rig.StartAsync("cat1", "exec cat");
-
-        // A process started from .NET cannot pass raw bytes; the shell's printf puts 0xFF into argv.
-        var invalid = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send cat1 \"$(printf 'ab\\377c')\"");
-        var replacement = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send cat1 \"$(printf 'ab\\357\\277\\275c')\"");
-
-        Assert.Equal(2, invalid.ExitCode);
-        Assert.Contains("not valid UTF-8", invalid.StandardError);
-        Assert.Contains("0xFF at byte 2", invalid.StandardError);
-        Assert.True(replacement.ExitCode == 0, replacement.StandardError); // U+FFFD typed as valid UTF-8 is text like any other
-        var lines = new List<string>();
-        Assert.True(await TmuxServer.EventuallyAsync(async () => (lines = await LinesAsync(rig, await rig.Tmux.DisplayAsync("cat1", "#{pane_id}"))).Count >= 2));
-        Assert.Equal(["ab\uFFFDc", "ab\uFFFDc"], lines);
-    }
-
-    private static Task<ProcessOutput> ShellAsync(OperatorRig rig, string script) =>
-        ProcessRunner.RunAsync("sh", ["-c", script, FleetBinary.Dll, rig.RosterPath], TimeSpan.FromSeconds(60));
 
     /// <summary>The pane's non-empty lines.</summary>
     private static async Task<List<string>> LinesAsync(OperatorRig rig, string paneId) =>
