@@ -59,6 +59,8 @@ public static class SendCommand
                 }
                 // Resolved once: the session's current window may change while this runs, the pane id does not.
                 var pane = await tmux.AgentPaneAsync(spec.Session, ct);
+                if (await CanonicalLine.ProblemAsync(tmux, pane, text, ct) is { } tooLong)
+                    return Usage($"not sent to \"{name}\": {tooLong}; nothing was typed");
                 var before = parse.GetValue(verify) ? await PaneSnapshot.CaptureAsync(tmux, pane, ct) : null;
                 await MessageSender.SendAsync(tmux, pane, text, delay, ct);
                 if (before is null)

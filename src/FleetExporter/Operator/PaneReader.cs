@@ -82,6 +82,23 @@ public sealed record PaneReader(int Pid, string Command, IReadOnlyList<int> Term
     }
 
     /// <summary>
+    /// The terminals typed text passes through in a pane: the pane's own (<paramref name="paneTty"/>, as tmux names
+    /// it), then each further one on the way to the reader. With a problem instead when one has no /dev/pts name.
+    /// </summary>
+    public static (IReadOnlyList<string> Paths, string? Problem) TerminalPaths(int? panePid, string paneTty, string procRoot = "/proc")
+    {
+        var reader = panePid is { } pid ? Read(pid, procRoot) : null;
+        var paths = new List<string> { paneTty };
+        foreach (var terminal in reader?.Terminals ?? [])
+        {
+            if (DevicePath(terminal) is not { } path)
+                return (paths, $"the pane's reader {reader!.Command} ({reader.Pid}) reads a terminal with no /dev/pts name (device {terminal >> 8 & 0xfff}:{terminal & 0xff})");
+            if (!paths.Contains(path)) paths.Add(path);
+        }
+        return (paths, null);
+    }
+
+    /// <summary>
     /// The device path of a terminal number as stat gives it (major in bits 8-19, minor in bits 0-7 and 20-31), for
     /// pty slaves (majors 136 to 143: <c>/dev/pts/N</c>); null for other terminals.
     /// </summary>

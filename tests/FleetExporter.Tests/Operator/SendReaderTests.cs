@@ -45,6 +45,59 @@ public sealed class SendReaderTests
         Assert.Equal(inner, after.GetProperty("tty").GetString());
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_line_over_4095_bytes_for_a_line_reading_program_is_refused_and_nothing_is_typed(bool behindScript)
+    {
+        await using var rig = new OperatorRig().WithRoster(["liner"]);
+        var got = rig.Dir.File("got");
+        var reader = $"python3 {rig.Dir.Write("line_reader.py", LineReader)} {got}";
+        // Behind script the pane's terminal is raw and the reader's own pty is the canonical one.
+        await rig.StartAsync("liner", behindScript ? $"exec script -qfc '{reader}' /dev/null" : $"exec {reader}");
+        if (behindScript) await InnerTerminalAsync(rig, "liner", "python3");
+
+        var r = await rig.FleetAsync("send", "liner", new string('x', 5000));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("5000 bytes", r.StandardError);
+        Assert.Contains("canonical", r.StandardError);
+        Assert.Contains("at most 4095 bytes per line", r.StandardError);
+        await rig.Tmux.RunAsync("send-keys", "-t", "=liner:", "Enter");
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got))), "the reader did not read the line end");
+        Assert.Equal("0", File.ReadAllText(got)); // nothing was typed before the line end sent here
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_line_of_exactly_4095_bytes_reaches_a_line_reading_program_whole()
+    {
+        await using var rig = new OperatorRig().WithRoster(["liner"]);
+        var got = rig.Dir.File("got");
+        await rig.StartAsync("liner", $"exec python3 {rig.Dir.Write("line_reader.py", LineReader)} {got}");
+
+        var r = await rig.FleetAsync("send", "liner", new string('é', 2047) + "x"); // 4095 bytes of UTF-8
+
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got))), "the reader got no line");
+        Assert.Equal("4095", File.ReadAllText(got));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_5000_byte_line_reaches_a_raw_mode_reader_whole()
+    {
+        await using var rig = new OperatorRig().WithRoster(["raw"]);
+        var got = rig.Dir.File("got");
+        await rig.StartAsync("raw", $"exec python3 {rig.Dir.Write("raw_reader.py", RawReader)} {got}");
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got + ".ready")), TimeSpan.FromSeconds(20)),
+            "the reader never set its terminal raw");
+
+        var r = await rig.FleetAsync("send", "raw", new string('y', 5000));
+
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got))), "the reader got no Enter");
+        Assert.Equal("5000", File.ReadAllText(got));
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task A_message_that_is_not_valid_UTF_8_is_refused_with_exit_2_and_nothing_typed()
     {
@@ -63,6 +116,26 @@ public sealed class SendReaderTests
         Assert.True(await TmuxServer.EventuallyAsync(async () => (lines = await LinesAsync(rig, "cat1")).Count >= 2));
         Assert.Equal(["ab\uFFFDc", "ab\uFFFDc"], lines);
     }
+
+    /// <summary>Reads one line in the terminal's canonical mode and writes its length in bytes to the file argv[1].</summary>
+    private const string LineReader = """
+        import sys, time
+        line = sys.stdin.buffer.readline()
+        open(sys.argv[1], 'w').write(str(len(line.rstrip(b'\n'))))
+        time.sleep(600)
+        """;
+
+    /// <summary>Sets its terminal raw (then says so), reads up to a CR and writes the byte count before it to the file argv[1].</summary>
+    private const string RawReader = """
+        import os, sys, time, tty
+        tty.setraw(0)
+        open(sys.argv[1] + '.ready', 'w').close()
+        data = b''
+        while b'\r' not in data:
+            data += os.read(0, 65536)
+        open(sys.argv[1], 'w').write(str(data.index(b'\r')))
+        time.sleep(600)
+        """;
 
     /// <summary>Waits until the named program runs as a child of the pane's process and returns the pty it has as its terminal.</summary>
     private static async Task<string> InnerTerminalAsync(OperatorRig rig, string session, string comm)
