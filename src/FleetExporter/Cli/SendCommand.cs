@@ -55,6 +55,8 @@ public static class SendCommand
                 return Usage("--enter-delay must be between 0 and 10000 ms");
             if (MessageSender.Problem(text) is { } problem)
                 return Usage($"not sent to \"{name}\": {problem}");
+            if (ArgumentBytes.Utf8Problem(text) is { } notUtf8)
+                return Usage($"not sent to \"{name}\": {notUtf8}");
             if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode, "nothing sent"))
                 return exitCode;
 
@@ -69,6 +71,8 @@ public static class SendCommand
                 }
                 // Resolved once: the session's current window may change while this runs, the pane id does not.
                 pane = await tmux.AgentPaneAsync(spec.Session, ct);
+                if (await CanonicalLine.ProblemAsync(tmux, pane, text, ct) is { } tooLong)
+                    return Usage($"not sent to \"{name}\": {tooLong}; nothing was typed");
             }
             catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
             {

@@ -4,7 +4,7 @@ using FleetExporter.Subprocess;
 
 namespace FleetExporter.Operator;
 
-/// <summary>tmux on the roster's server (<c>-L</c>/<c>-S</c>), through <see cref="ProcessRunner"/>.</summary>
+/// <summary>tmux on the roster's server (<c>-L</c>/<c>-S</c>, never the one in <c>$TMUX</c>), through <see cref="ProcessRunner"/>.</summary>
 public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
 {
     public string Program => program;
@@ -12,7 +12,7 @@ public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
     public IReadOnlyList<string> ServerArguments => settings.ServerArguments();
 
     public Task<ProcessOutput> RunAsync(IReadOnlyList<string> args, string? standardInput = null, CancellationToken ct = default) =>
-        ProcessRunner.RunAsync(program, [.. settings.ServerArguments(), .. args], ProcessRunner.DefaultTimeout, standardInput: standardInput, cancellationToken: ct);
+        ProcessRunner.RunAsync(program, [.. settings.ServerArguments(), .. args], ProcessRunner.DefaultTimeout, TmuxSettings.ClientEnvironment, standardInput, ct);
 
     /// <summary>Runs and returns stdout, or throws with tmux's own message.</summary>
     public async Task<string> MustAsync(IReadOnlyList<string> args, string? standardInput = null, CancellationToken ct = default)

@@ -16,6 +16,7 @@ public static class TerminalAttach
         foreach (var a in arguments) start.ArgumentList.Add(a);
         // Watching from inside another tmux is deliberate here (usually another server); tmux refuses to nest when $TMUX is set.
         start.Environment.Remove("TMUX");
+        start.Environment.Remove("TMUX_PANE");
         return Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
     }
 }

@@ -116,7 +116,7 @@ public static partial class RosterLoader
             var promptTexts = OptionalStringList(map, "prompts", path + ".");
             var prompts = promptTexts.Count == 0
                 ? new List<Regex> { BuiltInRuntimes.DefaultPrompt }
-                : promptTexts.Select((p, i) => ParseRegex(map, "prompts", path + $".prompts[{i}]", p)).ToList();
+                : promptTexts.Select((p, i) => ParsePrompt(map, path + $".prompts[{i}]", i, p)).ToList();
             return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name));
         }
 
@@ -130,6 +130,19 @@ public static partial class RosterLoader
             List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
                 .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", "(?m)" + p)).ToList();
             return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"));
+        }
+
+        /// <summary>
+        /// An input-line pattern: what its <c>input</c> group captures is the unsubmitted text, so a pattern without
+        /// that group would read every input line as empty and take a draft for an accepted message.
+        /// </summary>
+        private Regex ParsePrompt(YamlMappingNode map, string path, int index, string pattern)
+        {
+            var regex = ParseRegex(map, "prompts", path, pattern);
+            if (!regex.GetGroupNames().Contains("input", StringComparer.Ordinal))
+                throw Error(((YamlSequenceNode)Value(map, "prompts")).Children[index], path,
+                    "a prompt pattern needs a named group `input` for the text typed after the prompt, such as '^> (?<input>.*)$'");
+            return regex;
         }
 
         private Regex ParseRegex(YamlMappingNode map, string key, string path, string pattern)

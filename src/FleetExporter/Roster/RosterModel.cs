@@ -31,10 +31,24 @@ public sealed record SystemdSettings(SystemdScope Scope, string UnitTemplate, st
 /// <summary>Which tmux server holds the fleet: <c>-L name</c>, <c>-S path</c>, or neither (the default server).</summary>
 public sealed record TmuxSettings(string? SocketName, string? SocketPath)
 {
+    /// <summary>The default server's socket name: tmux's own for a client given neither -L nor -S nor $TMUX.</summary>
+    public const string DefaultSocketName = "default";
+
+    /// <summary>
+    /// Always names the server. tmux given neither -L nor -S connects to the server in <c>$TMUX</c> (set inside any
+    /// tmux pane), so an operator inside tmux would reach their own server. <c>-L default</c> is the default server
+    /// by tmux's own rule (<c>$TMUX_TMPDIR</c> if it resolves, else /tmp; then <c>tmux-UID/default</c>), and with
+    /// -L or -S tmux reads <c>$TMUX</c> only to assume a UTF-8 client.
+    /// </summary>
     public IReadOnlyList<string> ServerArguments() =>
         SocketPath is not null ? ["-S", SocketPath]
-        : SocketName is not null ? ["-L", SocketName]
-        : [];
+        : ["-L", SocketName ?? DefaultSocketName];
+
+    /// <summary>
+    /// The environment of every tmux client: without <c>$TMUX_PANE</c>, which names a pane of the operator's own
+    /// server and which tmux takes as the current pane of a command without a target.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ClientEnvironment { get; } = new Dictionary<string, string?> { ["TMUX_PANE"] = null };
 }
 
 /// <summary>How one runtime shows up among a pane's processes, what its input prompt looks like, and what its screens say of its state.</summary>

@@ -1,4 +1,5 @@
 using FleetExporter.Roster;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Roster;
 
@@ -42,7 +43,7 @@ public sealed class RosterLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(30), roster.Heartbeat.Interval);
         Assert.Equal(RosterLoader.DefaultHeartbeatDirectory(), roster.Heartbeat.Directory);
         Assert.EndsWith(Path.Combine("fleet", "run"), roster.Heartbeat.Directory);
-        Assert.Empty(roster.Tmux.ServerArguments());
+        Assert.Equal(["-L", "default"], roster.Tmux.ServerArguments()); // never left to $TMUX
         Assert.False(string.IsNullOrEmpty(roster.Host));
         Assert.Equal(File, roster.SourcePath);
         Assert.Equal(["aider", "claude", "codex", "gemini", "pi"], roster.Runtimes.Keys.Order());
@@ -101,6 +102,43 @@ public sealed class RosterLoaderTests
 
         Assert.Same(BuiltInRuntimes.DefaultPrompt, Assert.Single(roster.Runtimes["sleeper"].Prompts));
         Assert.Empty(roster.Agents);
+    }
+
+    [Fact]
+    public void A_prompt_pattern_without_an_input_group_is_refused_with_its_line_and_key()
+    {
+        var e = Refused("""
+            runtimes:
+              mybot:
+                commands: [mybot]
+                prompts:
+                  - '^mybot> (?<input>.*)$'
+                  - '^\$ .*$'
+            agents: []
+            """);
+
+        AssertNames(e, 6, "runtimes.mybot.prompts[1]");
+        Assert.Contains("input", e.Problem);
+    }
+
+    [Fact]
+    public void A_prompt_pattern_with_an_unnamed_group_only_is_refused_too()
+    {
+        var e = Refused("runtimes:\n  mybot: { commands: [mybot], prompts: ['^> (.*)$'] }\nagents: []\n");
+
+        AssertNames(e, 2, "runtimes.mybot.prompts[0]");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Send_with_a_prompt_pattern_without_an_input_group_exits_2_naming_the_file_line_and_key()
+    {
+        using var dir = new TempDirectory();
+        var roster = dir.Write("roster.yaml", "runtimes:\n  mybot: { commands: [mybot], prompts: ['^> .*$'] }\nagents:\n  - { name: a1, runtime: mybot }\n");
+
+        var r = await FleetBinary.RunAsync(["--roster", roster, "send", "a1", "hello"]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"{roster}:2: runtimes.mybot.prompts[0]:", r.StandardError);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
             while (start < paneIds.Count)
             {
                 var asked = paneIds.Skip(start).ToList();
-                var output = await ProcessRunner.RunAsync(program, Arguments(tmux, asked, marker), timeout, cancellationToken: ct);
+                var output = await ProcessRunner.RunAsync(program, Arguments(tmux, asked, marker), timeout, TmuxSettings.ClientEnvironment, cancellationToken: ct);
                 var read = Split(output.StandardOutput, marker);
                 if (output.ExitCode == 0)
                 {

@@ -19,7 +19,8 @@ public sealed class TmuxSource(string program = "tmux", TimeSpan? timeout = null
         var watch = Stopwatch.StartNew();
         try
         {
-            var output = await ProcessRunner.RunAsync(program, [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], timeout, cancellationToken: ct);
+            var output = await ProcessRunner.RunAsync(program, [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], timeout,
+                TmuxSettings.ClientEnvironment, cancellationToken: ct);
             if (output.ExitCode != 0)
             {
                 if (TmuxListParser.MeansNoServer(output.StandardError))
