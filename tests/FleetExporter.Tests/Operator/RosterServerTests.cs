@@ -17,7 +17,7 @@ public sealed class RosterServerTests
     {
         await using var servers = await TwoServers.StartAsync();
 
-        var r = await FleetBinary.RunAsync(["--roster", servers.RosterPath, "send", "a1", "for-the-fleet", "--verify"], env: servers.OperatorEnvironment);
+        var r = await FleetBinary.RunAsync(["--roster", servers.RosterPath, "send", "--allow-unknown", "a1", "for-the-fleet", "--verify"], env: servers.OperatorEnvironment);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Equal(["for-the-fleet", "for-the-fleet"], await servers.FleetLinesAsync());
@@ -59,7 +59,7 @@ public sealed class RosterServerTests
         {
             var s = new TwoServers();
             Directory.CreateDirectory(s.TmuxTmpDir);
-            s.RosterPath = s._dir.Write("roster.yaml", $"heartbeat: {{ dir: {s._dir.File("run")} }}\nagents:\n  - {{ name: a1, runtime: claude }}\n");
+            s.RosterPath = s._dir.Write("roster.yaml", $"heartbeat: {{ dir: {s._dir.File("run")} }}\nsend_journal: {s._dir.File("sends.jsonl")}\nruntimes:\n  reader: {{ commands: [cat] }}\nagents:\n  - {{ name: a1, runtime: reader }}\n");
             await s._operator.NewSessionAsync("operator", "exec cat");
             await s._operator.NewSessionAsync("a1", "exec cat");
             await s.FleetAsync("new-session", "-d", "-s", "a1", "-x", "120", "-y", "40", "exec cat");

@@ -19,7 +19,7 @@ public sealed class SendReaderTests
         await rig.StartAsync("deaf", "exec script -qfc 'exec sleep 600' /dev/null");
         var inner = await InnerTerminalAsync(rig, "deaf", "sleep");
 
-        var r = await rig.FleetAsync("send", "deaf", "anyone home", "--verify", "--verify-timeout", "2000", "--json");
+        var r = await rig.FleetAsync("send", "--allow-unknown", "deaf", "anyone home", "--verify", "--verify-timeout", "2000", "--json");
 
         Assert.Equal(1, r.ExitCode);
         var json = OperatorRig.Json(r);
@@ -37,7 +37,7 @@ public sealed class SendReaderTests
         await rig.StartAsync("wrapped", "exec script -qfc 'exec cat' /dev/null");
         var inner = await InnerTerminalAsync(rig, "wrapped", "cat");
 
-        var r = await rig.FleetAsync("send", "wrapped", "read me", "--verify", "--json");
+        var r = await rig.FleetAsync("send", "--allow-unknown", "wrapped", "read me", "--verify", "--json");
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         var after = OperatorRig.Json(r).GetProperty("after");
@@ -57,7 +57,7 @@ public sealed class SendReaderTests
         await rig.StartAsync("liner", behindScript ? $"exec script -qfc '{reader}' /dev/null" : $"exec {reader}");
         if (behindScript) await InnerTerminalAsync(rig, "liner", "python3");
 
-        var r = await rig.FleetAsync("send", "liner", new string('x', 5000));
+        var r = await rig.FleetAsync("send", "--allow-unknown", "liner", new string('x', 5000));
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("5000 bytes", r.StandardError);
@@ -75,7 +75,7 @@ public sealed class SendReaderTests
         var got = rig.Dir.File("got");
         await rig.StartAsync("liner", $"exec python3 {rig.Dir.Write("line_reader.py", LineReader)} {got}");
 
-        var r = await rig.FleetAsync("send", "liner", new string('é', 2047) + "x"); // 4095 bytes of UTF-8
+        var r = await rig.FleetAsync("send", "--allow-unknown", "liner", new string('é', 2047) + "x"); // 4095 bytes of UTF-8
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got))), "the reader got no line");
@@ -91,7 +91,7 @@ public sealed class SendReaderTests
         Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got + ".ready")), TimeSpan.FromSeconds(20)),
             "the reader never set its terminal raw");
 
-        var r = await rig.FleetAsync("send", "raw", new string('y', 5000));
+        var r = await rig.FleetAsync("send", "--allow-unknown", "raw", new string('y', 5000));
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(File.Exists(got))), "the reader got no Enter");
@@ -105,8 +105,8 @@ public sealed class SendReaderTests
         await rig.StartAsync("cat1", "exec cat");
 
         // A process started from .NET cannot pass raw bytes; the shell's printf puts 0xFF into argv.
-        var invalid = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send cat1 \"$(printf 'ab\\377c')\"");
-        var replacement = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send cat1 \"$(printf 'ab\\357\\277\\275c')\"");
+        var invalid = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send --allow-unknown cat1 \"$(printf 'ab\\377c')\"");
+        var replacement = await ShellAsync(rig, "exec dotnet \"$0\" --roster \"$1\" send --allow-unknown cat1 \"$(printf 'ab\\357\\277\\275c')\"");
 
         Assert.Equal(2, invalid.ExitCode);
         Assert.Contains("not valid UTF-8", invalid.StandardError);

@@ -63,6 +63,29 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         await TheAgentExitingIsStoppedWithDrift(rig, expectHookStop: false);
     }
 
+    [RealAgentFact("gemini")]
+    public async Task Gemini_CLI_moves_through_working_idle_waiting_and_stopped()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Gemini, output);
+
+        await rig.UntilAsync(a => a.State is { Name: AgentStateName.Idle, Source: StateSource.Hook }, "idle after SessionStart");
+        await ATurnIsWorkingThenIdleWithTheScreenAgreeing(rig);
+        await AnIdleAgentIsNotStaleForItsSilence(rig);
+        await APermissionPromptIsWaitingWithinTwoSecondsAndNothingIsApproved(rig, approve: "Enter");
+        await TheAgentExitingIsStoppedWithDrift(rig, expectHookStop: true);
+    }
+
+    [RealAgentFact("pi")]
+    public async Task Pi_reports_through_its_extension_working_idle_and_stopped()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Pi, output);
+
+        await rig.UntilAsync(a => a.State is { Name: AgentStateName.Idle, Source: StateSource.Hook }, "idle after session_start");
+        await ATurnIsWorkingThenIdleWithTheScreenAgreeing(rig);
+        await AnIdleAgentIsNotStaleForItsSilence(rig);
+        await TheAgentExitingIsStoppedWithDrift(rig, expectHookStop: false);
+    }
+
     private static async Task ATurnIsWorkingThenIdleWithTheScreenAgreeing(HookedAgent rig)
     {
         const string prompt = "SLOW: héllo ✓, tell me a story";
@@ -90,7 +113,12 @@ public sealed class AgentStateTests(ITestOutputHelper output)
     {
         var file = Path.Combine(rig.Agent.Paths.Work, "x");
         await rig.Agent.SubmitAsync("TOOL:touch x");
-        var dialog = rig.Agent.Runtime == AgentRuntime.Claude ? "Do you want to proceed?" : "Would you like to run the following command?";
+        var dialog = rig.Agent.Runtime.Name switch
+        {
+            "claude" => "Do you want to proceed?",
+            "gemini" => "Allow execution of",
+            _ => "Would you like to run the following command?",
+        };
         // Both watched at once: when the dialog first shows, and when the join first says waiting.
         var shown = Task.Run(async () => { await rig.Agent.WaitForTextAsync(dialog, TimeSpan.FromSeconds(30)); return DateTime.UtcNow; });
         var waiting = await rig.UntilAsync(a => a.State.Name == AgentStateName.Waiting, "waiting on the permission prompt", TimeSpan.FromSeconds(30));
