@@ -13,8 +13,9 @@ public static class BuiltInRuntimes
     {
         ["claude"] = Simple("claude", ClaudeScreens, "claude"),
         ["codex"] = Simple("codex", CodexScreens, "codex"),
-        ["pi"] = Simple("pi", PiScreens, "pi"),
-        ["gemini"] = Simple("gemini", GeminiScreens, "gemini"),
+        // Node programs: the process is `node` and its script comes first on the command line (npm's bin link or the package's own file).
+        ["pi"] = Simple("pi", PiScreens, "pi") with { Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:pi|pi-coding-agent/dist/cli\.js)(?:\s|$)")] },
+        ["gemini"] = Simple("gemini", GeminiScreens, "gemini") with { Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:gemini|gemini-cli/bundle/gemini\.js)(?:\s|$)")] },
         ["aider"] = Simple("aider", PaneRecognizer.None, "aider"),
     };
 

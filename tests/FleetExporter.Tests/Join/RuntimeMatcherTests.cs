@@ -170,3 +170,25 @@ public sealed class RuntimeMatcherTests
         public void Dispose() => _dir.Dispose();
     }
 }
+
+public sealed class NodeRuntimeMatcherTests
+{
+    [Theory]
+    [InlineData("gemini", "node /home/u/.npm-global/bin/gemini", true)]
+    [InlineData("gemini", "/usr/bin/node --no-warnings=DEP0040 /usr/lib/node_modules/@google/gemini-cli/bundle/gemini.js", true)]
+    [InlineData("gemini", "node /work/tests/.agents/node_modules/.bin/gemini --yolo", true)]
+    [InlineData("pi", "node /usr/local/bin/pi", true)]
+    [InlineData("pi", "/usr/bin/node /usr/lib/node_modules/@mariozechner/pi-coding-agent/dist/cli.js", true)]
+    [InlineData("gemini", "node server.js", false)]
+    [InlineData("gemini", "vim gemini", false)]
+    [InlineData("pi", "node /srv/pipeline.js", false)]
+    [InlineData("pi", "python3 pi", false)]
+    public void Node_based_runtimes_are_found_by_their_script_after_node(string runtime, string commandLine, bool expected)
+    {
+        var argv = commandLine.Split(' ');
+
+        var matched = RuntimeMatcher.Matches(BuiltInRuntimes.All[runtime], Path.GetFileName(argv[0]), argv);
+
+        Assert.Equal(expected, matched);
+    }
+}

@@ -26,6 +26,27 @@ public static class PiExtension
         // Bulky fields the hook does not need (it reads stdin with a size cap): prompts, messages, results, images.
         const DROP = new Set(["systemPrompt", "systemPromptOptions", "images", "messages", "message", "toolResults", "content", "details"]);
 
+        // pi fires events in bursts (turn_end, agent_end); hooks started side by side would record them in any order,
+        // so each starts when the one before has finished (or after 5 s), in the background: pi never waits.
+        let queue: Promise<void> = Promise.resolve();
+
+        function run(payload: Record<string, unknown>): Promise<void> {
+          return new Promise((done) => {
+            try {
+              const timer = setTimeout(done, 5000);
+              timer.unref?.();
+              const child = spawn(COMMAND[0], COMMAND.slice(1), { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+              child.on("error", () => { clearTimeout(timer); done(); });
+              child.on("exit", () => { clearTimeout(timer); done(); });
+              child.stdin?.on("error", () => {});
+              child.stdin?.end(JSON.stringify(payload) + "\n");
+              child.unref();
+            } catch {
+              done();
+            }
+          });
+        }
+
         function report(name: string, event: any, ctx: any): void {
           try {
             const payload: Record<string, unknown> = { hook_event_name: name };
@@ -34,11 +55,7 @@ public static class PiExtension
             }
             try { payload.session_id = ctx?.sessionManager?.getSessionId?.(); } catch {}
             if (typeof ctx?.cwd === "string") payload.cwd = ctx.cwd;
-            const child = spawn(COMMAND[0], COMMAND.slice(1), { detached: true, stdio: ["pipe", "ignore", "ignore"] });
-            child.on("error", () => {});
-            child.stdin?.on("error", () => {});
-            child.stdin?.end(JSON.stringify(payload) + "\n");
-            child.unref();
+            queue = queue.then(() => run(payload), () => run(payload));
           } catch {
             // A heartbeat must never get in the agent's way.
           }
