@@ -64,6 +64,16 @@ public static class MessageSender
     }
 
     /// <summary>
+    /// Presses Enter again, for text that was typed and left in the input (a TUI busy starting up ignores keys for
+    /// a while: Codex did for seconds after drawing its prompt). Never in a mode.
+    /// </summary>
+    public static async Task PressEnterAgainAsync(OperatorTmux tmux, string pane, CancellationToken ct)
+    {
+        if (await Uncertain("pressing Enter again", () => UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct)) is { } mode)
+            throw new PaneInModeException(pane, mode, textTyped: true);
+    }
+
+    /// <summary>
     /// Once the text is handed to tmux, a failure says nothing about what arrived: a tmux server stopped mid-way
     /// runs the queued command when it continues, after this client gave up.
     /// </summary>

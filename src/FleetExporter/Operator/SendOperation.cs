@@ -62,9 +62,24 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         if (before is null) return new("sent", "typed and submitted; not verified", true, readiness, null);
 
         var prompts = roster.Runtimes[agent.Runtime].Prompts;
-        var result = await SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, plan.Timeout, ct,
-            () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null);
+        var started = DateTime.UtcNow;
+        var result = await VerifyAsync(plan.Timeout);
+        if (result.Verdict.Outcome == SendOutcome.Draft && plan.Timeout - (DateTime.UtcNow - started) is { } left && left > SendVerifier.PollInterval)
+        {
+            // The text sits in the input, so the Enter was not taken: once more, unless a dialog came up meanwhile.
+            if (await DialogSinceAsync(ct) is { } withheld)
+                return new("draft", $"{result.Verdict.Reason}; not pressed again: {withheld}", true, readiness, result);
+            try { await MessageSender.PressEnterAgainAsync(tmux, pane, ct); }
+            catch (PaneInModeException e) { return new("draft", $"{result.Verdict.Reason}; not pressed again: {e.Message}", true, readiness, result); }
+            catch (DeliveryUncertainException e) { return new("unknown", e.Message, true, readiness, result); }
+            result = await VerifyAsync(left);
+            if (result.Verdict.Outcome != SendOutcome.Draft)
+                result = result with { Verdict = result.Verdict with { Reason = $"{result.Verdict.Reason} (the first Enter was not taken; a second one was pressed)" } };
+        }
         return new(result.Verdict.Name, result.Verdict.Reason, true, readiness, result);
+
+        Task<VerifyResult> VerifyAsync(TimeSpan timeout) => SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, timeout, ct,
+            () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null);
     }
 
     /// <summary>During the gap before the Enter: a dialog that came up meanwhile (hooks or screen) withholds it.</summary>

@@ -88,6 +88,17 @@ public sealed class AgentStateResolverTests
     }
 
     [Fact]
+    public void A_dialog_on_screen_is_waiting_even_while_a_recent_hook_still_says_working()
+    {
+        // The PermissionRequest hook runs a moment after the dialog is drawn: until it has, the screen is the truth.
+        var hook = Hook(AgentStateName.Working, Now.AddSeconds(-1), "PreToolUse");
+
+        var s = Resolve(Evidence(hook, Now.AddSeconds(-1), screen: WaitingScreen));
+
+        Assert.Equal((AgentStateName.Waiting, StateSource.Pane), (s.Name, s.Source));
+    }
+
+    [Fact]
     public void An_old_hook_loses_to_a_disagreeing_screen()
     {
         // Esc on a running turn fires no Stop: the hook still says working, the screen shows the idle box.

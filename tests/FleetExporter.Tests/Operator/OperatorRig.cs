@@ -56,7 +56,8 @@ internal sealed class OperatorRig : IAsyncDisposable
 
 /// <summary>
 /// A small full-screen program like an agent TUI: raw mode, asks for bracketed paste, shows its input line and
-/// counts submissions. --ignore-enter leaves typed text in the input (a draft); --delay=S draws a submission
+/// counts submissions. --ignore-enter leaves typed text in the input (a draft); --ignore-enters=N ignores only the
+/// first N Enters (a TUI still busy starting up); --delay=S draws a submission
 /// only S seconds after reading it (a slowly changing pane); --brackets draws the input as INPUT[...];
 /// --burst=S takes everything that arrives within S seconds of a first byte as one read and, as agent TUIs do,
 /// ignores a CR (outside a bracketed paste) that comes in the same read as other bytes.
@@ -79,6 +80,7 @@ internal static class FakeTui
         import os, select, sys, time, tty
         args = sys.argv[1:]
         ignore_enter = '--ignore-enter' in args
+        ignore_first = int(next((a.split('=', 1)[1] for a in args if a.startswith('--ignore-enters=')), '0'))
         brackets = '--brackets' in args
         delay = float(next((a.split('=', 1)[1] for a in args if a.startswith('--delay=')), '0'))
         burst = float(next((a.split('=', 1)[1] for a in args if a.startswith('--burst=')), '0'))
@@ -109,6 +111,7 @@ internal static class FakeTui
                 if c in (b'\r', b'\n'):
                     if pasting: buf += b'\n'
                     elif drop_cr: pass
+                    elif ignore_first > 0 and buf: ignore_first -= 1
                     elif not ignore_enter and buf:
                         history.append(buf.decode('utf-8', 'replace')); buf = b''; submitted = True
                 else:

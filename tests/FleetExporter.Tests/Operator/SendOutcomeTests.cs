@@ -88,6 +88,30 @@ public sealed class SendOutcomeTests
         Assert.Equal("second words", lines[1].GetProperty("message").GetString());
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task A_draft_left_by_an_ignored_Enter_gets_one_more_Enter_with_verify_and_is_submitted_once()
+    {
+        await using var rig = new OperatorRig().WithRoster(["tui", "tui2"]);
+        var tui = rig.WriteFakeTui();
+        await rig.StartAsync("tui", $"exec python3 {tui} --ignore-enters=1", readyText: "submissions: 0");
+        await rig.StartAsync("tui2", $"exec python3 {tui} --ignore-enters=1", readyText: "submissions: 0");
+
+        var verified = await rig.FleetAsync("send", "--allow-unknown", "tui", "busy starting up", "--verify", "--json");
+        var unverified = await rig.FleetAsync("send", "--allow-unknown", "tui2", "busy starting up");
+        await Task.Delay(1000);
+
+        Assert.Equal(0, verified.ExitCode);
+        var json = OperatorRig.Json(verified);
+        Assert.Equal("accepted", json.GetProperty("verdict").GetString());
+        Assert.Contains("a second one was pressed", json.GetProperty("reason").GetString());
+        var screen = await rig.Tmux.CaptureAsync("tui");
+        Assert.Contains("submissions: 1", screen);
+        Assert.Single(screen.Split('\n'), l => l == "got: busy starting up");
+        // Without --verify nobody looks: the ignored Enter leaves the text in the input.
+        Assert.Equal(0, unverified.ExitCode);
+        Assert.Contains("submissions: 0", await rig.Tmux.CaptureAsync("tui2"));
+    }
+
     private static void Signal(string signal, int pid)
     {
         using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

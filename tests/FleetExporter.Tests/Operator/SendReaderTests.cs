@@ -119,13 +119,15 @@ public sealed class SendReaderTests
 
     /// <summary>Reads one line in the terminal's canonical mode and writes its length in bytes to the file argv[1].</summary>
     private const string LineReader = """
-        import sys, time
+        import os, sys, time
         line = sys.stdin.buffer.readline()
-        open(sys.argv[1], 'w').write(str(len(line.rstrip(b'\n'))))
+        # Written whole, then renamed: the test may look the moment the name appears.
+        open(sys.argv[1] + '.tmp', 'w').write(str(len(line.rstrip(b'\n'))))
+        os.rename(sys.argv[1] + '.tmp', sys.argv[1])
         time.sleep(600)
         """;
 
-    /// <summary>Sets its terminal raw (then says so), reads up to a CR and writes the byte count before it to the file argv[1].</summary>
+    /// <summary>Sets its terminal raw (then says so), reads up to a CR and writes the byte count before it to the file argv[1] (whole, by a rename).</summary>
     private const string RawReader = """
         import os, sys, time, tty
         tty.setraw(0)
@@ -133,7 +135,8 @@ public sealed class SendReaderTests
         data = b''
         while b'\r' not in data:
             data += os.read(0, 65536)
-        open(sys.argv[1], 'w').write(str(data.index(b'\r')))
+        open(sys.argv[1] + '.tmp', 'w').write(str(data.index(b'\r')))
+        os.rename(sys.argv[1] + '.tmp', sys.argv[1])
         time.sleep(600)
         """;
 

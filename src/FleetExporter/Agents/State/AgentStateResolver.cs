@@ -20,6 +20,8 @@ public sealed record StateEvidence(
 /// Joins the agent's own report (hooks) with what its pane shows into one state. The rules, in order:
 /// <list type="number">
 /// <item>No runtime in the pane (no session, dead pane, or a shell left behind): <c>stopped</c>.</item>
+/// <item>A screen that shows a dialog is <c>waiting</c>, whatever the hooks said: the hook that reports it runs a
+/// moment after the dialog is drawn (longer on a busy machine), and typing into a dialog answers it.</item>
 /// <item>A hook report from the running runtime's life (written after it started) is the state, unless it is
 /// older than <see cref="HookGrace"/> and the screen clearly shows another state: then the screen wins. That
 /// covers what no hook reports (Esc on a running turn fires no Stop; a dialog cancelled with Esc).</item>
@@ -50,6 +52,9 @@ public static class AgentStateResolver
                 ? new AgentState(AgentStateName.Stopped, current.Since, StateSource.Hook, $"hook {current.Event}; {e.Gone}")
                 : FromScreen(AgentStateName.Stopped, e.Gone ?? "the runtime is not running", e, previous, now);
         }
+
+        if (e.Screen is { State: AgentStateName.Waiting } dialog && current?.State != AgentStateName.Waiting)
+            return FromScreen(AgentStateName.Waiting, $"screen matches {dialog.Pattern}", e, previous, now);
 
         // A session that ended while its runtime still runs is one being replaced (/clear): the screen tells more.
         if (current is not null && !(current.State == AgentStateName.Stopped && e.RuntimeRunning == true))
