@@ -21,6 +21,9 @@ public sealed record SendReport(string Verdict, string Reason, bool TextTyped, A
 /// </summary>
 public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorTmux tmux, string pane)
 {
+    /// <summary>How often a draft gets another Enter within --verify-timeout.</summary>
+    public const int MaxEnterRetries = 3;
+
     public async Task<SendReport> RunAsync(SendPlan plan, CancellationToken ct)
     {
         AgentReadiness readiness;
@@ -64,17 +67,20 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         var prompts = roster.Runtimes[agent.Runtime].Prompts;
         var started = DateTime.UtcNow;
         var result = await VerifyAsync(plan.Timeout);
-        if (result.Verdict.Outcome == SendOutcome.Draft && plan.Timeout - (DateTime.UtcNow - started) is { } left && left > SendVerifier.PollInterval)
+        // The text sits in the input, so the Enter was not taken (a TUI still starting up ignores it): again, a few
+        // times while time is left, each only while the text still waits there and no dialog came up meanwhile.
+        for (var again = 1; again <= MaxEnterRetries && result.Verdict.Outcome == SendOutcome.Draft; again++)
         {
-            // The text sits in the input, so the Enter was not taken: once more, unless a dialog came up meanwhile.
+            var left = plan.Timeout - (DateTime.UtcNow - started);
+            if (left <= SendVerifier.PollInterval) break;
             if (await DialogSinceAsync(ct) is { } withheld)
-                return new("draft", $"{result.Verdict.Reason}; not pressed again: {withheld}", true, readiness, result);
+                return new("draft", $"{result.Verdict.Reason}; Enter not pressed again: {withheld}", true, readiness, result);
             try { await MessageSender.PressEnterAgainAsync(tmux, pane, ct); }
-            catch (PaneInModeException e) { return new("draft", $"{result.Verdict.Reason}; not pressed again: {e.Message}", true, readiness, result); }
+            catch (PaneInModeException e) { return new("draft", $"{result.Verdict.Reason}; Enter not pressed again: {e.Message}", true, readiness, result); }
             catch (DeliveryUncertainException e) { return new("unknown", e.Message, true, readiness, result); }
             result = await VerifyAsync(left);
             if (result.Verdict.Outcome != SendOutcome.Draft)
-                result = result with { Verdict = result.Verdict with { Reason = $"{result.Verdict.Reason} (the first Enter was not taken; a second one was pressed)" } };
+                result = result with { Verdict = result.Verdict with { Reason = $"{result.Verdict.Reason} (the Enter was not taken at first; pressed {again + 1} times)" } };
         }
         return new(result.Verdict.Name, result.Verdict.Reason, true, readiness, result);
 

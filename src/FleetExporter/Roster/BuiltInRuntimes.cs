@@ -32,7 +32,8 @@ public static class BuiltInRuntimes
     /// <summary>Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn shows "Working (… esc to interrupt)"; the input line starts "›".</summary>
     public static PaneRecognizer CodexScreens => new(
         Waiting: [R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel")],
-        Working: [R(@"(?i)esc to interrupt")],
+        // Still starting (its tools and servers): a prompt typed now waits, and an Enter is ignored.
+        Working: [R(@"(?i)esc to interrupt"), R(@"(?m)^\s*Waiting for startup\b")],
         Idle: [R(@"(?m)^[\s│]*›\s")]);
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>

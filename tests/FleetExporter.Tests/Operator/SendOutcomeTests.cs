@@ -103,7 +103,7 @@ public sealed class SendOutcomeTests
         Assert.Equal(0, verified.ExitCode);
         var json = OperatorRig.Json(verified);
         Assert.Equal("accepted", json.GetProperty("verdict").GetString());
-        Assert.Contains("a second one was pressed", json.GetProperty("reason").GetString());
+        Assert.Contains("pressed 2 times", json.GetProperty("reason").GetString());
         var screen = await rig.Tmux.CaptureAsync("tui");
         Assert.Contains("submissions: 1", screen);
         Assert.Single(screen.Split('\n'), l => l == "got: busy starting up");

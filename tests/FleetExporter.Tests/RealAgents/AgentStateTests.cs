@@ -126,7 +126,8 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         var shownAt = await shown;
         rig.Output.WriteLine($"{rig.Agent.Runtime}: dialog on screen at {shownAt:HH:mm:ss.fff}, waiting at {waitingAt:HH:mm:ss.fff}");
         Assert.True(waitingAt - shownAt <= TimeSpan.FromSeconds(2), $"waiting {(waitingAt - shownAt).TotalSeconds:0.00} s after the dialog appeared");
-        Assert.Equal((StateSource?)StateSource.Hook, waiting.State.Source);
+        // The screen may say it first (the hook runs a moment after the dialog is drawn); the hook must say it too.
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.State == AgentStateName.Waiting, "the hook reporting the permission request");
         Assert.False(File.Exists(file), "the tool ran before anyone approved it");
         // The screen says the same, once the dialog is drawn.
         var seen = await rig.UntilAsync(a => a.Screen is not null, "the dialog's screen read");
