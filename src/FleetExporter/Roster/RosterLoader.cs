@@ -12,6 +12,12 @@ public static partial class RosterLoader
 {
     public const string EnvironmentVariable = "FLEET_ROSTER";
 
+    /// <summary>Deeper YAML is refused while it is read: a roster needs about five levels, and depth costs stack.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Larger files are refused unread: a roster of a thousand agents is about 100 KB.</summary>
+    public const int MaxBytes = 1 << 20;
+
     /// <summary><c>$FLEET_ROSTER</c>, else <c>${XDG_CONFIG_HOME:-~/.config}/fleet/roster.yaml</c>.</summary>
     public static string DefaultPath()
     {
