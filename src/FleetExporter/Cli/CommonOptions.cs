@@ -20,7 +20,8 @@ public static class CommonOptions
     public static FleetRoster? LoadRoster(ParseResult parse, TextWriter error)
     {
         var path = RosterPath(parse);
-        if (!File.Exists(path))
+        // Anything at the path (a directory, a FIFO) is the loader's to refuse with its reason; only nothing is "no roster".
+        if (!Path.Exists(path))
         {
             error.WriteLine($"fleet-exporter: no roster at {path}. Pass --roster PATH, set ${RosterLoader.EnvironmentVariable}, or create it (see README \"The roster\").");
             return null;

@@ -12,6 +12,10 @@ public static class HeartbeatCommand
         var agent = new Argument<string>("AGENT") { Description = "Roster name of the agent whose heartbeat to write" };
         var status = new Option<string?>("--status") { Description = "Short free text stored in the heartbeat (e.g. idle, working)", HelpName = "TEXT" };
         var pid = new Option<int?>("--pid") { Description = "Process id to record (default: the caller, i.e. this command's parent)" };
+        pid.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is <= 0) r.AddError("--pid must be a process id (a positive integer)");
+        });
         var command = new Command("heartbeat", "Write AGENT's heartbeat file now (atomically), as the heartbeat protocol v1 defines")
         {
             agent, status, pid,
@@ -25,6 +29,11 @@ public static class HeartbeatCommand
             try
             {
                 HeartbeatWriter.Write(file, DateTimeOffset.UtcNow, spec.HeartbeatInterval, parse.GetValue(pid) ?? ParentPid(), parse.GetValue(status), previous.Seq, previous.Hook);
+            }
+            catch (HeartbeatTooLargeException e)
+            {
+                Console.Error.WriteLine($"fleet-exporter: heartbeat {file} not written: {e.Message}");
+                return ExitCodes.Usage;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -36,9 +36,10 @@ public static class ServeCommand
         command.SetAction(async (parse, ct) =>
         {
             var rosterPath = CommonOptions.RosterPath(parse);
-            if (File.Exists(rosterPath))
+            if (Path.Exists(rosterPath))
             {
-                // A roster that is bad at start-up is refused; one that turns bad later keeps the last good one.
+                // A roster that is bad at start-up (a directory, a FIFO and a device too) is refused; one that turns
+                // bad later keeps the last good one.
                 try { RosterLoader.LoadFile(rosterPath); }
                 catch (RosterException e)
                 {
@@ -48,7 +49,7 @@ public static class ServeCommand
             }
             else
             {
-                Console.Error.WriteLine($"fleet-exporter: no roster at {rosterPath}: serving an empty fleet. " +
+                Console.Error.WriteLine($"fleet-exporter: no roster at {rosterPath}: serving an empty fleet (collector roster 0). " +
                     "Create it (see README \"The roster\") and it is read at the next scrape.");
             }
             var options = new ServeOptions(parse.GetValue(ListenAddressOption)!, parse.GetValue(TelemetryPathOption)!, parse.GetValue(WebConfigOption), rosterPath);

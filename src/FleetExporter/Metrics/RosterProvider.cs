@@ -6,48 +6,50 @@ namespace FleetExporter.Metrics;
 
 /// <summary>
 /// The roster as of this scrape: re-read when the file changes, so agents that leave the roster leave the output.
-/// A roster that turns bad keeps the last good one in service and reports collector "roster" as failing. No file
-/// (serve started before any roster exists) is an empty fleet, picked up as soon as the file appears.
+/// Whatever replaces a good roster (a bad one, none, a directory, a FIFO, a device) keeps the last good one in
+/// service and reports collector "roster" as failing. Before any roster was loaded the fleet is empty and the
+/// collector fails too, so an exporter watching nobody is never mistaken for a healthy one.
 /// </summary>
 public sealed class RosterProvider(string path)
 {
     public const string Name = "roster";
 
     private readonly Lock _gate = new();
-    private FleetRoster _current = RosterLoader.Empty();
+    private FleetRoster? _good;
     private (DateTime Written, long Length)? _loadedStamp;
     private string? _error;
 
     public string Path => path;
 
-    public bool FileExists => File.Exists(path);
+    /// <summary>Why no roster is in service (none was ever loaded), else null.</summary>
+    public string? NoRosterReason
+    {
+        get { lock (_gate) return _good is null ? _error ?? "not read yet" : null; }
+    }
 
     public (FleetRoster Roster, SourceHealth Health) Current()
     {
         var watch = Stopwatch.StartNew();
         lock (_gate)
         {
+            // Only a regular file is skipped while unchanged; anything else is tried (and refused) every time,
+            // which never blocks: the loader opens non-blocking and refuses what is not a regular file.
             var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                _current = RosterLoader.Empty();
-                _loadedStamp = null;
-                _error = null;
-            }
-            else if (_loadedStamp != (info.LastWriteTimeUtc, info.Length))
+            (DateTime, long)? stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : null;
+            if (stamp is null || stamp != _loadedStamp)
             {
                 try
                 {
-                    _current = RosterLoader.LoadFile(path);
+                    _good = RosterLoader.LoadFile(path);
                     _error = null;
                 }
                 catch (RosterException e)
                 {
-                    _error = e.Message;
+                    _error = e.Message + (_good is null ? "; serving no agents" : $"; keeping the last good roster ({_good.Agents.Count} agents)");
                 }
-                _loadedStamp = (info.LastWriteTimeUtc, info.Length);
+                _loadedStamp = stamp;
             }
-            return (_current, new SourceHealth(Name, _error is null, _error, watch.Elapsed));
+            return (_good ?? RosterLoader.Empty(), new SourceHealth(Name, _error is null, _error, watch.Elapsed));
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using FleetExporter.Agents.Panes;
+using FleetExporter.Text;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Roster;
@@ -22,8 +24,10 @@ public static partial class RosterLoader
             CheckKeys(root, "", TopKeys);
             var tenant = OptionalString(root, "tenant", "") ?? "default";
             if (!AgentName().IsMatch(tenant))
-                throw Error(root, "tenant", $"\"{tenant}\" is not a valid tenant (letters, digits, '_' and '-', up to 63)");
+                throw Error(Value(root, "tenant"), "tenant", $"{Q(tenant)} is not a valid tenant (letters, digits, '_' and '-', up to 63)");
             var host = OptionalString(root, "host", "") ?? HostName();
+            if (!HostLabel().IsMatch(host))
+                throw Error(Value(root, "host"), "host", $"{Q(host)} is not a valid host name (letters, digits, '.', '_' and '-', starting with a letter or digit, up to 253)");
 
             var hb = OptionalMapping(root, "heartbeat", "");
             if (hb is not null) CheckKeys(hb, "heartbeat.", HeartbeatKeys);
@@ -38,7 +42,7 @@ public static partial class RosterLoader
             {
                 "user" => SystemdScope.User,
                 "system" => SystemdScope.System,
-                _ => throw Error(Value(sd!, "scope"), "systemd.scope", $"\"{scopeText}\" is not a scope; use user or system"),
+                _ => throw Error(Value(sd!, "scope"), "systemd.scope", $"{Q(scopeText)} is not a scope; use user or system"),
             };
             var template = OptionalString(sd, "unit_template", "systemd.") ?? "fleet-agent@{name}.service";
             var systemd = new SystemdSettings(
@@ -66,8 +70,8 @@ public static partial class RosterLoader
                     runtimes[name] = ReadRuntime(name, keyNode, valueNode);
                 }
 
-            var include = OptionalStringList(root, "include", "");
-            var exclude = OptionalStringList(root, "exclude", "");
+            var include = Globs(root, "include");
+            var exclude = Globs(root, "exclude");
 
             if (!root.Children.TryGetValue(new YamlScalarNode("agents"), out var agentsNode))
                 throw Error(root, "agents", "missing: the roster needs an `agents:` list (it may be empty: `agents: []`)");
@@ -79,9 +83,9 @@ public static partial class RosterLoader
             for (var i = 0; i < agentList.Children.Count; i++)
             {
                 var agent = ReadAgent(agentList.Children[i], $"agents[{i}]", tenant, heartbeat.Interval, template, runtimes);
-                Claim(seen, "agent:" + agent.Name, agent, $"agents[{i}].name", $"duplicate agent \"{agent.Name}\"");
-                Claim(seen, "unit:" + agent.Unit, agent, $"agents[{i}].unit", $"unit \"{agent.Unit}\" is already used by another agent");
-                Claim(seen, "session:" + agent.Session, agent, $"agents[{i}].session", $"session \"{agent.Session}\" is already used by another agent");
+                Claim(seen, "agent:" + agent.Name, agent, $"agents[{i}].name", $"duplicate agent {Q(agent.Name)}");
+                Claim(seen, "unit:" + agent.Unit, agent, $"agents[{i}].unit", $"unit {Q(agent.Unit)} is already used by another agent");
+                Claim(seen, "session:" + agent.Session, agent, $"agents[{i}].session", $"session {Q(agent.Session)} is already used by another agent");
                 if (Selected(agent.Name, include, exclude)) agents.Add(agent);
             }
             var journal = ExpandHome(OptionalString(root, "send_journal", "") ?? DefaultSendJournal());
@@ -160,22 +164,22 @@ public static partial class RosterLoader
             var name = OptionalString(map, "name", path + ".") ?? throw Error(map, path + ".name", "missing: every agent needs a name");
             if (!AgentName().IsMatch(name))
                 throw Error(Value(map, "name"), path + ".name",
-                    $"\"{name}\" cannot name a tmux session and a systemd unit: use letters, digits, '_' and '-', starting with a letter or digit, up to 63");
-            var runtime = OptionalString(map, "runtime", path + ".") ?? throw Error(map, path + ".runtime", $"missing: agent \"{name}\" needs a runtime ({string.Join(", ", runtimes.Keys.Order())})");
+                    $"{Q(name)} cannot name a tmux session and a systemd unit: use letters, digits, '_' and '-', starting with a letter or digit, up to 63");
+            var runtime = OptionalString(map, "runtime", path + ".") ?? throw Error(map, path + ".runtime", $"missing: agent {Q(name)} needs a runtime ({string.Join(", ", runtimes.Keys.Order())})");
             if (!runtimes.ContainsKey(runtime))
-                throw Error(Value(map, "runtime"), path + ".runtime", $"unknown runtime \"{runtime}\" (known: {string.Join(", ", runtimes.Keys.Order())})");
+                throw Error(Value(map, "runtime"), path + ".runtime", $"unknown runtime {Q(runtime)} (known: {string.Join(", ", runtimes.Keys.Order())})");
 
             var unit = OptionalString(map, "unit", path + ".") ?? template.Replace("{name}", name);
             if (!UnitName().IsMatch(unit))
                 throw Error(map.Children.ContainsKey(new YamlScalarNode("unit")) ? Value(map, "unit") : map, path + ".unit",
-                    $"\"{unit}\" is not a valid systemd unit name (letters, digits, ':_.\\@-', ending in .service)");
+                    $"{Q(unit)} is not a valid systemd unit name (letters, digits, ':_.\\@-', ending in .service)");
             var session = OptionalString(map, "session", path + ".") ?? name;
             if (!SessionName().IsMatch(session))
                 throw Error(Value(map, "session"), path + ".session",
-                    $"\"{session}\" cannot be an exact tmux session name: no '.', ':', spaces, or leading '=' / '$'");
+                    $"{Q(session)} cannot be an exact tmux session name: no '.', ':', spaces, or leading '=' / '$'");
             var agentTenant = OptionalString(map, "tenant", path + ".") ?? tenant;
             if (!AgentName().IsMatch(agentTenant))
-                throw Error(Value(map, "tenant"), path + ".tenant", $"\"{agentTenant}\" is not a valid tenant");
+                throw Error(Value(map, "tenant"), path + ".tenant", $"{Q(agentTenant)} is not a valid tenant");
             var agentInterval = OptionalDuration(map, "heartbeat_interval", path + ".") ?? interval;
             return new AgentSpec(name, runtime, unit, session, agentTenant, agentInterval, Line(map));
         }
@@ -186,7 +190,7 @@ public static partial class RosterLoader
             {
                 var name = (key as YamlScalarNode)?.Value;
                 if (name is null || !known.Contains(name))
-                    throw Error(key, prefix + (name ?? "?"), $"unknown key (known here: {string.Join(", ", known)})");
+                    throw Error(key, prefix + (name is null ? "?" : Printable.Cut(name)), $"unknown key (known here: {string.Join(", ", known)})");
             }
         }
 
@@ -195,6 +199,7 @@ public static partial class RosterLoader
         private string? OptionalString(YamlMappingNode? map, string key, string prefix)
         {
             if (map is null || !map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
+            if (IsNull(node)) return null;
             if (node is not YamlScalarNode scalar || scalar.Value is null)
                 throw Error(node, prefix + key, "expected a single value");
             if (scalar.Value.Length == 0) throw Error(node, prefix + key, "may not be empty");
@@ -204,7 +209,7 @@ public static partial class RosterLoader
         private YamlMappingNode? OptionalMapping(YamlMappingNode map, string key, string prefix)
         {
             if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
-            if (node is YamlScalarNode { Value: null or "" or "~" or "null" }) return null;
+            if (IsNull(node)) return null;
             return node as YamlMappingNode ?? throw Error(node, prefix + key, "expected a mapping");
         }
 
@@ -212,7 +217,7 @@ public static partial class RosterLoader
         {
             if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node)) return [];
             if (node is not YamlSequenceNode seq) throw Error(node, prefix + key, "expected a list");
-            return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } v }
+            return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } v } && !IsNull(c)
                 ? v : throw Error(c, $"{prefix}{key}[{i}]", "expected a non-empty string")).ToList();
         }
 
@@ -222,10 +227,31 @@ public static partial class RosterLoader
             if (text is null) return null;
             return Durations.TryParse(text, out var value)
                 ? value
-                : throw Error(Value(map!, key), prefix + key, $"\"{text}\" is not a duration; use a positive value such as 500ms, 30s, 5m, 1h");
+                : throw Error(Value(map!, key), prefix + key, $"{Q(text)} is not a duration; use a positive value such as 500ms, 30s, 5m, 1h");
         }
 
         private RosterException Error(YamlNode node, string key, string problem) => new(file, Line(node), key, problem);
+
+        /// <summary>A value quoted in an error: cut to 100 characters, control characters escaped.</summary>
+        private static string Q(string value) => Printable.Quote(value);
+
+        /// <summary>YAML's null (<c>key:</c>, <c>~</c>, <c>null</c> unquoted) means unset, for every key; a quoted "null" is the string.</summary>
+        private static bool IsNull(YamlNode node) =>
+            node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+        /// <summary>
+        /// include/exclude: globs over agent names with '*' (any run) and '?' (one character). Anything else a shell
+        /// glob knows ([classes], {alternatives}, escapes) is refused rather than silently matching nothing.
+        /// </summary>
+        private List<string> Globs(YamlMappingNode root, string key)
+        {
+            var globs = OptionalStringList(root, key, "");
+            for (var i = 0; i < globs.Count; i++)
+                if (!GlobShape().IsMatch(globs[i]))
+                    throw Error(((YamlSequenceNode)Value(root, key)).Children[i], $"{key}[{i}]",
+                        $"{Q(globs[i])} is not a supported glob: globs match agent names with only '*' and '?' (letters, digits, '_' and '-' match themselves)");
+            return globs;
+        }
 
         private static string HostName()
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Roster;
@@ -11,6 +12,12 @@ namespace FleetExporter.Roster;
 public static partial class RosterLoader
 {
     public const string EnvironmentVariable = "FLEET_ROSTER";
+
+    /// <summary>Deeper YAML is refused while it is read: a roster needs about five levels, and depth costs stack.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Larger files are refused unread: a roster of a thousand agents is about 100 KB.</summary>
+    public const int MaxBytes = 1 << 20;
 
     /// <summary><c>$FLEET_ROSTER</c>, else <c>${XDG_CONFIG_HOME:-~/.config}/fleet/roster.yaml</c>.</summary>
     public static string DefaultPath()
@@ -26,16 +33,8 @@ public static partial class RosterLoader
     public static string DefaultSendJournal() =>
         Path.Combine(XdgDirectory("XDG_STATE_HOME", Path.Combine(".local", "state")), "fleet", "sends.jsonl");
 
-    public static FleetRoster LoadFile(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RosterException(path, 0, "(file)", $"cannot read roster: {e.Message}");
-        }
-        return Parse(text, path);
-    }
+    /// <summary>Reads and checks a roster file; anything but a regular file of at most <see cref="MaxBytes"/> is refused.</summary>
+    public static FleetRoster LoadFile(string path) => Parse(RosterFile.Read(path), path);
 
     /// <summary>An empty fleet, with every default, for <c>serve</c> started before any roster exists.</summary>
     public static FleetRoster Empty() => Parse("agents: []", "(empty roster)");
@@ -43,7 +42,11 @@ public static partial class RosterLoader
     public static FleetRoster Parse(string yaml, string file)
     {
         var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
+        try
+        {
+            CheckDepth(yaml, file);
+            stream.Load(new StringReader(yaml));
+        }
         catch (YamlException e)
         {
             throw new RosterException(file, (int)e.Start.Line, "(yaml)", Unwrap(e));
@@ -62,6 +65,22 @@ public static partial class RosterLoader
         {
             // A shape the reader did not foresee is still a bad roster (exit 2), never a crash of ps or serve.
             throw new RosterException(file, 0, "(roster)", $"unexpected structure: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The representation model builds nested nodes by recursion, so 40,000 '[' would overflow the stack (a crash
+    /// no handler can catch). The event parser is not recursive: count the depth with it first.
+    /// </summary>
+    private static void CheckDepth(string yaml, string file)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is SequenceEnd or MappingEnd) depth--;
+            else if (parser.Current is SequenceStart or MappingStart && ++depth > MaxDepth)
+                throw new RosterException(file, (int)parser.Current.Start.Line, "(yaml)", $"nested deeper than {MaxDepth}");
         }
     }
 
@@ -97,6 +116,14 @@ public static partial class RosterLoader
 
     [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]{1,240}\.(service|scope|target|socket|timer|path)$")]
     internal static partial Regex UnitName();
+
+    /// <summary>The host label: a host name (dots allowed), never a control character.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
+    internal static partial Regex HostLabel();
+
+    /// <summary>What an include/exclude glob may hold: name characters, '*' and '?'.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_*?-]+$")]
+    internal static partial Regex GlobShape();
 
     [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,31}$")]
     internal static partial Regex RuntimeName();

@@ -15,7 +15,7 @@ public static class LandingPage
         app.MapGet("/", async (ScrapeCollector collector, ServeOptions options, RosterProvider rosters) =>
         {
             var snapshot = await collector.RecentAsync(TimeSpan.FromSeconds(5), ScrapeBudget.Default);
-            return Results.Content(Render(snapshot, options, rosters.FileExists ? null : rosters.Path), "text/html; charset=utf-8");
+            return Results.Content(Render(snapshot, options, rosters.NoRosterReason is null ? null : rosters.Path), "text/html; charset=utf-8");
         });
 
     private static string State(AgentState s)
@@ -38,7 +38,7 @@ public static class LandingPage
           .Append($"<p>Version {E(BuildInfo.Version)} (revision {E(BuildInfo.Revision)}) on host <b>{E(snapshot.Roster.Host)}</b>. ")
           .Append($"<a href=\"{E(options.TelemetryPath.TrimStart('/'))}\">Metrics</a> · <a href=\"-/healthy\">Health</a></p>");
         if (missingRoster is not null)
-            sb.Append($"<p class=\"unknown\">No roster at <code>{E(missingRoster)}</code>: serving an empty fleet. ")
+            sb.Append($"<p class=\"bad\">No roster at <code>{E(missingRoster)}</code>: serving an empty fleet, and collector roster fails (see Sources for why). ")
               .Append("Create that file (see the README's \"The roster\") or restart with <code>--roster PATH</code>; it is picked up at the next scrape.</p>");
         sb.Append($"<h2>Fleet ({snapshot.Agents.Count} agents, collected {snapshot.At:u} in {snapshot.Duration.TotalMilliseconds:0} ms)</h2>")
           .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");

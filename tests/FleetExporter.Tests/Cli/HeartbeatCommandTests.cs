@@ -155,6 +155,56 @@ public sealed class HeartbeatCommandTests
         Assert.Contains($"{roster}:1: heartbeat.interval:", r.StandardError);
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task Heartbeat_refuses_a_status_that_would_make_a_file_its_reader_refuses()
+    {
+        var (dir, roster, hbDir) = Fleet();
+        using var _ = dir;
+        var file = Path.Combine(hbDir, "b1.hb");
+        Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+
+        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster, "--status", new string('s', 70_000)]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"the heartbeat would be larger than {HeartbeatParser.MaxBytes} bytes", r.StandardError);
+        Assert.True(r.StandardError.Length < 1000, r.StandardError[..Math.Min(1000, r.StandardError.Length)]);
+        Assert.Equal(["b1.hb"], Directory.GetFiles(hbDir).Select(Path.GetFileName));
+        // The previous beat is untouched, so the next one still counts on from it.
+        Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        Assert.Equal(2, doc.RootElement.GetProperty("seq").GetInt64());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_heartbeat_write_that_fails_leaves_no_temporary_file()
+    {
+        var (dir, roster, hbDir) = Fleet();
+        using var _ = dir;
+        // A non-empty directory where the heartbeat belongs: the temporary file is written, the rename fails.
+        Directory.CreateDirectory(Path.Combine(hbDir, "b1.hb", "inside"));
+
+        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("cannot write heartbeat", r.StandardError);
+        Assert.Equal(["b1.hb"], Directory.GetFileSystemEntries(hbDir).Select(Path.GetFileName));
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("-5")]
+    [InlineData("0")]
+    public async Task Heartbeat_refuses_a_pid_that_is_no_process_id(string pid)
+    {
+        var (dir, roster, hbDir) = Fleet();
+        using var _ = dir;
+
+        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster, "--pid", pid]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--pid", r.StandardError);
+        Assert.False(Directory.Exists(hbDir));
+    }
+
     private static long Inode(string path) => long.Parse(StatInode(path));
 
     /// <summary>This process's /proc link to an open file: stat follows it to the file even once it is unlinked.</summary>

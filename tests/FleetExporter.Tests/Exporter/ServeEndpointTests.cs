@@ -180,12 +180,71 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         var page = await _http.GetStringAsync(Url("/"));
 
         Assert.DoesNotContain("fleet_agent_info{", metrics);
-        // With no roster the host label is this machine's name, the empty roster's default.
-        Assert.Contains($"fleet_collector_success{{host=\"{FleetExporter.Roster.RosterLoader.Empty().Host}\",collector=\"roster\"}} 1", metrics);
+        // With no roster the host label is this machine's name, the empty roster's default. Serving nobody is not
+        // healthy: the roster collector says so (it said 1 before issue 10, and no alert could fire).
+        Assert.Contains($"fleet_collector_success{{host=\"{FleetExporter.Roster.RosterLoader.Empty().Host}\",collector=\"roster\"}} 0", metrics);
         Assert.Contains($"No roster at <code>{rosterPath}</code>", page);
 
         await File.WriteAllTextAsync(rosterPath, Roster("late"));
         Assert.Contains("agent=\"late\"", await _http.GetStringAsync(Url("/metrics")));
+    }
+
+    /// <summary>What replaces a good roster under a running serve; each keeps the last good roster with collector "roster" 0.</summary>
+    public static TheoryData<string> Replacements => ["deleted", "a directory", "a FIFO", "a symlink to /dev/zero", "nested 40000 deep", "larger than 1 MiB"];
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Replacements))]
+    public async Task A_roster_replaced_by_something_unusable_keeps_the_last_good_one_and_says_so(string replacement)
+    {
+        var rosterPath = await StartAsync(Roster("keep"));
+        Assert.Contains("agent=\"keep\"", await _http.GetStringAsync(Url("/metrics")));
+
+        File.Delete(rosterPath);
+        switch (replacement)
+        {
+            case "a directory": Directory.CreateDirectory(rosterPath); break;
+            case "a FIFO": Mkfifo(rosterPath); break;
+            case "a symlink to /dev/zero": File.CreateSymbolicLink(rosterPath, "/dev/zero"); break;
+            case "nested 40000 deep": File.WriteAllText(rosterPath, "agents: " + new string('[', 40000) + new string(']', 40000) + "\n"); break;
+            case "larger than 1 MiB": File.WriteAllText(rosterPath, Roster("keep") + "\n" + new string('#', 2 << 20) + "\n"); break;
+        }
+        var after = await _http.GetAsync(Url("/metrics"));
+        var page = await _http.GetAsync(Url("/"));
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var body = await after.Content.ReadAsStringAsync();
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"roster\"} 0", body);
+        Assert.Contains("fleet_agent_info{tenant=\"acme\",host=\"test-host\",agent=\"keep\"", body);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("roster: ", await page.Content.ReadAsStringAsync());
+
+        // A good roster back is picked up at the next scrape.
+        if (Directory.Exists(rosterPath)) Directory.Delete(rosterPath); else File.Delete(rosterPath);
+        await File.WriteAllTextAsync(rosterPath, Roster("back"));
+        var healed = await _http.GetStringAsync(Url("/metrics"));
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"roster\"} 1", healed);
+        Assert.Contains("agent=\"back\"", healed);
+        Assert.DoesNotContain("agent=\"keep\"", healed);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_serve_process_survives_a_roster_nested_40000_deep()
+    {
+        var rosterPath = _dir.Write("live.yaml", Roster("keep"));
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", rosterPath]);
+        Assert.Contains("agent=\"keep\"", await serve.GetAsync("/metrics"));
+
+        File.WriteAllText(rosterPath, "agents: " + new string('[', 40000) + new string(']', 40000) + "\n");
+        var after = await serve.GetAsync("/metrics");
+
+        Assert.Contains("fleet_collector_success{host=\"test-host\",collector=\"roster\"} 0", after);
+        Assert.Contains("agent=\"keep\"", after);
+    }
+
+    private static void Mkfifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
     }
 
     [Theory(Timeout = 60_000)]

@@ -162,4 +162,46 @@ public sealed class HeartbeatParserTests
         Assert.Equal(201, r.Status!.Length);
         Assert.EndsWith("…", r.Status);
     }
+    [Fact]
+    public void A_heartbeat_that_starts_with_a_utf8_byte_order_mark_is_read()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes($$"""{"v":1,"ts":{{Ts(5)}}}""")).ToArray();
+
+        var r = HeartbeatParser.Parse("/run/a.hb", bytes, Now, Interval);
+
+        Assert.Equal(HeartbeatState.Ok, r.State);
+        Assert.Null(r.Problem);
+    }
+
+    [Fact]
+    public void A_version_written_as_1_0_is_version_1()
+    {
+        var r = Parse($$"""{"v":1.0,"ts":{{Ts(5)}}}""");
+
+        Assert.Equal(HeartbeatState.Ok, r.State);
+    }
+
+    [Theory]
+    [InlineData("1.5", "\"v\" is not an integer")]
+    [InlineData("\"1\"", "missing \"v\"")]
+    [InlineData("2.0", "unsupported protocol version 2")]
+    public void A_version_that_is_not_the_integer_1_is_refused_saying_why(string v, string problem)
+    {
+        var r = Parse($$"""{"v":{{v}},"ts":{{Ts(5)}}}""");
+
+        Assert.Equal(HeartbeatState.Invalid, r.State);
+        Assert.Contains(problem, r.Problem);
+    }
+
+    [Fact]
+    public void A_heartbeat_directory_that_is_a_regular_file_is_invalid_and_says_so()
+    {
+        using var dir = new FleetExporter.Tests.Infrastructure.TempDirectory();
+        var notADirectory = dir.Write("run", "a file where the heartbeat directory should be");
+
+        var r = new HeartbeatSource(TimeProvider.System).Read(Path.Combine(notADirectory, "a.hb"), Interval);
+
+        Assert.Equal(HeartbeatState.Invalid, r.State);
+        Assert.Contains($"heartbeat directory {notADirectory} is not a directory", r.Problem);
+    }
 }

@@ -3,12 +3,14 @@ using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Text;
 
 namespace FleetExporter.Cli.Ps;
 
 /// <summary>
 /// The human table: fits 80 columns (long values are cut with '…'; flags that do not fit wrap onto lines of their
-/// own under the FLAGS column, as do long source errors), colour only when asked (a TTY).
+/// own under the FLAGS column, as do long source errors), colour only when asked (a TTY). Every cell and error
+/// comes from outside (roster, tmux, /proc) and is printed escaped: no control character reaches the terminal.
 /// </summary>
 public static class PsTable
 {
@@ -32,7 +34,7 @@ public static class PsTable
                 sb.Append(new string(' ', FlagsColumn)).Append(Colour(more, colour, flagsOk: false)).Append('\n');
         }
         foreach (var s in snapshot.Sources.Where(s => !s.Ok))
-            foreach (var line in Wrap($"! {s.Source} unknown: {s.Error}", Width, "  "))
+            foreach (var line in Wrap(Printable.Escape($"! {s.Source} unknown: {s.Error}"), Width, "  "))
                 sb.Append(line).Append('\n');
         return sb.ToString();
     }
@@ -44,7 +46,7 @@ public static class PsTable
     {
         var sb = new StringBuilder();
         for (var i = 0; i < Columns.Length; i++)
-            sb.Append(Fit(cells[i], Columns[i].Width)).Append(' ');
+            sb.Append(Fit(Printable.Escape(cells[i]), Columns[i].Width)).Append(' ');
         sb.Append(Colour(flags, colour, flagsOk));
         return sb.ToString().TrimEnd();
     }

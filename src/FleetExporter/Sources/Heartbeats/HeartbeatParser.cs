@@ -16,6 +16,8 @@ public static class HeartbeatParser
     {
         HeartbeatReading Invalid(string why) => new(HeartbeatState.Invalid, file, why, null, null, rosterInterval, null, null, null);
 
+        // A byte order mark is allowed before the object (editors on some systems add one).
+        if (content.StartsWith("\uFEFF"u8)) content = content[3..];
         if (content.Length == 0) return Invalid("empty file");
         if (content.Length > MaxBytes) return Invalid($"larger than {MaxBytes} bytes");
         JsonDocument doc;
@@ -25,8 +27,12 @@ public static class HeartbeatParser
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return Invalid("not a JSON object");
-            if (!root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version))
+            if (!root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number)
                 return Invalid("missing \"v\" (protocol version)");
+            // JSON has one number type: 1.0 is the integer 1 (some encoders write every number with a fraction).
+            if (!v.TryGetDouble(out var versionNumber) || versionNumber != Math.Floor(versionNumber) || Math.Abs(versionNumber) > int.MaxValue)
+                return Invalid("\"v\" is not an integer");
+            var version = (int)versionNumber;
             if (version != 1) return Invalid($"unsupported protocol version {version} (this reader knows 1)");
             if (!root.TryGetProperty("ts", out var tsEl) || tsEl.ValueKind != JsonValueKind.Number || !tsEl.TryGetDouble(out var ts)
                 || double.IsNaN(ts) || ts <= 0 || ts > 1e11)

@@ -48,6 +48,9 @@ public sealed class HeartbeatSource(TimeProvider clock)
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            // A file where the directory belongs is a misconfiguration to show, not an agent that never beat.
+            if (Path.GetDirectoryName(file) is { Length: > 0 } dir && File.Exists(dir))
+                return new HeartbeatReading(HeartbeatState.Invalid, file, $"heartbeat directory {dir} is not a directory", null, null, interval, null, null, null);
             return new HeartbeatReading(HeartbeatState.Missing, file, "no heartbeat file", null, null, interval, null, null, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -25,14 +25,30 @@ public static class HeartbeatWriter
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
+        // Never write what the reader refuses: the file would be HB-INVALID and the next beat's seq would restart.
+        if (buffer.Length > HeartbeatParser.MaxBytes)
+            throw new HeartbeatTooLargeException(
+                $"the heartbeat would be larger than {HeartbeatParser.MaxBytes} bytes ({buffer.Length}), which readers refuse; shorten the status");
         var temp = Path.Combine(dir, $".{Path.GetFileName(file)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            buffer.Position = 0;
-            buffer.CopyTo(stream);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                buffer.Position = 0;
+                buffer.CopyTo(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, file, overwrite: true);
         }
-        File.Move(temp, file, overwrite: true);
+        catch
+        {
+            // Whatever failed (a full disk, a directory where the file belongs), no temporary file is left behind.
+            try { File.Delete(temp); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).TrimEnd();
     }
 }
+
+/// <summary>The heartbeat would exceed what a reader accepts (<see cref="HeartbeatParser.MaxBytes"/>); nothing was written.</summary>
+public sealed class HeartbeatTooLargeException(string message) : IOException(message);

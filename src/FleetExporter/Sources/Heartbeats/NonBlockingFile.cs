@@ -17,6 +17,30 @@ internal static partial class NonBlockingFile
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
+    // statx(2) on the open descriptor (AT_EMPTY_PATH): its layout, unlike struct stat's, is the same on every architecture.
+    private const int EmptyPath = 0x1000, WantType = 0x1, StatxSize = 256, ModeOffset = 28;
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(SafeFileHandle dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    /// <summary>Null for a regular file, else what the open file is ("a directory", "a FIFO", ...), for a refusal.</summary>
+    public static string? NotRegular(SafeFileHandle handle)
+    {
+        var buffer = new byte[StatxSize];
+        if (Statx(handle, "", EmptyPath, WantType, buffer) != 0)
+            throw new IOException($"cannot stat: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        return (BitConverter.ToUInt16(buffer, ModeOffset) & 0xF000) switch
+        {
+            0x8000 => null,
+            0x4000 => "a directory",
+            0x1000 => "a FIFO",
+            0x2000 => "a character device",
+            0x6000 => "a block device",
+            0xC000 => "a socket",
+            _ => "not a file",
+        };
+    }
+
     public static SafeFileHandle OpenRead(string path)
     {
         var fd = Open(path, ReadOnly | NonBlock | NoControllingTerminal | CloseOnExec);
