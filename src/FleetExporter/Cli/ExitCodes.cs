@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary>send: the outcome is unknown (a step failed after the text was handed to tmux); do not resend blindly.</summary>
     public const int OutcomeUnknown = 5;
+
+    /// <summary>ps: the join ran but some facts are unknown (a source failed, or an agent's runtime could not be told), so no one may read the fleet as healthy.</summary>
+    public const int FactsUnknown = 6;
 }

@@ -54,6 +54,32 @@ public static class AgentFlags
             ? flags.Where(f => f != HeartbeatStale).ToList()
             : flags;
 
+    /// <summary>
+    /// The flags the joined facts decide, raised or not: a flag whose facts are unknown (their source failed, or the
+    /// runtime could not be told) is neither raised nor cleared. An agent is healthy only when every flag is decided
+    /// and none is raised.
+    /// </summary>
+    public static IReadOnlySet<string> Decided(AgentStatus a)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (a.Unit is not null) known.UnionWith([BootEnable, Down]);
+        if (a.SessionPresent is not null)
+        {
+            known.UnionWith([NoSession, PaneDead]);
+            // Drift needs the pane's processes when the pane lives; with no live pane there is nothing to drift.
+            if (a.Processes is not null || a.Pane is null or { Dead: true }) known.Add(Drift);
+        }
+        if (a.Heartbeat.State != HeartbeatState.Unknown) known.UnionWith([HeartbeatStale, HeartbeatMissing, HeartbeatInvalid]);
+        return known;
+    }
+
+    /// <summary>The flags the joined facts cannot decide, in <see cref="All"/>'s order (empty when everything is known).</summary>
+    public static IReadOnlyList<string> Undecided(AgentStatus a)
+    {
+        var decided = Decided(a);
+        return All.Where(f => !decided.Contains(f)).ToList();
+    }
+
     public static IReadOnlyList<string> Classify(
         UnitFacts? unit, SystemdScope scope, bool? linger, bool tmuxKnown, TmuxPane? pane, PaneProcesses? processes, HeartbeatReading heartbeat)
     {

@@ -31,6 +31,12 @@ public sealed record AgentStatus(
 
     /// <summary>What the agent's screen showed, when its runtime has screen patterns and the screen was read.</summary>
     public PaneVerdict? Screen { get; init; }
+
+    /// <summary>
+    /// Why the runtime could not be told in a live pane (a roster pattern ran out of time), or null; when set,
+    /// <see cref="Processes"/> is null: that agent's runtime facts are unknown, and nothing else is.
+    /// </summary>
+    public string? RuntimeUnknown { get; init; }
 }
 
 /// <summary>Everything one collection saw.</summary>
@@ -42,6 +48,10 @@ public sealed record FleetSnapshot(
     TimeSpan Duration)
 {
     public SourceHealth? Source(string name) => Sources.FirstOrDefault(s => s.Source == name);
+
+    /// <summary>Whether some fact is unknown: a source failed, or an agent's runtime or one of its flags could not be told.</summary>
+    public bool HasUnknown =>
+        Sources.Any(s => !s.Ok) || Agents.Any(a => a.RuntimeUnknown is not null || AgentFlags.Undecided(a).Count > 0);
 
     /// <summary>Sends per agent and verdict from the send journal; null when the journal could not be read.</summary>
     public SendCounts? Sends { get; init; }

@@ -68,14 +68,19 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
         var linger = sd.Value?.Linger;
         var pane = WithZombieExitStatus(tm.Value?.Sessions.GetValueOrDefault(agent.Session), pr.Value);
         bool? sessionPresent = tm.Ok ? pane is not null : null;
-        PaneProcesses? paneProcesses = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
+        var inspected = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
             ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
             : null;
+        // A runtime that could not be told is unknown, as if the processes source had failed for this agent alone.
+        var paneProcesses = inspected?.Decided;
         var heartbeat = hb.Value?[agent.Name]
             ?? new HeartbeatReading(HeartbeatState.Unknown, roster.Heartbeat.FileFor(agent.Name), hb.Error, null, null, agent.HeartbeatInterval, null, null, null);
         TimeSpan? idle = pane?.LastActivity is { } at ? Max(now - at, TimeSpan.Zero) : null;
         var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
-        return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags);
+        return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags)
+        {
+            RuntimeUnknown = inspected?.Undecided,
+        };
     }
 
     /// <summary>The live panes of agents whose runtime has screen patterns, read in one tmux call once list-panes has named them.</summary>

@@ -88,7 +88,7 @@ public static class FleetSeries
     {
         string[] L(params string[] extra) => [a.Spec.Tenant, a.Host, a.Spec.Name, .. extra];
         static double Unix(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
-        var known = new HashSet<string>(StringComparer.Ordinal);
+        var known = AgentFlags.Decided(a);
 
         yield return new(Info, L(a.Spec.Runtime, a.Spec.Unit, a.Spec.Session), 1);
         if (a.Unit is { } unit)
@@ -98,23 +98,16 @@ public static class FleetSeries
             if (unit.Restarts is { } restarts) yield return new(Restarts, L(), restarts);
             if (unit.UnitFileStateReadAt is { } readAt) yield return new(UnitFileStateAge, L(), Math.Max(0, (now - readAt).TotalSeconds));
             yield return new(BootEnableMissing, L(), a.Flags.Contains(AgentFlags.BootEnable) ? 1 : 0);
-            known.UnionWith([AgentFlags.BootEnable, AgentFlags.Down]);
         }
         if (a.SessionPresent is { } present)
         {
             yield return new(SessionPresent, L(), present ? 1 : 0);
-            known.UnionWith([AgentFlags.NoSession, AgentFlags.PaneDead]);
             if (a.Pane is { } pane)
             {
                 yield return new(PaneDead, L(), pane.Dead ? 1 : 0);
                 if (pane.LastActivity is { } at) yield return new(LastActivity, L(), Unix(at));
             }
-            // Drift needs the pane's processes when the pane lives; with no live pane there is nothing to drift.
-            if (a.Processes is not null || a.Pane is null or { Dead: true })
-            {
-                yield return new(Drift, L(), a.Flags.Contains(AgentFlags.Drift) ? 1 : 0);
-                known.Add(AgentFlags.Drift);
-            }
+            if (known.Contains(AgentFlags.Drift)) yield return new(Drift, L(), a.Flags.Contains(AgentFlags.Drift) ? 1 : 0);
         }
         if (a.Processes?.Runtime is { } rt)
         {
@@ -134,7 +127,6 @@ public static class FleetSeries
                 yield return new(HeartbeatAge, L(), age.TotalSeconds);
                 yield return new(HeartbeatTimestamp, L(), Unix(ts));
             }
-            known.UnionWith([AgentFlags.HeartbeatStale, AgentFlags.HeartbeatMissing, AgentFlags.HeartbeatInvalid]);
         }
 
         foreach (var state in AgentState.All) yield return new(State, L(AgentState.Label(state)), a.State.Name == state ? 1 : 0);

@@ -41,7 +41,7 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
 
         var heartbeat = new HeartbeatSource(TimeProvider.System).Read(roster.Heartbeat.FileFor(spec.Name), spec.HeartbeatInterval);
         var table = panePid is null ? null : new ProcessSource().Observe().Value;
-        var processes = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value);
+        var processes = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value).Decided;
         var screen = runtime.States.Recognize(screenText);
         var evidence = new StateEvidence(heartbeat.Hook, heartbeat.Timestamp, processes is null ? null : processes.Runtime is not null,
             processes?.Runtime?.StartTime, processes is { Runtime: null } ? "the pane runs " + string.Join(" ", processes.TreeCommands) : null, screen, null);

@@ -22,13 +22,23 @@ public static partial class SendVerdictClassifier
             return new(SendOutcome.Unverifiable, "the pane is blank");
         if (Normalize(after) == Normalize(before))
             return new(SendOutcome.Unverifiable, "the pane did not change");
-        if (InputLine(after, prompts) is { } input && HoldsMessage(input, message))
+        var (input, timedOut) = ReadInputLine(after, prompts);
+        if (timedOut is not null)
+            return new(SendOutcome.Unverifiable,
+                $"the prompt pattern '{timedOut}' ran out of time ({timedOut.MatchTimeout.TotalMilliseconds:0} ms) on the pane, so its input line cannot be read");
+        if (input is not null && HoldsMessage(input, message))
             return new(SendOutcome.Draft, $"the message sits unsubmitted in the input line: \"{Shorten(input)}\"");
         return new(SendOutcome.Accepted, "the pane changed and the input line does not hold the message");
     }
 
     /// <summary>The text of the current input line: the lowest line any prompt pattern matches, or null.</summary>
-    public static string? InputLine(string pane, IReadOnlyList<Regex> prompts)
+    public static string? InputLine(string pane, IReadOnlyList<Regex> prompts) => ReadInputLine(pane, prompts).Input;
+
+    /// <summary>
+    /// The input line, or the pattern that ran out of time on a line below any match: then which line is the input
+    /// line cannot be told (the timed-out one may be it), and the caller must not guess.
+    /// </summary>
+    private static (string? Input, Regex? TimedOut) ReadInputLine(string pane, IReadOnlyList<Regex> prompts)
     {
         var lines = pane.Split('\n');
         for (var i = lines.Length - 1; i >= 0; i--)
@@ -36,10 +46,10 @@ public static partial class SendVerdictClassifier
             {
                 Match m;
                 try { m = prompt.Match(lines[i].TrimEnd('\r')); }
-                catch (RegexMatchTimeoutException) { continue; }
-                if (m.Success) return m.Groups["input"].Success ? m.Groups["input"].Value : "";
+                catch (RegexMatchTimeoutException) { return (null, prompt); }
+                if (m.Success) return (m.Groups["input"].Success ? m.Groups["input"].Value : "", null);
             }
-        return null;
+        return (null, null);
     }
 
     /// <summary>

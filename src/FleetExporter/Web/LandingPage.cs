@@ -27,6 +27,18 @@ public static class LandingPage
         return $"<span class=\"{css}\" title=\"{title}\">{WebUtility.HtmlEncode(s.NameLabel)}</span> <small>({AgentState.Label(s.Source!.Value)})</small>";
     }
 
+    /// <summary>"ok" only when every flag was decided and none is raised; a flag that could not be decided shows "?" (why, on hover).</summary>
+    private static string Flags(AgentStatus a)
+    {
+        var undecided = AgentFlags.Undecided(a);
+        var unknown = undecided.Count == 0 && a.RuntimeUnknown is null
+            ? ""
+            : $"<span class=\"unknown\" title=\"{WebUtility.HtmlEncode(string.Join("; ", new[] { undecided.Count > 0 ? "not decided: " + string.Join(' ', undecided) : null, a.RuntimeUnknown }.OfType<string>()))}\">?</span>";
+        if (a.Flags.Count == 0) return unknown.Length > 0 ? unknown : "<span class=\"ok\">ok</span>";
+        var raised = $"<span class=\"bad\">{WebUtility.HtmlEncode(string.Join(' ', a.Flags))}</span>";
+        return unknown.Length > 0 ? raised + " " + unknown : raised;
+    }
+
     public static string Render(FleetSnapshot snapshot, ServeOptions options, string? missingRoster)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -44,7 +56,7 @@ public static class LandingPage
           .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");
         foreach (var a in snapshot.Agents)
         {
-            var flags = a.Flags.Count == 0 ? "<span class=\"ok\">ok</span>" : $"<span class=\"bad\">{E(string.Join(' ', a.Flags))}</span>";
+            var flags = Flags(a);
             var pane = a.SessionPresent switch
             {
                 null => "<span class=\"unknown\">?</span>",

@@ -60,13 +60,14 @@ internal sealed class TestFleet : IAsyncDisposable
     /// Writes the roster: runtime <c>sleeper</c> is the <c>sleep</c> command, interval 2 s; <c>screened</c> is the
     /// same command with screen patterns (a line starting <c>ready></c> is idle, <c>approve?</c> is waiting).
     /// </summary>
-    public FleetRoster Roster(string agentsYaml, string? socketName = null)
+    public FleetRoster Roster(string agentsYaml, string? socketName = null, string? moreRuntimes = null)
     {
-        File.WriteAllText(RosterPath, RosterYaml(agentsYaml, socketName));
+        File.WriteAllText(RosterPath, RosterYaml(agentsYaml, socketName, moreRuntimes));
         return RosterLoader.LoadFile(RosterPath);
     }
 
-    private string RosterYaml(string agentsYaml, string? socketName = null) => $$"""
+    /// <summary><paramref name="moreRuntimes"/>: further <c>runtimes:</c> entries, each a line indented two spaces.</summary>
+    private string RosterYaml(string agentsYaml, string? socketName = null, string? moreRuntimes = null) => $$"""
         tenant: t1
         host: testhost
         heartbeat: { dir: {{HeartbeatDir}}, interval: 2s }
@@ -75,6 +76,7 @@ internal sealed class TestFleet : IAsyncDisposable
         runtimes:
           sleeper: { commands: [sleep] }
           screened: { commands: [sleep], states: { waiting: ['^approve\\?'], idle: ['^ready>'] } }
+        {{moreRuntimes ?? ""}}
         agents:
         {{agentsYaml}}
         """;

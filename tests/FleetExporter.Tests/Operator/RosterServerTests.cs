@@ -6,9 +6,11 @@ namespace FleetExporter.Tests.Operator;
 
 /// <summary>
 /// A roster without <c>tmux.socket_*</c> means the default server, also for an operator inside tmux, where
-/// <c>$TMUX</c> names the operator's own server (and tmux given neither -L nor -S would connect there).
+/// <c>$TMUX</c> names the operator's own server (and tmux given neither -L nor -S would connect there). With a user
+/// manager (the collection's), so that every fact <c>ps</c> reports is known and it exits 0.
 /// </summary>
-public sealed class RosterServerTests
+[Collection(SystemdCollection.Name)]
+public sealed class RosterServerTests(SystemdUserManager systemd)
 {
     private const int Timeout = 90_000;
 
@@ -28,6 +30,7 @@ public sealed class RosterServerTests
     [Fact(Timeout = Timeout)]
     public async Task Ps_from_inside_another_tmux_sees_the_default_servers_sessions()
     {
+        systemd.Require();
         await using var servers = await TwoServers.StartAsync();
 
         var r = await FleetBinary.RunAsync(["--roster", servers.RosterPath, "ps", "--json"], env: servers.OperatorEnvironment);

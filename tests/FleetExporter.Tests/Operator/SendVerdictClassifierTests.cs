@@ -113,4 +113,16 @@ public sealed class SendVerdictClassifierTests
     {
         Assert.Null(SendVerdictClassifier.InputLine(">>> print(6*7)\n42\n>>> ", Default));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_prompt_pattern_that_runs_out_of_time_leaves_the_send_unverifiable_not_accepted()
+    {
+        IReadOnlyList<Regex> hostile = [new(@"^> (?<input>(a+)+)$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200))];
+        var message = new string('a', 40) + "!";
+
+        var verdict = await Task.Run(() => SendVerdictClassifier.Classify("> \n", $"> {message}\n", message, hostile, queuedBytes: 0));
+
+        Assert.Equal(SendOutcome.Unverifiable, verdict.Outcome);
+        Assert.Contains("(a+)+", verdict.Reason);
+    }
 }

@@ -5,7 +5,10 @@ using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Cli.Ps;
 
-/// <summary>The shape of one <c>ps --json</c> element. Null means unknown (its source failed: see <c>unknown</c>) or absent.</summary>
+/// <summary>
+/// The shape of one <c>ps --json</c> element. Null means unknown (its source failed, or for <c>process</c> the runtime
+/// could not be told: see <c>unknown</c>, keyed by source or <c>runtime</c>) or absent.
+/// </summary>
 public sealed record AgentJson(
     string Name,
     string TenantId,
@@ -23,6 +26,7 @@ public sealed record AgentJson(
     public static AgentJson From(AgentStatus a, FleetSnapshot snapshot)
     {
         var unknown = snapshot.Sources.Where(s => !s.Ok).ToDictionary(s => s.Source, s => s.Error ?? "failed");
+        if (a.RuntimeUnknown is { } why) unknown["runtime"] = why;
         var u = a.Unit;
         var p = a.Pane;
         var r = a.Processes?.Runtime;

@@ -4,7 +4,10 @@ using FleetExporter.Fleet;
 
 namespace FleetExporter.Cli.Ps;
 
-/// <summary><c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags.</summary>
+/// <summary>
+/// <c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags. Exits 0 when every fact is
+/// known, 6 (<see cref="ExitCodes.FactsUnknown"/>) when some are not; what is unknown and why goes to stderr.
+/// </summary>
 public static class PsCommand
 {
     public static readonly TimeSpan CollectionDeadline = TimeSpan.FromSeconds(30);
@@ -34,7 +37,9 @@ public static class PsCommand
                 var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
                 Console.Out.Write(PsTable.Render(snapshot, colour));
             }
-            return ExitCodes.Ok;
+            // Warnings are for the person, never part of the table or the JSON a script reads.
+            foreach (var line in PsTable.Warnings(snapshot)) Console.Error.WriteLine(line);
+            return snapshot.HasUnknown ? ExitCodes.FactsUnknown : ExitCodes.Ok;
         });
         return command;
     }

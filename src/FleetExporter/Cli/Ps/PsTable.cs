@@ -28,16 +28,27 @@ public static class PsTable
         foreach (var a in snapshot.Agents)
         {
             var cells = new List<string> { a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneCell(a), StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat) };
-            var flagLines = a.Flags.Count == 0 ? ["ok"] : Pack(a.Flags, Width - FlagsColumn);
-            sb.Append(Row(cells, flagLines[0], colour, a.Flags.Count == 0)).Append('\n');
+            var shown = FlagsCell(a);
+            var flagLines = shown.Count == 0 ? ["ok"] : Pack(shown, Width - FlagsColumn);
+            sb.Append(Row(cells, flagLines[0], colour, shown.Count == 0)).Append('\n');
             foreach (var more in flagLines.Skip(1))
                 sb.Append(new string(' ', FlagsColumn)).Append(Colour(more, colour, flagsOk: false)).Append('\n');
         }
-        foreach (var s in snapshot.Sources.Where(s => !s.Ok))
-            foreach (var line in Wrap(Printable.Escape($"! {s.Source} unknown: {s.Error}"), Width, "  "))
-                sb.Append(line).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The raised flags, then <c>?</c> when a flag could not be decided: "ok" only when every flag was decided and
+    /// none is raised (README: unknown is never shown as healthy).
+    /// </summary>
+    internal static IReadOnlyList<string> FlagsCell(AgentStatus a) =>
+        AgentFlags.Undecided(a).Count > 0 || a.RuntimeUnknown is not null ? [.. a.Flags, "?"] : a.Flags;
+
+    /// <summary>What is unknown and why, for stderr: each failed source, then each agent whose runtime could not be told.</summary>
+    public static IEnumerable<string> Warnings(FleetSnapshot snapshot) =>
+        snapshot.Sources.Where(s => !s.Ok).Select(s => $"! {s.Source} unknown: {s.Error}")
+            .Concat(snapshot.Agents.Where(a => a.RuntimeUnknown is not null).Select(a => $"! {a.Spec.Name} runtime unknown: {a.RuntimeUnknown}"))
+            .SelectMany(w => Wrap(Printable.Escape(w), Width, "  "));
 
     /// <summary>Where FLAGS starts: every other column and the space after it.</summary>
     private static readonly int FlagsColumn = Columns.Sum(c => c.Width + 1);
