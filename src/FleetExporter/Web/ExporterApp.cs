@@ -12,6 +12,9 @@ namespace FleetExporter.Web;
 /// </summary>
 public static class ExporterApp
 {
+    /// <summary>Every page answers HEAD as it answers GET; Kestrel sends no body for HEAD.</summary>
+    internal static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static WebApplication Build(ServeOptions options, WebConfig webConfig, FleetJoin? join = null)
     {
         var listen = ListenAddress.Parse(options.ListenAddress);
@@ -64,7 +67,7 @@ public static class ExporterApp
         });
 
     private static void MapHealth(this WebApplication app) =>
-        app.MapGet("/-/healthy", () => Results.Text("OK\n"));
+        app.MapMethods("/-/healthy", GetAndHead, () => Results.Text("OK\n"));
 
     /// <summary>
     /// Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes. The path test
