@@ -28,8 +28,8 @@ public static class ExporterApp
         {
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
-                if (webConfig.CertFile is { } cert)
-                    o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
+                if (webConfig.Certificate is { } loaded) o.UseHttps(loaded);
+                else if (webConfig.CertFile is { } cert) o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
             }
             if (listen.Localhost) kestrel.ListenLocalhost(listen.Port, Endpoint);
             else if (listen.Address is { } address) kestrel.Listen(address, listen.Port, Endpoint);
