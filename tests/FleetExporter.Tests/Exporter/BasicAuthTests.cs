@@ -8,7 +8,7 @@ using FleetExporter.Web;
 namespace FleetExporter.Tests.Exporter;
 
 /// <summary>Basic auth against real bcrypt hashes on a real Kestrel port: what its timing tells, and what a flood costs.</summary>
-public sealed class BasicAuthTests : IDisposable
+public sealed class BasicAuthTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
@@ -41,7 +41,7 @@ public sealed class BasicAuthTests : IDisposable
         // Interleaved, so a slow moment of the machine costs both sides alike.
         var unknown = new List<double>();
         var wrong = new List<double>();
-        for (var i = 0; i < 15; i++)
+        for (var i = 0; i < 21; i++)
         {
             var u = await GetAsync(exporter, "/-/healthy", $"nobody{i}:s3cret");
             var w = await GetAsync(exporter, "/-/healthy", $"prom:wrong{i}");
@@ -52,7 +52,8 @@ public sealed class BasicAuthTests : IDisposable
         }
 
         var ratio = Median(unknown) / Median(wrong);
-        Assert.True(ratio is > 0.5 and < 2,
+        output.WriteLine($"median unknown user {Median(unknown):0.00} ms, wrong password {Median(wrong):0.00} ms");
+        Assert.True(ratio is > 1.0 / 3 and < 3,
             $"median unknown user {Median(unknown):0.00} ms, wrong password {Median(wrong):0.00} ms: ratio {ratio:0.000}");
     }
 
@@ -87,9 +88,10 @@ public sealed class BasicAuthTests : IDisposable
         stop.Cancel();
         await Task.WhenAll(flood);
 
+        output.WriteLine($"valid scrape median {Median(baseline):0.0} ms alone, {Median(during):0.0} ms under 16 clients guessing ({refused} guesses, {statuses.Count(s => s == HttpStatusCode.TooManyRequests)} answered 429)");
         Assert.True(refused > 0, "the flood sent nothing");
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{s}"));
-        Assert.True(Median(during) < 4 * Median(baseline) + 100,
+        Assert.True(Median(during) < 3 * Median(baseline) + 50,
             $"a valid scrape's median went from {Median(baseline):0.0} ms to {Median(during):0.0} ms under 16 clients guessing ({refused} guesses)");
     }
 
