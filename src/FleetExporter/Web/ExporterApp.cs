@@ -45,6 +45,7 @@ public static class ExporterApp
         builder.Services.AddFleetOpenTelemetry();
 
         var app = builder.Build();
+        app.UseErrorGuard();
         app.UseReadOnly();
         app.UseBasicAuth(webConfig);
         app.MapLandingPage();

@@ -64,5 +64,27 @@ public sealed class HttpSurfaceTests : IDisposable
         Assert.DoesNotContain("   at ", response);
     }
 
+    /// <summary>A clock that fails, so the join itself throws (as a regex timeout from a roster once did).</summary>
+    private sealed class BrokenClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => throw new InvalidOperationException("the clock broke");
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("/metrics")]
+    [InlineData("/")]
+    public async Task A_collection_that_throws_is_a_plain_500_saying_why(string path)
+    {
+        var join = new FleetExporter.Fleet.FleetJoin(new FleetExporter.Sources.Systemd.SystemdSource(TimeProvider.System), new FleetExporter.Sources.Tmux.TmuxSource(),
+            new FleetExporter.Sources.Processes.ProcessSource(), new FleetExporter.Sources.Heartbeats.HeartbeatSource(TimeProvider.System), new BrokenClock());
+        await using var exporter = await InProcessExporter.StartAsync(_dir, join: join);
+
+        var response = await RawAsync(exporter.Port, $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 500 ", response);
+        Assert.Contains("internal error: InvalidOperationException: the clock broke", response);
+        Assert.DoesNotContain("   at ", response);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

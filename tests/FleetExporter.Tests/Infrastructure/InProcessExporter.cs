@@ -16,7 +16,7 @@ public sealed class InProcessExporter : IAsyncDisposable
 
     private InProcessExporter(WebApplication app, int port) { _app = app; Port = port; }
 
-    public static async Task<InProcessExporter> StartAsync(TempDirectory dir, WebConfig? webConfig = null)
+    public static async Task<InProcessExporter> StartAsync(TempDirectory dir, WebConfig? webConfig = null, FleetExporter.Fleet.FleetJoin? join = null)
     {
         var roster = dir.Write("roster.yaml", $"""
             tenant: acme
@@ -28,7 +28,7 @@ public sealed class InProcessExporter : IAsyncDisposable
             agents:
               - {"{"} name: alpha, runtime: sleeper {"}"}
             """);
-        var app = ExporterApp.Build(new ServeOptions("127.0.0.1:0", "/metrics", null, roster), webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()));
+        var app = ExporterApp.Build(new ServeOptions("127.0.0.1:0", "/metrics", null, roster), webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()), join);
         await app.StartAsync();
         return new InProcessExporter(app, new Uri(app.Urls.Single()).Port);
     }
