@@ -84,7 +84,7 @@ public static class ServeCommand
             app = ExporterApp.Build(options, webConfig);
             await app.StartAsync(ct);
         }
-        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             Console.Error.WriteLine($"fleet-exporter: cannot serve on {options.ListenAddress}: {e.Message}");
             return ExitCodes.Failed;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -10,35 +9,52 @@ public static class BasicAuth
     public static void UseBasicAuth(this WebApplication app, WebConfig config)
     {
         if (config.BasicAuthUsers.Count == 0) return;
-        // bcrypt is slow on purpose; remember what already verified so a 15 s scrape interval does not pay it each time.
-        var verified = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var checker = new CredentialChecker(config.BasicAuthUsers);
+        var stopping = app.Lifetime.ApplicationStopping;
         app.Use(async (ctx, next) =>
         {
-            if (Authorized(ctx.Request.Headers.Authorization.ToString(), config, verified))
+            var verdict = CredentialVerdict.Refused;
+            if (TryParse(ctx.Request.Headers.Authorization.ToString(), out var user, out var password))
             {
-                await next();
-                return;
+                using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+                try { verdict = await checker.CheckAsync(user, password, cancel.Token); }
+                catch (OperationCanceledException)
+                {
+                    // The client left, or the exporter is stopping: no request waits for bcrypt through a shutdown.
+                    ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
             }
-            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"fleet-exporter\"";
+            switch (verdict)
+            {
+                case CredentialVerdict.Accepted:
+                    await next();
+                    return;
+                case CredentialVerdict.Busy:
+                    ctx.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    ctx.Response.Headers.RetryAfter = "1";
+                    return;
+                default:
+                    ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"fleet-exporter\"";
+                    return;
+            }
         });
     }
 
-    internal static bool Authorized(string header, WebConfig config, ConcurrentDictionary<string, bool> verified)
+    /// <summary>user:password from <c>Authorization: Basic ...</c> (the scheme in any case, as RFC 7617 has it).</summary>
+    internal static bool TryParse(string header, out string user, out string password)
     {
-        if (!AuthenticationHeaderValue.TryParse(header, out var value) || value.Scheme != "Basic" || value.Parameter is null) return false;
+        user = password = "";
+        if (!AuthenticationHeaderValue.TryParse(header, out var value)
+            || !value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || value.Parameter is null) return false;
         string decoded;
         try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter)); }
         catch (FormatException) { return false; }
         var colon = decoded.IndexOf(':');
         if (colon < 0) return false;
-        var user = decoded[..colon];
-        if (!config.BasicAuthUsers.TryGetValue(user, out var hash)) return false;
-        var key = hash + "\0" + decoded;
-        if (verified.ContainsKey(key)) return true;
-        // Only successes are remembered, so wrong guesses cannot grow the cache.
-        if (!BCrypt.Net.BCrypt.Verify(decoded[(colon + 1)..], hash)) return false;
-        verified[key] = true;
+        user = decoded[..colon];
+        password = decoded[(colon + 1)..];
         return true;
     }
 }

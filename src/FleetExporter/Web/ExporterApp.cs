@@ -12,6 +12,9 @@ namespace FleetExporter.Web;
 /// </summary>
 public static class ExporterApp
 {
+    /// <summary>Every page answers HEAD as it answers GET; Kestrel sends no body for HEAD.</summary>
+    internal static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static WebApplication Build(ServeOptions options, WebConfig webConfig, FleetJoin? join = null)
     {
         var listen = ListenAddress.Parse(options.ListenAddress);
@@ -25,8 +28,8 @@ public static class ExporterApp
         {
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
-                if (webConfig.CertFile is { } cert)
-                    o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
+                if (webConfig.Certificate is { } loaded) o.UseHttps(loaded);
+                else if (webConfig.CertFile is { } cert) o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
             }
             if (listen.Localhost) kestrel.ListenLocalhost(listen.Port, Endpoint);
             else if (listen.Address is { } address) kestrel.Listen(address, listen.Port, Endpoint);
@@ -42,6 +45,7 @@ public static class ExporterApp
         builder.Services.AddFleetOpenTelemetry();
 
         var app = builder.Build();
+        app.UseErrorGuard();
         app.UseReadOnly();
         app.UseBasicAuth(webConfig);
         app.MapLandingPage();
@@ -64,7 +68,7 @@ public static class ExporterApp
         });
 
     private static void MapHealth(this WebApplication app) =>
-        app.MapGet("/-/healthy", () => Results.Text("OK\n"));
+        app.MapMethods("/-/healthy", GetAndHead, () => Results.Text("OK\n"));
 
     /// <summary>
     /// Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes. The path test

@@ -12,7 +12,7 @@ namespace FleetExporter.Web;
 public static class LandingPage
 {
     public static void MapLandingPage(this WebApplication app) =>
-        app.MapGet("/", async (ScrapeCollector collector, ServeOptions options, RosterProvider rosters) =>
+        app.MapMethods("/", ExporterApp.GetAndHead, async (ScrapeCollector collector, ServeOptions options, RosterProvider rosters) =>
         {
             var snapshot = await collector.RecentAsync(TimeSpan.FromSeconds(5), ScrapeBudget.Default);
             return Results.Content(Render(snapshot, options, rosters.NoRosterReason is null ? null : rosters.Path), "text/html; charset=utf-8");

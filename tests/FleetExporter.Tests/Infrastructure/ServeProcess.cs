@@ -6,17 +6,20 @@ namespace FleetExporter.Tests.Infrastructure;
 public sealed class ServeProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    /// <summary>For <c>https</c>: the tests' certificates are self-signed.</summary>
+    private static readonly HttpClient Https = new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(15) };
+    private bool _https;
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
     /// <summary>The port the kernel gave (it listens on port 0, so no other process can take it first).</summary>
     public int Port { get; private set; }
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => $"{(_https ? "https" : "http")}://127.0.0.1:{Port}";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     private ServeProcess(Process process) => _process = process;
 
-    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false)
     {
         // SIGINT at its default even where the test run ignores it (nohup, a background job), or Ctrl-C could not stop it.
         var start = new ProcessStartInfo("env")
@@ -28,7 +31,7 @@ public sealed class ServeProcess : IAsyncDisposable
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = Process.Start(start)!;
-        var serve = new ServeProcess(process);
+        var serve = new ServeProcess(process) { _https = https };
         process.OutputDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -39,7 +42,7 @@ public sealed class ServeProcess : IAsyncDisposable
             if (serve.Port == 0 && ServingLine.Match(serve.Output) is { Success: true } m) serve.Port = int.Parse(m.Groups[1].Value);
             if (serve.Port != 0)
             {
-                try { if (await Http.GetStringAsync(serve.Url + "/-/healthy") == "OK\n") return serve; }
+                try { if (await (https ? Https : Http).GetStringAsync(serve.Url + "/-/healthy") == "OK\n") return serve; }
                 catch (HttpRequestException) { }
             }
             await Task.Delay(100);
@@ -49,9 +52,9 @@ public sealed class ServeProcess : IAsyncDisposable
         throw new InvalidOperationException($"fleet-exporter {command} did not answer (port {serve.Port}):\n{output}");
     }
 
-    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving http://127\.0\.0\.1:(\d+)/");
+    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving https?://127\.0\.0\.1:(\d+)/");
 
-    public Task<string> GetAsync(string path) => Http.GetStringAsync(Url + path);
+    public Task<string> GetAsync(string path) => (_https ? Https : Http).GetStringAsync(Url + path);
 
     /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit code.</summary>
     public async Task<int> InterruptAsync(TimeSpan within)
