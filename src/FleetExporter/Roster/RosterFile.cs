@@ -13,18 +13,17 @@ internal static class RosterFile
     {
         try
         {
-            using var handle = NonBlockingFile.OpenRead(path);
-            if (NonBlockingFile.NotRegular(handle) is { } kind)
-                throw Refused(path, kind == "a directory" ? "a directory, not a roster file" : $"not a regular file ({kind})");
-            var buffer = new byte[RosterLoader.MaxBytes + 1];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
-                total += read;
-            if (total > RosterLoader.MaxBytes) throw Refused(path, $"larger than {RosterLoader.MaxBytes} bytes");
-            var bytes = buffer.AsSpan(0, total);
+            var bytes = NonBlockingFile.ReadRegular(path, RosterLoader.MaxBytes).AsSpan();
             if (bytes.StartsWith(Encoding.UTF8.Preamble)) bytes = bytes[Encoding.UTF8.Preamble.Length..];
             return Encoding.UTF8.GetString(bytes);
+        }
+        catch (NotRegularFileException e)
+        {
+            throw Refused(path, e.Kind == "a directory" ? "a directory, not a roster file" : e.Message);
+        }
+        catch (FileTooLargeException e)
+        {
+            throw Refused(path, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

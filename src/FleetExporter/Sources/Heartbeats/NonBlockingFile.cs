@@ -41,6 +41,23 @@ internal static partial class NonBlockingFile
         };
     }
 
+    /// <summary>
+    /// A small file's bytes, never blocking and never swallowing a device: opened non-blocking, refused unless a
+    /// regular file (<see cref="NotRegularFileException"/> says what it is), read up to <paramref name="maxBytes"/>
+    /// (<see cref="FileTooLargeException"/> beyond). A missing file is a <see cref="FileNotFoundException"/>.
+    /// </summary>
+    public static byte[] ReadRegular(string path, int maxBytes)
+    {
+        using var handle = OpenRead(path);
+        if (NotRegular(handle) is { } kind) throw new NotRegularFileException(kind);
+        var buffer = new byte[maxBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0) total += read;
+        if (total > maxBytes) throw new FileTooLargeException(maxBytes);
+        return buffer[..total];
+    }
+
     public static SafeFileHandle OpenRead(string path)
     {
         var fd = Open(path, ReadOnly | NonBlock | NoControllingTerminal | CloseOnExec);
@@ -53,4 +70,16 @@ internal static partial class NonBlockingFile
             _ => new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
     }
+}
+
+/// <summary>The path names something other than a regular file; <see cref="Kind"/> says what ("a directory", "a FIFO", ...).</summary>
+internal sealed class NotRegularFileException(string kind) : IOException($"not a regular file ({kind})")
+{
+    public string Kind => kind;
+}
+
+/// <summary>The file is larger than its reader accepts.</summary>
+internal sealed class FileTooLargeException(int maxBytes) : IOException($"larger than {maxBytes} bytes")
+{
+    public int MaxBytes => maxBytes;
 }
