@@ -1,30 +1,20 @@
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
 
+using static FleetExporter.Tests.Roster.RosterErrors;
+
 namespace FleetExporter.Tests.Roster;
 
 /// <summary>Rosters an attack would write: nulls, globs, host names, deep nesting, values that would reach a terminal.</summary>
 public sealed class RosterHardeningTests
 {
-    private const string File = "/etc/fleet/roster.yaml";
-
-    private static RosterException Refused(string yaml) => Assert.Throws<RosterException>(() => RosterLoader.Parse(yaml, File));
-
-    private static void AssertNames(RosterException e, int line, string key)
-    {
-        Assert.Equal(File, e.File);
-        Assert.Equal(line, e.Line);
-        Assert.Equal(key, e.Key);
-        Assert.StartsWith($"{File}:{line}: {key}: ", e.Message);
-    }
-
     [Theory]
     [InlineData("null")]
     [InlineData("~")]
     [InlineData("Null")]
     public void A_yaml_null_tenant_is_unset_like_any_other_yaml_null(string nothing)
     {
-        var roster = RosterLoader.Parse($"tenant: {nothing}\nagents:\n  - {{ name: a, runtime: claude, tenant: {nothing} }}\n", File);
+        var roster = RosterLoader.Parse($"tenant: {nothing}\nagents:\n  - {{ name: a, runtime: claude, tenant: {nothing} }}\n", FileName);
 
         Assert.Equal("default", Assert.Single(roster.Agents).Tenant);
     }
@@ -32,7 +22,7 @@ public sealed class RosterHardeningTests
     [Fact]
     public void A_quoted_null_is_the_string_null()
     {
-        var roster = RosterLoader.Parse("tenant: \"null\"\nagents:\n  - { name: a, runtime: claude }\n", File);
+        var roster = RosterLoader.Parse("tenant: \"null\"\nagents:\n  - { name: a, runtime: claude }\n", FileName);
 
         Assert.Equal("null", Assert.Single(roster.Agents).Tenant);
     }
@@ -53,7 +43,7 @@ public sealed class RosterHardeningTests
     [Fact]
     public void Star_and_question_mark_globs_select_agents()
     {
-        var roster = RosterLoader.Parse("include: ['b*', 'o?']\nexclude: ['b-old*']\nagents:\n  - { name: b-1, runtime: claude }\n  - { name: b-old, runtime: claude }\n  - { name: ok, runtime: claude }\n  - { name: okay, runtime: claude }\n", File);
+        var roster = RosterLoader.Parse("include: ['b*', 'o?']\nexclude: ['b-old*']\nagents:\n  - { name: b-1, runtime: claude }\n  - { name: b-old, runtime: claude }\n  - { name: ok, runtime: claude }\n  - { name: okay, runtime: claude }\n", FileName);
 
         Assert.Equal(["b-1", "ok"], roster.Agents.Select(a => a.Name));
     }
@@ -73,7 +63,7 @@ public sealed class RosterHardeningTests
     [Fact]
     public void A_dotted_host_name_is_accepted()
     {
-        Assert.Equal("build-01.example.com", RosterLoader.Parse("host: build-01.example.com\nagents: []\n", File).Host);
+        Assert.Equal("build-01.example.com", RosterLoader.Parse("host: build-01.example.com\nagents: []\n", FileName).Host);
     }
 
     [Fact]

@@ -1,22 +1,12 @@
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
 
+using static FleetExporter.Tests.Roster.RosterErrors;
+
 namespace FleetExporter.Tests.Roster;
 
 public sealed class RosterLoaderTests
 {
-    private const string File = "/etc/fleet/roster.yaml";
-
-    private static RosterException Refused(string yaml) => Assert.Throws<RosterException>(() => RosterLoader.Parse(yaml, File));
-
-    private static void AssertNames(RosterException e, int line, string key)
-    {
-        Assert.Equal(File, e.File);
-        Assert.Equal(line, e.Line);
-        Assert.Equal(key, e.Key);
-        Assert.StartsWith($"{File}:{line}: {key}: ", e.Message);
-    }
-
     [Fact]
     public void A_runtime_named_by_a_list_instead_of_a_string_is_a_roster_error_with_its_line()
     {
@@ -28,7 +18,7 @@ public sealed class RosterLoaderTests
     [Fact]
     public void A_minimal_roster_gets_every_documented_default()
     {
-        var roster = RosterLoader.Parse("agents:\n  - name: builder-1\n    runtime: claude\n", File);
+        var roster = RosterLoader.Parse("agents:\n  - name: builder-1\n    runtime: claude\n", FileName);
 
         var agent = Assert.Single(roster.Agents);
         Assert.Equal("builder-1", agent.Name);
@@ -45,7 +35,7 @@ public sealed class RosterLoaderTests
         Assert.EndsWith(Path.Combine("fleet", "run"), roster.Heartbeat.Directory);
         Assert.Equal(["-L", "default"], roster.Tmux.ServerArguments()); // never left to $TMUX
         Assert.False(string.IsNullOrEmpty(roster.Host));
-        Assert.Equal(File, roster.SourcePath);
+        Assert.Equal(FileName, roster.SourcePath);
         Assert.Equal(["aider", "claude", "codex", "gemini", "pi"], roster.Runtimes.Keys.Order());
     }
 
@@ -77,7 +67,7 @@ public sealed class RosterLoaderTests
                 session: s2
                 tenant: other
                 heartbeat_interval: 1m30s
-            """, File);
+            """, FileName);
 
         Assert.Equal("build-01", roster.Host);
         Assert.Equal("/srv/hb", roster.Heartbeat.Directory);
@@ -98,7 +88,7 @@ public sealed class RosterLoaderTests
     [Fact]
     public void A_roster_runtime_without_prompts_gets_the_default_prompt()
     {
-        var roster = RosterLoader.Parse("runtimes:\n  sleeper: { commands: [sleep] }\nagents: []\n", File);
+        var roster = RosterLoader.Parse("runtimes:\n  sleeper: { commands: [sleep] }\nagents: []\n", FileName);
 
         Assert.Same(BuiltInRuntimes.DefaultPrompt, Assert.Single(roster.Runtimes["sleeper"].Prompts));
         Assert.Empty(roster.Agents);
@@ -153,7 +143,7 @@ public sealed class RosterLoaderTests
               - { name: deploy-1, runtime: claude }
               - { name: x1, runtime: claude }
               - { name: x10, runtime: claude }
-            """, File);
+            """, FileName);
 
         Assert.Equal(["build-1", "x1"], roster.Agents.Select(a => a.Name));
     }
@@ -175,7 +165,7 @@ public sealed class RosterLoaderTests
     public void A_tilde_in_paths_means_the_home_directory()
     {
         var home = Environment.GetEnvironmentVariable("HOME")!;
-        var roster = RosterLoader.Parse("heartbeat: { dir: ~/hb }\nsystemd: { linger_dir: \"~\" }\ntmux: { socket_path: ~/t.sock }\nagents: []\n", File);
+        var roster = RosterLoader.Parse("heartbeat: { dir: ~/hb }\nsystemd: { linger_dir: \"~\" }\ntmux: { socket_path: ~/t.sock }\nagents: []\n", FileName);
 
         Assert.Equal(Path.Combine(home, "hb"), roster.Heartbeat.Directory);
         Assert.Equal(home, roster.Systemd.LingerDirectory);
@@ -185,7 +175,7 @@ public sealed class RosterLoaderTests
     [Fact]
     public void The_unit_template_names_each_agents_unit()
     {
-        var roster = RosterLoader.Parse("systemd: { unit_template: \"x-agent@{name}.service\" }\nagents:\n  - { name: b-2, runtime: pi }\n", File);
+        var roster = RosterLoader.Parse("systemd: { unit_template: \"x-agent@{name}.service\" }\nagents:\n  - { name: b-2, runtime: pi }\n", FileName);
 
         Assert.Equal("x-agent@b-2.service", roster.Agents[0].Unit);
     }
@@ -251,7 +241,7 @@ public sealed class RosterLoaderTests
     {
         var name = new string('a', 63);
 
-        var roster = RosterLoader.Parse($"agents:\n  - {{ name: {name}, runtime: claude }}\n", File);
+        var roster = RosterLoader.Parse($"agents:\n  - {{ name: {name}, runtime: claude }}\n", FileName);
 
         Assert.Equal(name, roster.Agents[0].Name);
     }
@@ -334,7 +324,7 @@ public sealed class RosterLoaderTests
 
         Assert.Equal("(yaml)", e.Key);
         Assert.True(e.Line >= 3, $"line {e.Line}");
-        Assert.StartsWith($"{File}:{e.Line}: (yaml): ", e.Message);
+        Assert.StartsWith($"{FileName}:{e.Line}: (yaml): ", e.Message);
     }
 
     [Fact]
@@ -343,7 +333,7 @@ public sealed class RosterLoaderTests
         var e = Refused("agents: []\ntenant: a\ntenant: b\n");
 
         Assert.Equal(3, e.Line);
-        Assert.StartsWith($"{File}:3: ", e.Message);
+        Assert.StartsWith($"{FileName}:3: ", e.Message);
         Assert.Contains("tenant", e.Message);
     }
 
@@ -352,7 +342,7 @@ public sealed class RosterLoaderTests
     {
         var e = Refused("");
 
-        Assert.StartsWith($"{File}:1: ", e.Message);
+        Assert.StartsWith($"{FileName}:1: ", e.Message);
     }
 
     [Fact]
