@@ -54,6 +54,9 @@ figures() {
     printf '%-7s rss %6d KiB   fds %4d   threads %3d\n' "$1" "$rss" "$fds" "$threads"
 }
 
+plain=$(curl -s -o /dev/null -w '%{size_download}' "$url")
+gzip=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' "$url")
+echo "bytes per scrape: $plain plain, $gzip with Accept-Encoding: gzip (as Prometheus sends)"
 figures before
 start=$(date +%s.%N)
 seq "$scrapes" | xargs -P "$concurrency" -n 100 sh -c 'for _ in "$@"; do curl -s -o /dev/null -w "%{http_code}\n" "'"$url"'"; done' _ > "$dir/codes"
