@@ -2,13 +2,13 @@
 # Soak: N scrapes of a real `fleet-exporter serve` on loopback, C at a time, with a small fleet in a private tmux
 # server; prints the serve process's RSS, open fds and threads before and after (issue 10's "Tests").
 # Usage: tests/soak.sh [SCRAPES=10000] [CONCURRENCY=50] [AGENTS=5]
-# Uses the Release build (dotnet build FleetExporter.sln -c Release). Everything it starts is stopped at the end.
+# Uses the Release build (dotnet build FleetExporter.sln -c Release), or FLEET_EXPORTER_EXE. Everything it starts is stopped at the end.
 set -eu
 scrapes=${1:-10000}
 concurrency=${2:-50}
 agents=${3:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=$here/src/FleetExporter/bin/Release/net10.0/fleet-exporter
+bin=${FLEET_EXPORTER_EXE:-$here/src/FleetExporter/bin/Release/net10.0/fleet-exporter}
 [ -x "$bin" ] || { echo "soak: build first: dotnet build FleetExporter.sln -c Release" >&2; exit 2; }
 dir=$(mktemp -d /tmp/fleet-soak-XXXXXX)
 socket=fleet-soak-$$
