@@ -49,7 +49,11 @@ public static class FleetCli
     /// <summary>Parses and runs; a malformed command line is exit code 2, as documented.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var parse = (IsHook(args) ? BuildForHook() : Build()).Parse(args);
+        var hook = IsHook(args);
+        // A hook process runs each regex once at most: compiling one to IL (YamlDotNet's tag-handle pattern, built at
+        // every YAML load) costs more than interpreting it. Set before anything reads it; nothing else changes.
+        if (hook) AppContext.SetSwitch("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", false);
+        var parse = (hook ? BuildForHook() : Build()).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
