@@ -2,13 +2,13 @@
 # Soak: N scrapes of a real `fleet-exporter serve` on loopback, C at a time, with a small fleet in a private tmux
 # server; prints the serve process's RSS, open fds and threads before and after (issue 10's "Tests").
 # Usage: tests/soak.sh [SCRAPES=10000] [CONCURRENCY=50] [AGENTS=5]
-# Uses the Release build (dotnet build FleetExporter.sln -c Release). Everything it starts is stopped at the end.
+# Uses the Release build (dotnet build FleetExporter.sln -c Release), or FLEET_EXPORTER_EXE. Everything it starts is stopped at the end.
 set -eu
 scrapes=${1:-10000}
 concurrency=${2:-50}
 agents=${3:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=$here/src/FleetExporter/bin/Release/net10.0/fleet-exporter
+bin=${FLEET_EXPORTER_EXE:-$here/src/FleetExporter/bin/Release/net10.0/fleet-exporter}
 [ -x "$bin" ] || { echo "soak: build first: dotnet build FleetExporter.sln -c Release" >&2; exit 2; }
 dir=$(mktemp -d /tmp/fleet-soak-XXXXXX)
 socket=fleet-soak-$$
@@ -54,6 +54,9 @@ figures() {
     printf '%-7s rss %6d KiB   fds %4d   threads %3d\n' "$1" "$rss" "$fds" "$threads"
 }
 
+plain=$(curl -s -o /dev/null -w '%{size_download}' "$url")
+gzip=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' "$url")
+echo "bytes per scrape: $plain plain, $gzip with Accept-Encoding: gzip (as Prometheus sends)"
 figures before
 start=$(date +%s.%N)
 seq "$scrapes" | xargs -P "$concurrency" -n 100 sh -c 'for _ in "$@"; do curl -s -o /dev/null -w "%{http_code}\n" "'"$url"'"; done' _ > "$dir/codes"

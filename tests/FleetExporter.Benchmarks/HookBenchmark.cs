@@ -7,12 +7,13 @@ namespace FleetExporter.Benchmarks;
 /// What a hook costs the agent: the wall time of `fleet-exporter hook` (the apphost, as `hooks install` writes it)
 /// for one UserPromptSubmit event, against the floor measured in the same run: starting a process that does nothing
 /// (`true`) and the same apphost printing its version (the .NET start-up alone). Figures, not a pass/fail test.
+/// <c>FLEET_EXPORTER_EXE</c> names another apphost to measure (a published build, say).
 /// </summary>
 internal static class HookBenchmark
 {
     public static async Task<int> RunAsync(int runs)
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
+        var exe = Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
         var dir = Directory.CreateTempSubdirectory("fleet-hook-bench-").FullName;
         try
         {
@@ -23,7 +24,7 @@ internal static class HookBenchmark
             var floor = Measure(runs, "true", [], null);
             var startup = Measure(runs, exe, ["--version"], null);
             var hook = Measure(runs, exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload);
-            Console.WriteLine($"hook: {runs} runs each (after one warm-up)");
+            Console.WriteLine($"hook: {runs} runs each (after one warm-up) of {exe}");
             Print("process floor (true)", floor, floor);
             Print("fleet-exporter --version", startup, floor);
             Print("fleet-exporter hook", hook, floor);

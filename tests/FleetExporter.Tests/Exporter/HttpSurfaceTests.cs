@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using FleetExporter.Tests.Infrastructure;
@@ -84,6 +86,56 @@ public sealed class HttpSurfaceTests : IDisposable
         Assert.StartsWith("HTTP/1.1 500 ", response);
         Assert.Contains("internal error: InvalidOperationException: the clock broke", response);
         Assert.DoesNotContain("   at ", response);
+    }
+
+    private static string[] Families(string exposition) =>
+        exposition.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToArray();
+
+    [Fact(Timeout = 60_000)]
+    public async Task Metrics_are_gzipped_when_the_scraper_accepts_gzip_and_plain_otherwise()
+    {
+        await using var exporter = await InProcessExporter.StartAsync(_dir);
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None });
+
+        using var plain = await http.GetAsync(exporter.Url("/metrics"));
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, exporter.Url("/metrics"));
+        gzipRequest.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var gzipped = await http.SendAsync(gzipRequest);
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        var plainBody = await plain.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, gzipped.StatusCode);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.StartsWith("text/plain", gzipped.Content.Headers.ContentType?.MediaType);
+        await using var unzip = new GZipStream(await gzipped.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        var gzippedBody = await new StreamReader(unzip).ReadToEndAsync();
+        Assert.NotEmpty(Families(plainBody));
+        Assert.Equal(Families(plainBody), Families(gzippedBody));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Head_with_gzip_accepted_has_no_body()
+    {
+        await using var exporter = await InProcessExporter.StartAsync(_dir);
+
+        var response = await RawAsync(exporter.Port, "HEAD /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", response);
+        var end = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(end > 0, response);
+        Assert.Equal("", response[(end + 4)..]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Pages_other_than_metrics_are_not_compressed()
+    {
+        await using var exporter = await InProcessExporter.StartAsync(_dir);
+
+        var response = await RawAsync(exporter.Port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", response);
+        Assert.DoesNotContain("Content-Encoding", response, StringComparison.OrdinalIgnoreCase);
     }
 
     public void Dispose() => _dir.Dispose();
