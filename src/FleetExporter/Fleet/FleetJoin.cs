@@ -17,7 +17,7 @@ namespace FleetExporter.Fleet;
 /// fleet size, and one more tmux call for the screens of agents whose runtime has screen patterns) and joins them
 /// into one <see cref="AgentStatus"/> per roster agent.
 /// </summary>
-public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
+public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
 {
     private readonly StateMemory states = new();
     private readonly SendJournalSource journal = new();
@@ -154,5 +154,5 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration);
+    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note };
 }
