@@ -65,7 +65,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     public async Task The_D_Bus_source_tells_the_same_facts_as_systemctl_for_units_in_every_state()
     {
         using var units = await UnitsAsync();
-        using var bus = new SystemdBusSource(TimeProvider.System);
+        var bus = new SystemdBusSource(TimeProvider.System);
 
         var viaBus = await bus.ObserveAsync(units.Roster, CancellationToken.None);
         var viaSystemctl = await new SystemdSource(TimeProvider.System).ObserveAsync(units.Roster, CancellationToken.None);
@@ -97,7 +97,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     public async Task The_D_Bus_source_reads_UnitFileState_again_only_when_the_cached_value_is_too_old()
     {
         using var units = await UnitsAsync();
-        using var bus = new SystemdBusSource(TimeProvider.System);
+        var bus = new SystemdBusSource(TimeProvider.System);
 
         var first = await bus.ObserveAsync(units.Roster, CancellationToken.None);
         await systemd.MustAsync("disable", units.Unit("on"));
@@ -115,7 +115,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     public async Task Without_a_D_Bus_socket_the_source_falls_back_to_systemctl_and_says_why()
     {
         using var units = await UnitsAsync();
-        using var bus = new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => "unix:path=" + units.Dir.File("no-such-socket"));
+        var bus = new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => "unix:path=" + units.Dir.File("no-such-socket"));
 
         var viaBus = await bus.ObserveAsync(units.Roster, CancellationToken.None);
         var viaSystemctl = await new SystemdSource(TimeProvider.System).ObserveAsync(units.Roster, CancellationToken.None);
@@ -130,7 +130,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     public async Task Without_any_D_Bus_address_the_source_falls_back_to_systemctl_and_says_why()
     {
         using var units = await UnitsAsync();
-        using var bus = new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => null);
+        var bus = new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => null);
 
         var viaBus = await bus.ObserveAsync(units.Roster, CancellationToken.None);
 

@@ -9,12 +9,12 @@ namespace FleetExporter.Sources.Systemd;
 /// The roster's units over D-Bus, as systemctl asks for them but without a subprocess and without one round trip
 /// per unit: one <c>ListUnitsByNames</c> (load, active and sub state) and a <c>Properties.Get</c> per unit for
 /// MainPID and NRestarts (and UnitFileState when the cached value is older than
-/// <c>systemd.unit_file_state_max_age</c>), all sent at once and awaited together. The connection stays open
-/// across collections and is made again after a failure. When D-Bus cannot be reached or fails, the collection
+/// <c>systemd.unit_file_state_max_age</c>), all sent at once and awaited together. The connection (one per
+/// address, shared by every instance) stays open across collections and is made again after a failure. When D-Bus cannot be reached or fails, the collection
 /// falls back to <see cref="SystemdSource"/> (systemctl) and its result carries a note saying why.
 /// </summary>
 public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback, Func<SystemdScope, string?>? address = null)
-    : ISystemdSource, IDisposable
+    : ISystemdSource
 {
     private const string Destination = "org.freedesktop.systemd1";
     private const string UnitInterface = "org.freedesktop.systemd1.Unit";
@@ -22,7 +22,6 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
 
     private readonly Func<SystemdScope, string?> _address = address ?? SystemdBusAddress.For;
     private readonly Lock _gate = new();
-    private (SystemdScope Scope, Task<DBusConnection> Connecting)? _connection;
     private Dictionary<string, (string? State, DateTimeOffset At)> _unitFileStates = new(StringComparer.Ordinal);
 
     public SystemdBusSource(TimeProvider clock) : this(clock, new SystemdSource(clock)) { }
@@ -80,44 +79,14 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
 
     private (Task<DBusConnection> Connecting, bool Reused) Connection(SystemdScope scope)
     {
-        lock (_gate)
-        {
-            if (_connection is { } c && c.Scope == scope && !c.Connecting.IsFaulted)
-                return (c.Connecting, true);
-            if (_connection is { Connecting.IsCompletedSuccessfully: true } old)
-                old.Connecting.Result.Dispose();
-            var connecting = ConnectAsync(_address(scope));
-            _connection = (scope, connecting);
-            return (connecting, false);
-        }
-    }
-
-    private static async Task<DBusConnection> ConnectAsync(string? address)
-    {
+        var address = _address(scope);
         if (address is null)
-            throw new DBusConnectFailedException("no D-Bus address for the systemd manager (no $XDG_RUNTIME_DIR/systemd/private, no $DBUS_SESSION_BUS_ADDRESS)");
-        var connection = new DBusConnection(new DBusConnectionOptions(address) { AutoConnect = false });
-        try
-        {
-            await connection.ConnectAsync();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+            return (Task.FromException<DBusConnection>(new DBusConnectFailedException(
+                "no D-Bus address for the systemd manager (no $XDG_RUNTIME_DIR/systemd/private, no $DBUS_SESSION_BUS_ADDRESS)")), false);
+        return SystemdBusConnections.Get(address);
     }
 
-    private void Drop(Task<DBusConnection> connecting)
-    {
-        lock (_gate)
-        {
-            if (_connection is not { } c || c.Connecting != connecting) return;
-            _connection = null;
-        }
-        _ = connecting.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
-    }
+    private static void Drop(Task<DBusConnection> connecting) => SystemdBusConnections.Drop(connecting);
 
     private static async Task<IReadOnlyDictionary<string, UnitFacts>> QueryAsync(
         DBusConnection connection, IReadOnlyList<string> units, bool refreshFileState,
@@ -231,15 +200,4 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
     };
 
     private static string? NonEmpty(string s) => s.Length > 0 ? s : null;
-
-    public void Dispose()
-    {
-        Task<DBusConnection>? connecting;
-        lock (_gate)
-        {
-            connecting = _connection?.Connecting;
-            _connection = null;
-        }
-        if (connecting is { IsCompletedSuccessfully: true }) connecting.Result.Dispose();
-    }
 }
