@@ -52,8 +52,9 @@ internal static class JoinBenchmark
         var roster = RosterLoader.LoadFile(rosterPath);
 
         var log = Path.Combine(work, "calls.log");
+        // The default systemd source (D-Bus); systemctl only if it falls back, which the log would show.
         var join = new FleetJoin(
-            new SystemdSource(TimeProvider.System, await CountingAsync(work, "systemctl", log)),
+            new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System, await CountingAsync(work, "systemctl", log))),
             new TmuxSource(await CountingAsync(work, "tmux", log)),
             new ProcessSource(), new HeartbeatSource(TimeProvider.System), TimeProvider.System);
 
@@ -84,12 +85,49 @@ internal static class JoinBenchmark
         Console.WriteLine($"subprocesses per join: {(double)calls.Length / options.Joins:0.##} " +
             $"(systemctl {calls.Count(c => c == "systemctl")}, tmux {calls.Count(c => c == "tmux")} over {options.Joins} joins)");
         Console.WriteLine($"allocated per join: {allocated / options.Joins / 1024.0:0} KiB ({allocated / options.Joins / (double)options.Agents / 1024:0.0} KiB per agent)");
+        await SystemdSourcesAsync(roster, options);
         return 0;
+    }
+
+    /// <summary>The systemd source alone, D-Bus against systemctl on the same units, with UnitFileState cached (the steady state) and read every time.</summary>
+    private static async Task SystemdSourcesAsync(FleetRoster roster, BenchmarkOptions options)
+    {
+        var everyTime = roster with { Systemd = roster.Systemd with { UnitFileStateMaxAge = TimeSpan.Zero } };
+        Console.WriteLine($"systemd source alone, {options.Agents} units, median of {options.Joins}:");
+        foreach (var (name, source) in new (string, ISystemdSource)[]
+                 {
+                     ("systemctl show", new SystemdSource(TimeProvider.System)),
+                     ("D-Bus", new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => SystemdBusAddress.For(roster.Systemd.Scope))),
+                 })
+        {
+            var cached = await TimeAsync(source, roster, options.Joins);
+            var read = await TimeAsync(source, everyTime, options.Joins);
+            Console.WriteLine($"  {name,-15} UnitFileState cached {cached:0.0} ms, read every time {read:0.0} ms");
+        }
+    }
+
+    private static async Task<double> TimeAsync(ISystemdSource source, FleetRoster roster, int times)
+    {
+        await ObserveAsync(source, roster); // warm-up (JIT, connection, UnitFileState cache)
+        var walls = new List<double>();
+        for (var i = 0; i < times; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await ObserveAsync(source, roster);
+            walls.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return Median(walls);
+    }
+
+    private static async Task ObserveAsync(ISystemdSource source, FleetRoster roster)
+    {
+        var r = await source.ObserveAsync(roster, CancellationToken.None);
+        if (!r.Ok || r.Note is not null) throw new InvalidOperationException($"systemd source: {r.Error ?? r.Note}");
     }
 
     private static void Check(FleetSnapshot snapshot, int agents)
     {
-        var failed = snapshot.Sources.Where(s => !s.Ok).Select(s => $"{s.Source}: {s.Error}").ToList();
+        var failed = snapshot.Sources.Where(s => !s.Ok || s.Note is not null).Select(s => $"{s.Source}: {s.Error ?? s.Note}").ToList();
         if (failed.Count > 0) throw new InvalidOperationException("a source failed: " + string.Join("; ", failed));
         var flagged = snapshot.Agents.Count(a => a.Flags.Except([AgentFlags.BootEnable]).Any());
         if (snapshot.Agents.Count != agents || flagged > 0)
