@@ -51,9 +51,13 @@ internal static class JoinBenchmark
             """);
         var roster = RosterLoader.LoadFile(rosterPath);
 
+        // Before this process holds a D-Bus connection to the manager (systemd sends its signals to every private connection).
+        var systemctlAlone = await TimeAsync(new SystemdSource(TimeProvider.System), roster, options.Joins);
+
         var log = Path.Combine(work, "calls.log");
+        // The default systemd source (D-Bus); systemctl only if it falls back, which the log would show.
         var join = new FleetJoin(
-            new SystemdSource(TimeProvider.System, await CountingAsync(work, "systemctl", log)),
+            new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System, await CountingAsync(work, "systemctl", log))),
             new TmuxSource(await CountingAsync(work, "tmux", log)),
             new ProcessSource(), new HeartbeatSource(TimeProvider.System), TimeProvider.System);
 
@@ -84,12 +88,63 @@ internal static class JoinBenchmark
         Console.WriteLine($"subprocesses per join: {(double)calls.Length / options.Joins:0.##} " +
             $"(systemctl {calls.Count(c => c == "systemctl")}, tmux {calls.Count(c => c == "tmux")} over {options.Joins} joins)");
         Console.WriteLine($"allocated per join: {allocated / options.Joins / 1024.0:0} KiB ({allocated / options.Joins / (double)options.Agents / 1024:0.0} KiB per agent)");
+        await SystemdSourcesAsync(roster, options, systemctlAlone);
         return 0;
+    }
+
+    /// <summary>
+    /// The systemd source alone, D-Bus against systemctl on the same units, interleaved so that both see the manager
+    /// in the same condition, with UnitFileState cached (the steady state) and read every time.
+    /// </summary>
+    private static async Task SystemdSourcesAsync(FleetRoster roster, BenchmarkOptions options, double systemctlAlone)
+    {
+        var everyTime = roster with { Systemd = roster.Systemd with { UnitFileStateMaxAge = TimeSpan.Zero } };
+        Console.WriteLine($"systemd source alone, {options.Agents} units, median of {options.Joins}:");
+        Console.WriteLine($"  systemctl show  UnitFileState cached {systemctlAlone:0.0} ms, first, before any D-Bus connection (manager just set up)");
+        var sources = new (string Name, ISystemdSource Source)[]
+        {
+            ("systemctl show", new SystemdSource(TimeProvider.System)),
+            ("D-Bus", new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => SystemdBusAddress.For(roster.Systemd.Scope))),
+        };
+        foreach (var r in new[] { roster, everyTime })
+            foreach (var (_, source) in sources) await ObserveAsync(source, r); // warm-up (JIT, connection, UnitFileState cache)
+        var walls = sources.ToDictionary(s => s.Name, _ => (Cached: new List<double>(), Read: new List<double>()));
+        for (var i = 0; i < options.Joins; i++)
+        {
+            foreach (var (name, source) in sources)
+            {
+                walls[name].Cached.Add(await TimeOnceAsync(source, roster));
+                walls[name].Read.Add(await TimeOnceAsync(source, everyTime));
+            }
+        }
+        foreach (var (name, (cached, read)) in walls)
+            Console.WriteLine($"  {name,-15} UnitFileState cached {Median(cached):0.0} ms, read every time {Median(read):0.0} ms (interleaved)");
+    }
+
+    private static async Task<double> TimeAsync(ISystemdSource source, FleetRoster roster, int times)
+    {
+        await ObserveAsync(source, roster);
+        var walls = new List<double>();
+        for (var i = 0; i < times; i++) walls.Add(await TimeOnceAsync(source, roster));
+        return Median(walls);
+    }
+
+    private static async Task<double> TimeOnceAsync(ISystemdSource source, FleetRoster roster)
+    {
+        var watch = Stopwatch.StartNew();
+        await ObserveAsync(source, roster);
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task ObserveAsync(ISystemdSource source, FleetRoster roster)
+    {
+        var r = await source.ObserveAsync(roster, CancellationToken.None);
+        if (!r.Ok || r.Note is not null) throw new InvalidOperationException($"systemd source: {r.Error ?? r.Note}");
     }
 
     private static void Check(FleetSnapshot snapshot, int agents)
     {
-        var failed = snapshot.Sources.Where(s => !s.Ok).Select(s => $"{s.Source}: {s.Error}").ToList();
+        var failed = snapshot.Sources.Where(s => !s.Ok || s.Note is not null).Select(s => $"{s.Source}: {s.Error ?? s.Note}").ToList();
         if (failed.Count > 0) throw new InvalidOperationException("a source failed: " + string.Join("; ", failed));
         var flagged = snapshot.Agents.Count(a => a.Flags.Except([AgentFlags.BootEnable]).Any());
         if (snapshot.Agents.Count != agents || flagged > 0)

@@ -13,19 +13,25 @@ using FleetExporter.Telemetry;
 namespace FleetExporter.Fleet;
 
 /// <summary>
-/// Runs the sources concurrently (one systemctl, one tmux, one /proc pass and the heartbeat files, whatever the
+/// Runs the sources concurrently (systemd over D-Bus or one systemctl, one tmux, one /proc pass and the heartbeat files, whatever the
 /// fleet size, and one more tmux call for the screens of agents whose runtime has screen patterns) and joins them
 /// into one <see cref="AgentStatus"/> per roster agent.
 /// </summary>
-public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
+public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
 {
     private readonly StateMemory states = new();
     private readonly SendJournalSource journal = new();
 
+    /// <summary>Environment switch: <c>systemctl</c> makes the systemd source run <c>systemctl show</c> instead of talking D-Bus.</summary>
+    public const string SystemdSourceVariable = "FLEET_EXPORTER_SYSTEMD";
+
     public static FleetJoin CreateDefault(TimeProvider? clock = null)
     {
         var c = clock ?? TimeProvider.System;
-        return new FleetJoin(new SystemdSource(c), new TmuxSource(), new ProcessSource(), new HeartbeatSource(c), c);
+        ISystemdSource systemd = Environment.GetEnvironmentVariable(SystemdSourceVariable) == "systemctl"
+            ? new SystemdSource(c)
+            : new SystemdBusSource(c);
+        return new FleetJoin(systemd, new TmuxSource(), new ProcessSource(), new HeartbeatSource(c), c);
     }
 
     public async Task<FleetSnapshot> CollectAsync(FleetRoster roster, CancellationToken ct = default)
@@ -154,5 +160,5 @@ public sealed class FleetJoin(SystemdSource systemd, TmuxSource tmux, ProcessSou
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration);
+    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note };
 }

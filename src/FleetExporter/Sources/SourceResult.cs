@@ -8,9 +8,15 @@ public sealed record SourceResult<T>(string Source, T? Value, string? Error, Tim
 {
     public bool Ok => Error is null;
 
+    /// <summary>Something the source's health should say even when it succeeded (it fell back to another way).</summary>
+    public string? Note { get; init; }
+
     public static SourceResult<T> Success(string source, T value, TimeSpan duration) => new(source, value, null, duration);
     public static SourceResult<T> Failure(string source, string error, TimeSpan duration) => new(source, null, error, duration);
 }
 
 /// <summary>The health of one source in one collection, as exported and shown.</summary>
-public sealed record SourceHealth(string Source, bool Ok, string? Error, TimeSpan Duration);
+public sealed record SourceHealth(string Source, bool Ok, string? Error, TimeSpan Duration)
+{
+    public string? Note { get; init; }
+}

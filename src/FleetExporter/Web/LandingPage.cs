@@ -70,7 +70,7 @@ public static class LandingPage
         }
         sb.Append("</table><h2>Sources</h2><ul>");
         foreach (var s in snapshot.Sources)
-            sb.Append(s.Ok ? $"<li class=\"ok\">{E(s.Source)}: ok ({s.Duration.TotalMilliseconds:0} ms)</li>" : $"<li class=\"bad\">{E(s.Source)}: {E(s.Error)}</li>");
+            sb.Append(s.Ok ? $"<li class=\"ok\">{E(s.Source)}: ok ({s.Duration.TotalMilliseconds:0} ms{(s.Note is null ? "" : "; " + E(s.Note))})</li>" : $"<li class=\"bad\">{E(s.Source)}: {E(s.Error)}</li>");
         sb.Append("</ul></body></html>\n");
         return sb.ToString();
     }

@@ -59,6 +59,36 @@ public sealed class SubprocessCountTests(SystemdUserManager systemd)
         }
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task A_join_over_D_Bus_runs_no_systemctl_and_one_tmux_whatever_the_number_of_agents(int agents)
+    {
+        await using var fleet = await TestFleet.CreateAsync(systemd);
+        var names = Enumerable.Range(1, agents).Select(i => $"d{i}").ToArray();
+        foreach (var n in names) fleet.Script(n, "exec sleep 1000");
+        var roster = fleet.Roster(TestFleet.Agents(names));
+        await fleet.StartAsync(names);
+        await fleet.WaitForRuntimeAsync(names);
+        var log = fleet.Dir.File("calls.log");
+        var systemctl = await CountingAsync(fleet, "systemctl", log);
+        var tmux = await CountingAsync(fleet, "tmux", log);
+        var join = new FleetJoin(new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System, systemctl)), new TmuxSource(tmux),
+            new ProcessSource(), new HeartbeatSource(TimeProvider.System), TimeProvider.System);
+
+        var first = await join.CollectAsync(roster);
+        var second = await join.CollectAsync(roster);
+
+        var calls = File.ReadAllLines(log);
+        Assert.Equal(["tmux", "tmux"], calls);
+        foreach (var snapshot in new[] { first, second })
+        {
+            Assert.All(snapshot.Sources, s => Assert.True(s.Ok, $"{s.Source}: {s.Error}"));
+            Assert.Null(snapshot.Sources.Single(s => s.Source == SystemdSource.Name).Note);
+            Assert.All(snapshot.Agents, a => Assert.Equal(("active", true), (a.Unit!.ActiveState, a.SessionPresent)));
+        }
+    }
+
     private static async Task<string> CountingAsync(TestFleet fleet, string program, string log)
     {
         var real = (await ProcessRunner.RunAsync("sh", ["-c", $"command -v {program}"])).StandardOutput.Trim();

@@ -44,9 +44,13 @@ public static class PsTable
     internal static IReadOnlyList<string> FlagsCell(AgentStatus a) =>
         AgentFlags.Undecided(a).Count > 0 || a.RuntimeUnknown is not null ? [.. a.Flags, "?"] : a.Flags;
 
-    /// <summary>What is unknown and why, for stderr: each failed source, then each agent whose runtime could not be told.</summary>
+    /// <summary>
+    /// What is unknown and why, for stderr: each failed source, then each source's note (it fell back to another
+    /// way), then each agent whose runtime could not be told.
+    /// </summary>
     public static IEnumerable<string> Warnings(FleetSnapshot snapshot) =>
         snapshot.Sources.Where(s => !s.Ok).Select(s => $"! {s.Source} unknown: {s.Error}")
+            .Concat(snapshot.Sources.Where(s => s.Note is not null).Select(s => $"! {s.Source}: {s.Note}"))
             .Concat(snapshot.Agents.Where(a => a.RuntimeUnknown is not null).Select(a => $"! {a.Spec.Name} runtime unknown: {a.RuntimeUnknown}"))
             .SelectMany(w => Wrap(Printable.Escape(w), Width, "  "));
 

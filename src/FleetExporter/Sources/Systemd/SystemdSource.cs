@@ -9,7 +9,7 @@ namespace FleetExporter.Sources.Systemd;
 /// One <c>systemctl show</c> for every roster unit per collection. UnitFileState (a file-system walk per unit
 /// inside systemd) is asked for only when the cached value is older than <c>systemd.unit_file_state_max_age</c>.
 /// </summary>
-public sealed class SystemdSource(TimeProvider clock, string program = "systemctl", TimeSpan? timeout = null)
+public sealed class SystemdSource(TimeProvider clock, string program = "systemctl", TimeSpan? timeout = null) : ISystemdSource
 {
     public const string Name = "systemd";
     private const string LiveProperties = "Id,LoadState,ActiveState,SubState,MainPID,NRestarts";
