@@ -21,8 +21,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
     private const string ServiceInterface = "org.freedesktop.systemd1.Service";
 
     private readonly Func<SystemdScope, string?> _address = address ?? SystemdBusAddress.For;
-    private readonly Lock _gate = new();
-    private Dictionary<string, (string? State, DateTimeOffset At)> _unitFileStates = new(StringComparer.Ordinal);
+    private readonly UnitFileStateCache _unitFileStates = new();
 
     public SystemdBusSource(TimeProvider clock) : this(clock, new SystemdSource(clock)) { }
 
@@ -37,9 +36,8 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
             return SourceResult<SystemdObservation>.Success(SystemdSource.Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed);
 
         var now = clock.GetUtcNow();
-        Dictionary<string, (string? State, DateTimeOffset At)> cache;
-        lock (_gate) cache = _unitFileStates;
-        var refreshFileState = units.Any(u => !cache.TryGetValue(u, out var c) || now - c.At > roster.Systemd.UnitFileStateMaxAge);
+        var cache = _unitFileStates.Snapshot();
+        var refreshFileState = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
         span?.SetTag("fleet.units", units.Count);
         span?.SetTag("fleet.unit_file_state_refreshed", refreshFileState);
 
@@ -51,9 +49,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
             {
                 var connection = await connecting.WaitAsync(ct);
                 var facts = await QueryAsync(connection, units, refreshFileState, cache, now).WaitAsync(ct);
-                if (refreshFileState)
-                    lock (_gate)
-                        _unitFileStates = facts.Values.ToDictionary(f => f.Unit, f => (f.UnitFileState, now), StringComparer.Ordinal);
+                if (refreshFileState) _unitFileStates.Refreshed(facts, now);
                 return SourceResult<SystemdObservation>.Success(SystemdSource.Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -14,8 +14,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
     public const string Name = "systemd";
     private const string LiveProperties = "Id,LoadState,ActiveState,SubState,MainPID,NRestarts";
 
-    private readonly Lock _gate = new();
-    private Dictionary<string, (string? State, DateTimeOffset At)> _unitFileStates = new(StringComparer.Ordinal);
+    private readonly UnitFileStateCache _unitFileStates = new();
 
     public async Task<SourceResult<SystemdObservation>> ObserveAsync(FleetRoster roster, CancellationToken ct)
     {
@@ -28,9 +27,8 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
             return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed);
 
         var now = clock.GetUtcNow();
-        Dictionary<string, (string? State, DateTimeOffset At)> cache;
-        lock (_gate) cache = _unitFileStates;
-        var refreshFileState = units.Any(u => !cache.TryGetValue(u, out var c) || now - c.At > roster.Systemd.UnitFileStateMaxAge);
+        var cache = _unitFileStates.Snapshot();
+        var refreshFileState = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
 
         var args = new List<string> { roster.Systemd.Scope == SystemdScope.User ? "--user" : "--system", "show", "--no-pager",
             "-p", refreshFileState ? LiveProperties + ",UnitFileState" : LiveProperties, "--" };
@@ -43,9 +41,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
             if (output.ExitCode != 0)
                 return Fail($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}", watch);
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
-            if (refreshFileState)
-                lock (_gate)
-                    _unitFileStates = facts.Values.ToDictionary(f => f.Unit, f => (f.UnitFileState, now), StringComparer.Ordinal);
+            if (refreshFileState) _unitFileStates.Refreshed(facts, now);
             return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed);
         }
         catch (Exception e) when (e is ProcessRunException or FormatException)
