@@ -129,6 +129,9 @@ public sealed partial class RealAgent
         var unshare = IsRoot() ? "unshare -n" : "unshare -rn";
         var script = new StringBuilder("#!/bin/sh\n# Written by the RealAgent test rig: the agent offline, its model stub beside it.\n");
         script.Append($"cd {Quote(paths.Work)} || exit 1\n");
+        // A CI runner's variables would make an agent think it runs headless (Gemini CLI exits "No input provided
+        // via stdin" when CI=true); a fleet agent is interactive wherever its tests run.
+        script.Append($"unset {string.Join(' ', CiVariables)}\n");
         foreach (var (name, value) in environment) script.Append($"export {name}={Quote(value)}\n");
         script.Append($"echo $$ > {Quote(paths.AgentPidFile)}\n");
         script.Append($"exec {unshare} sh -c 'ip link set lo up || exit 1; python3 \"$0\" {StubPort} \"$1\" 2>>\"$2\" & echo $! > \"$3\"; " +
@@ -138,6 +141,10 @@ public sealed partial class RealAgent
         File.WriteAllText(paths.LaunchScript, script.ToString());
         File.SetUnixFileMode(paths.LaunchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
+
+    /// <summary>Variables CI detectors (is-ci, ci-info, Gemini CLI's own) read as "no human at this terminal".</summary>
+    private static readonly string[] CiVariables =
+        ["CI", "CONTINUOUS_INTEGRATION", "BUILD_NUMBER", "RUN_ID", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD", "JENKINS_URL"];
 
     private static bool IsRoot() =>
         File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))
