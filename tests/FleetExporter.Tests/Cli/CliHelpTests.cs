@@ -107,15 +107,18 @@ public sealed class CliHelpTests
     [InlineData("9999999999")]
     public void Timing_flags_refuse_anything_else(string text) => Assert.False(DurationOption.TryParse(text, out _));
 
-    [Fact]
-    public void Send_parses_durations_on_its_command_line()
+    [Theory]
+    [InlineData("1s", "250", 1000, 250)]
+    [InlineData("0", "4000", 0, 4000)]
+    [InlineData("150ms", "2m", 150, 120_000)]
+    public void Send_parses_durations_on_its_command_line(string delay, string timeout, int delayMs, int timeoutMs)
     {
-        var parse = FleetCli.Build().Parse(["send", "a", "hi", "--enter-delay", "1s", "--verify-timeout", "250"]);
+        var parse = FleetCli.Build().Parse(["send", "a", "hi", "--enter-delay", delay, "--verify-timeout", timeout]);
         var send = parse.CommandResult.Command;
 
         Assert.Empty(parse.Errors);
-        Assert.Equal(TimeSpan.FromSeconds(1), parse.GetValue<TimeSpan?>("--enter-delay"));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), parse.GetValue<TimeSpan?>("--verify-timeout"));
+        Assert.Equal(TimeSpan.FromMilliseconds(delayMs), parse.GetValue<TimeSpan?>("--enter-delay"));
+        Assert.Equal(TimeSpan.FromMilliseconds(timeoutMs), parse.GetValue<TimeSpan?>("--verify-timeout"));
         Assert.Equal("send", CommandExitCodes.PathOf(send));
     }
 
