@@ -33,7 +33,8 @@ public static class FleetCli
         while (pending.TryPop(out var command))
         {
             if (command.Name == DemoCommand.Name) continue;
-            command.Options.Add(CommonOptions.Roster);
+            // A command that declares its own --roster keeps it.
+            if (!command.Options.Any(o => o.Name == CommonOptions.Roster.Name)) command.Options.Add(CommonOptions.Roster);
             foreach (var sub in command.Subcommands) pending.Push(sub);
         }
         return root;
