@@ -16,7 +16,7 @@ public static class PsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per agent, instead of the table" };
-        var command = new Command("ps", "Show every roster agent: unit state, tmux pane, idle time, heartbeat age and flags")
+        var command = new Command("ps", "Show every roster agent, those that need attention first: unit state, what runs in its pane, state, idle time, heartbeat age and flags")
         {
             json,
         };
