@@ -21,6 +21,7 @@ public static class FleetCli
             WatchCommand.Create(),
             SendCommand.Create(),
             HooksCommand.Create(),
+            InitCommand.Create(),
         };
         return root;
     }
