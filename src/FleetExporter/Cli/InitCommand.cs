@@ -17,7 +17,7 @@ public static class InitCommand
 
     public static Command Create()
     {
-        var agents = new Option<string[]>("--agent") { Description = "An agent's name (repeat for more)", HelpName = "NAME", Required = true, AllowMultipleArgumentsPerToken = false };
+        var agents = new Option<string[]>("--agent") { Description = "An agent's name (repeat for more)", HelpName = "NAME", Required = true };
         var runtime = new Option<string>("--runtime") { Description = "What the agents run: claude, codex, gemini, pi or aider", DefaultValueFactory = _ => "claude", HelpName = "RUNTIME" };
         runtime.AcceptOnlyFromAmong([.. BuiltInRuntimes.All.Keys.Order(StringComparer.Ordinal)]);
         var dir = new Option<string?>("--dir") { Description = "The agents' working directory (default: the current one)", HelpName = "PATH" };
