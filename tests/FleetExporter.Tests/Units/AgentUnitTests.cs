@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FleetExporter.Setup;
 using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
@@ -88,6 +89,36 @@ public sealed class AgentUnitTests(SystemdUserManager systemd)
         Assert.True(back, $"alpha did not come back: {await fleet.ActiveStateAsync("alpha")}");
         Assert.Equal(beta, await fleet.PanePidAsync("beta"));
         Assert.Equal("0", await systemd.PropertyAsync(fleet.Unit("beta"), "NRestarts"));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Ps_sees_the_agents_of_the_shipped_units_up_and_a_stopped_one_down_without_touching_the_other()
+    {
+        systemd.Require();
+        await using var fleet = await UnitFleet.InstallAsync(systemd, "ps", "exec sleep 100000", "alpha", "beta");
+        var roster = fleet.Dir.Write("roster.yaml", $$"""
+            heartbeat: { dir: {{fleet.Dir.File("hb")}} }
+            systemd: { unit_template: "{{fleet.Layout.AgentUnit("{name}")}}", linger_dir: {{fleet.Dir.Path}} }
+            tmux: { socket_name: {{fleet.Layout.TmuxServer[1]}} }
+            runtimes: { sleeper: { commands: [sleep] } }
+            agents:
+              - { name: alpha, runtime: sleeper }
+              - { name: beta, runtime: sleeper }
+            """);
+        await fleet.StartAsync("alpha", "beta");
+        Assert.True(await TmuxServer.EventuallyAsync(() => fleet.AllUpAsync("alpha", "beta"), Bound), "the agents never came up");
+
+        await systemd.MustAsync("stop", fleet.Unit("alpha"));
+        var ps = await FleetBinary.RunAsync(["ps", "--json", "--roster", roster]);
+
+        Assert.True(ps.ExitCode == 0, ps.StandardError);
+        var agents = JsonNode.Parse(ps.StandardOutput)!.AsArray().ToDictionary(a => a!["name"]!.GetValue<string>(), a => a!);
+        string[] Flags(string agent) => [.. agents[agent]["flags"]!.AsArray().Select(f => f!.GetValue<string>())];
+        Assert.Contains("DOWN", Flags("alpha"));
+        Assert.Contains("NO-SESSION", Flags("alpha"));
+        Assert.Equal("active", agents["beta"]["unit"]!["active_state"]!.GetValue<string>());
+        Assert.True(agents["beta"]["session"]!["present"]!.GetValue<bool>());
+        Assert.Empty(Flags("beta").Intersect(["DOWN", "NO-SESSION", "DRIFT", "PANE-DEAD"]));
     }
 
     [Fact(Timeout = Timeout)]
