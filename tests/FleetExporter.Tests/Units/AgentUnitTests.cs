@@ -153,6 +153,29 @@ public sealed class AgentUnitTests(SystemdUserManager systemd)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task The_tmux_unit_refuses_a_server_started_outside_it_and_takes_over_once_it_is_gone()
+    {
+        systemd.Require();
+        await using var fleet = await UnitFleet.InstallAsync(systemd, "rogue", "unused");
+        var rogue = await ProcessRunner.RunAsync("tmux", [.. fleet.Layout.TmuxServer, "-f", "/dev/null", "new-session", "-d", "-s", "rogue", "sleep 100000"], TimeSpan.FromSeconds(10));
+        Assert.Equal(0, rogue.ExitCode);
+
+        var start = await systemd.SystemctlAsync("start", fleet.Layout.TmuxUnit);
+
+        Assert.NotEqual(0, start.ExitCode);
+        Assert.NotEqual("active", await systemd.PropertyAsync(fleet.Layout.TmuxUnit, "ActiveState"));
+        Assert.Equal(0, (await fleet.Tmux("has-session", "-t", "=rogue")).ExitCode);
+
+        await fleet.Tmux("kill-server");
+
+        // Restart=always: the unit starts its own server as soon as the socket is free.
+        Assert.True(await TmuxServer.EventuallyAsync(async () => await systemd.PropertyAsync(fleet.Layout.TmuxUnit, "ActiveState") == "active", Bound),
+            "the tmux unit did not take over the socket");
+        var server = await fleet.ServerPidAsync();
+        Assert.Equal(server.ToString(), (await fleet.Tmux("display-message", "-p", "#{pid}")).StandardOutput.Trim());
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Systemd_analyze_verify_finds_nothing_to_say_about_the_shipped_units()
     {
         systemd.Require();
