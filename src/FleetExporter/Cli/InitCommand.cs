@@ -2,6 +2,7 @@ using System.CommandLine;
 using FleetExporter.Agents.Install;
 using FleetExporter.Roster;
 using FleetExporter.Setup;
+using FleetExporter.Subprocess;
 
 namespace FleetExporter.Cli;
 
@@ -21,7 +22,7 @@ public static class InitCommand
         var runtime = new Option<string>("--runtime") { Description = "What the agents run: claude, codex, gemini, pi or aider", DefaultValueFactory = _ => "claude", HelpName = "RUNTIME" };
         runtime.AcceptOnlyFromAmong([.. BuiltInRuntimes.All.Keys.Order(StringComparer.Ordinal)]);
         var dir = new Option<string?>("--dir") { Description = "The agents' working directory (default: the current one)", HelpName = "PATH" };
-        var run = new Option<string?>("--run") { Description = "The command line each agent's pane runs (default: the runtime's command, e.g. claude)", HelpName = "COMMAND" };
+        var run = new Option<string?>("--run") { Description = "The command line each agent's pane runs (default: the runtime's command, by its full path when it is on PATH now)", HelpName = "COMMAND" };
         var socket = new Option<string>("--tmux-socket") { Description = "The fleet's tmux server, tmux -L NAME (default: default, the roster's default)", DefaultValueFactory = _ => TmuxSettings.DefaultSocketName, HelpName = "NAME" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be written and write nothing" };
         var force = new Option<bool>("--force") { Description = "Replace files that exist with other content (the old one is kept as FILE.bak)" };
@@ -41,7 +42,7 @@ public static class InitCommand
                 return Usage($"--tmux-socket \"{socketName}\" is not a socket name (letters, digits, '_' and '-')");
             var rt = parse.GetValue(runtime)!;
             var rosterPath = Path.GetFullPath(CommonOptions.RosterPath(parse));
-            var request = new InitRequest(names, rt, parse.GetValue(run) ?? rt, Path.GetFullPath(parse.GetValue(dir) ?? Environment.CurrentDirectory),
+            var request = new InitRequest(names, rt, parse.GetValue(run) ?? RuntimeCommand(rt), Path.GetFullPath(parse.GetValue(dir) ?? Environment.CurrentDirectory),
                 socketName, rosterPath, RosterLoader.ConfigHome());
             try { AgentEnvironmentFile.Render(names[0], request.Command, request.WorkingDirectory); }
             catch (ArgumentException e) { return Usage(e.Message); }
@@ -57,6 +58,12 @@ public static class InitCommand
             ? new(new HooksTarget(rt, rt.PathFor(Environment.GetEnvironmentVariable, RosterLoader.Home()), DryRun: false),
                 HookCommandLine.Create(HookCommandLine.ResolveExecutable(null, Environment.ProcessPath), rt.Name, null, roster))
             : null;
+
+    /// <summary>
+    /// The runtime by its full path when this shell finds it: the pane's shell gets the user manager's PATH, which
+    /// often lacks the directories npm and pipx install into (~/.local/bin, ~/.npm-global/bin).
+    /// </summary>
+    private static string RuntimeCommand(string runtime) => ProgramPath.Find(runtime) is { } path && !path.Any(char.IsWhiteSpace) ? path : runtime;
 
     private static int Usage(string message)
     {

@@ -56,7 +56,7 @@ public sealed class DemoFleet : IAsyncDisposable
 
     private async Task SetUpAsync(TextWriter log)
     {
-        if (FindProgram("tmux") is null) throw new InvalidOperationException("tmux is not installed (apt-get install tmux)");
+        if (ProgramPath.Find("tmux") is null) throw new InvalidOperationException("tmux is not installed (apt-get install tmux)");
         System.IO.Directory.CreateDirectory(HeartbeatDirectory);
         var lingerDir = Path.Combine(Directory, "linger");
         System.IO.Directory.CreateDirectory(lingerDir);
@@ -187,10 +187,6 @@ public sealed class DemoFleet : IAsyncDisposable
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string? FindProgram(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
-            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
     private static async Task Systemctl(params string?[] args)
     {

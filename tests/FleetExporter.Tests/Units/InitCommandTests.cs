@@ -9,11 +9,14 @@ public sealed class InitCommandTests
 {
     private const int Timeout = 120_000;
 
-    private static Task<ProcessOutput> Init(TempDirectory home, params string[] args) =>
+    private static Task<ProcessOutput> Init(TempDirectory home, params string[] args) => InitWithPath(home, Environment.GetEnvironmentVariable("PATH"), args);
+
+    private static Task<ProcessOutput> InitWithPath(TempDirectory home, string? path, params string[] args) =>
         FleetBinary.RunAsync(["init", .. args], env: new Dictionary<string, string?>
         {
             ["HOME"] = home.Path, ["XDG_CONFIG_HOME"] = null, ["XDG_STATE_HOME"] = null, ["FLEET_ROSTER"] = null,
             ["CLAUDE_CONFIG_DIR"] = null, ["CODEX_HOME"] = null, ["GEMINI_CLI_HOME"] = null, ["PI_CODING_AGENT_DIR"] = null,
+            ["PATH"] = path,
         });
 
     private static string Shipped(string name) => File.ReadAllText(RepoPaths.Of("deploy", "systemd", name));
@@ -26,7 +29,7 @@ public sealed class InitCommandTests
     {
         using var home = new TempDirectory();
 
-        var r = await Init(home, "--agent", "a1", "--agent", "a2", "--runtime", "claude", "--dir", "/srv/work", "--dry-run");
+        var r = await Init(home, "--agent", "a1", "--agent", "a2", "--runtime", "claude", "--run", "claude", "--dir", "/srv/work", "--dry-run");
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Empty(Files(home));
@@ -120,6 +123,24 @@ public sealed class InitCommandTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Empty(Files(home));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task The_runtime_found_on_PATH_is_written_by_its_full_path_and_one_not_found_by_its_name()
+    {
+        using var home = new TempDirectory();
+        using var bin = new TempDirectory();
+        var gemini = bin.Write("gemini", "#!/bin/sh\n");
+        File.SetUnixFileMode(gemini, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var found = await InitWithPath(home, $"{bin.Path}:{Environment.GetEnvironmentVariable("PATH")}", "--agent", "g1", "--runtime", "gemini", "--dry-run");
+        // A PATH of the one folder: the runtime is nowhere on it.
+        var notFound = await InitWithPath(home, bin.Path, "--agent", "a1", "--runtime", "codex", "--dry-run");
+
+        Assert.True(found.ExitCode == 0, found.StandardError);
+        Assert.Contains($"FLEET_COMMAND=\"{gemini}\"\n", found.StandardOutput);
+        Assert.True(notFound.ExitCode == 0, notFound.StandardError);
+        Assert.Contains("FLEET_COMMAND=\"codex\"\n", notFound.StandardOutput);
     }
 
     [Fact(Timeout = Timeout)]
