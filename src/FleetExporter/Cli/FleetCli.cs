@@ -22,6 +22,7 @@ public static class FleetCli
             WatchCommand.Create(),
             SendCommand.Create(),
             HooksCommand.Create(),
+            InitCommand.Create(),
         };
         return WithHelpAndVersion(WithRosterOption(root));
     }
