@@ -52,7 +52,7 @@ public sealed class ServeProcess : IAsyncDisposable
         throw new InvalidOperationException($"fleet-exporter {command} did not answer (port {serve.Port}):\n{output}");
     }
 
-    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving https?://127\.0\.0\.1:(\d+)/");
+    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"serving https?://127\.0\.0\.1:(\d+)/");
 
     public Task<string> GetAsync(string path) => (_https ? Https : Http).GetStringAsync(Url + path);
 
