@@ -134,6 +134,7 @@ public static class ServeCommand
         log.LogInformation("starting fleet-exporter {Version}", typeof(ServeCommand).Assembly.GetName().Version?.ToString(3));
         if (!Path.Exists(options.RosterPath))
             log.LogWarning("no roster at {Roster}: serving an empty fleet (collector roster 0). Create it (see README \"The roster\") and it is read at the next scrape.", options.RosterPath);
+        foreach (var warning in webConfig.Warnings) log.LogWarning("web config: {Warning}", warning);
         foreach (var url in app.Urls)
             log.LogInformation("serving {Url} (roster {Roster})", url.TrimEnd('/') + options.TelemetryPath, options.RosterPath);
         banner?.Invoke(app);

@@ -5,6 +5,7 @@ using FleetExporter.Logging;
 using FleetExporter.Metrics;
 using FleetExporter.Telemetry;
 using FleetExporter.Web.SystemdService;
+using FleetExporter.Web.Tls;
 using Microsoft.AspNetCore.ResponseCompression;
 using Prometheus;
 
@@ -33,7 +34,7 @@ public static class ExporterApp
         {
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
-                if (webConfig.Certificate is { } loaded) o.UseHttps(loaded);
+                if (webConfig.Tls is { } tls) KestrelTls.Apply(o, tls, webConfig.Http);
                 else if (webConfig.CertFile is { } cert) o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
             }
             // As the exporter-toolkit: the systemd sockets instead of the addresses, not beside them.
@@ -70,6 +71,8 @@ public static class ExporterApp
 
         var app = builder.Build();
         app.UseErrorGuard();
+        app.UseConfiguredHeaders(webConfig.Http);
+        app.UseRateLimit(webConfig.RateLimit);
         app.UseReadOnly();
         app.UseBasicAuth(webConfig);
         app.MapLandingPage();
