@@ -14,6 +14,7 @@ public sealed record RateLimit(TimeSpan Interval, int Burst)
     {
         TimeSpan? interval = null;
         int? burst = null;
+        var at = new Dictionary<string, YamlNode>();
         foreach (var (name, _, value) in yaml.Entries(node, "rate_limit", ["interval", "burst"]))
         {
             var text = yaml.Scalar(value, $"rate_limit.{name}");
@@ -21,11 +22,15 @@ public sealed record RateLimit(TimeSpan Interval, int Burst)
                 interval = text is "0" or "0s" ? TimeSpan.Zero
                     : Durations.TryParse(text, out var d) ? d : throw yaml.Error(value, "rate_limit.interval", $"\"{text}\": expected a duration such as 1s or 500ms (0 disables the limit)");
             else
-                burst = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var b) && b > 0 ? b
-                    : throw yaml.Error(value, "rate_limit.burst", $"\"{text}\": expected a whole number of requests above 0 (0 would refuse every request)");
+                burst = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var b) ? b
+                    : throw yaml.Error(value, "rate_limit.burst", $"\"{text}\": expected a whole number of requests");
+            at[name] = value;
         }
         if (interval is null || interval == TimeSpan.Zero) return null;
-        return new RateLimit(interval.Value, burst ?? throw yaml.Error(node, "rate_limit", "an interval needs a burst above 0"));
+        // Go's limiter with a burst of 0 refuses every request: a config that does so is refused instead.
+        if (burst is not > 0)
+            throw yaml.Error(at.GetValueOrDefault("burst", node), "rate_limit.burst", "needs a whole number of requests above 0 when an interval is set (0 would refuse every request)");
+        return new RateLimit(interval.Value, burst.Value);
     }
 }
 
