@@ -36,4 +36,43 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
         var state = await systemd.SystemctlAsync("is-active", name);
         Assert.Equal("inactive", state.StandardOutput.Trim());
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_shipped_notify_unit_becomes_active_only_after_the_first_collection()
+    {
+        systemd.Require();
+        using var dir = new TempDirectory();
+        var roster = dir.Write("roster.yaml", $"host: unit-host\nheartbeat: {{ dir: {dir.File("hb")} }}\ntmux: {{ socket_name: fxt-none-{Guid.NewGuid():N} }}\nagents:\n  - {{ name: unit-agent, runtime: claude }}\n");
+        // A tmux that says it was called and then waits for the test's word: the first collection waits with it.
+        var bin = Directory.CreateDirectory(dir.File("bin")).FullName;
+        var tmux = dir.Write("bin/tmux", $"#!/bin/sh\ntouch {dir.File("called")}\nwhile [ ! -e {dir.File("release")} ]; do sleep 0.05; done\nexec /usr/bin/tmux \"$@\"\n");
+        File.SetUnixFileMode(tmux, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var port = PrometheusServer.FreePort();
+        var shipped = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service"));
+        Assert.Contains("\nType=notify\n", shipped);
+        var execStart = shipped.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
+        var unit = shipped.Replace(execStart,
+            $"Environment=PATH={bin}:/usr/local/bin:/usr/bin:/bin\nExecStart={FleetBinary.DotnetHost} {FleetBinary.Dll} serve --web.listen-address=127.0.0.1:{port} --roster={roster}", StringComparison.Ordinal);
+        var name = $"{systemd.Prefix}-notify-exporter.service";
+        await systemd.WriteUnitAsync(name, unit);
+        async Task<string> ActiveState() => (await systemd.SystemctlAsync("show", "-p", "ActiveState", "--value", name)).StandardOutput.Trim();
+
+        await systemd.MustAsync("start", "--no-block", name);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var listening = await TmuxServer.EventuallyAsync(async () =>
+        {
+            try { return File.Exists(dir.File("called")) && await http.GetStringAsync($"http://127.0.0.1:{port}/-/healthy") == "OK\n"; }
+            catch (HttpRequestException) { return false; }
+        }, TimeSpan.FromSeconds(60));
+        var whileCollecting = await ActiveState();
+        File.WriteAllText(dir.File("release"), "");
+        var active = await TmuxServer.EventuallyAsync(async () => await ActiveState() == "active", TimeSpan.FromSeconds(60));
+
+        Assert.True(listening, "the unit's exporter never listened");
+        Assert.Equal("activating", whileCollecting);
+        Assert.True(active, $"the unit did not become active: {await ActiveState()}");
+        Assert.Equal("OK\n", await http.GetStringAsync($"http://127.0.0.1:{port}/-/ready"));
+        await systemd.MustAsync("stop", name);
+        Assert.Equal("inactive", await ActiveState());
+    }
 }
