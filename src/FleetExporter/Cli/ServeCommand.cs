@@ -15,7 +15,7 @@ public static class ServeCommand
 {
     public static Option<string[]> ListenAddressOption { get; } = new("--web.listen-address")
     {
-        Description = $"Address to listen on for the web interface and telemetry; repeat it to listen on several (default {ServeOptions.DefaultListenAddress}, outside the exporters' 9100-9999 range)",
+        Description = $"Address to listen on for the web interface and telemetry; repeat it to listen on several (the default port lies outside the exporters' 9100-9999 range)",
         DefaultValueFactory = _ => [ServeOptions.DefaultListenAddress],
         HelpName = "HOST:PORT",
     };
@@ -48,7 +48,7 @@ public static class ServeCommand
     {
         var option = new Option<string>(name)
         {
-            Description = $"{description}. One of: [{string.Join(", ", values)}] (default {fallback})",
+            Description = $"{description}. One of: [{string.Join(", ", values)}]",
             DefaultValueFactory = _ => fallback,
             HelpName = string.Join('|', values),
         };
