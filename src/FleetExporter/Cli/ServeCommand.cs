@@ -106,7 +106,7 @@ public static class ServeCommand
         try
         {
             foreach (var address in options.ListenAddresses) ListenAddress.Parse(address);
-            webConfig = options.WebConfigFile is { } file ? WebConfig.Load(file) : new WebConfig(null, null, new Dictionary<string, string>());
+            webConfig = options.WebConfigFile is { } file ? WebConfig.Load(file) : WebConfig.None;
         }
         catch (Exception e) when (e is FormatException or WebConfigException)
         {

@@ -95,6 +95,10 @@ public sealed class ToolkitFlagsTests : IDisposable
         Assert.Contains("fleet_agent_info{tenant=\"default\",host=\"flags-host\",agent=\"a1\"", await serve.GetAsync("/metrics"));
         var serving = Regex.Matches(serve.Output, @"serving (\S+)/metrics").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal([$"http://127.0.0.1:{port}"], serving);
+        // The socket (fd 3; env and systemd-socket-activate exec'd into the exporter) is close-on-exec, as
+        // sd_listen_fds leaves it: no tmux or systemctl the collections start inherits the listener.
+        var flags = File.ReadLines($"/proc/{serve.Pid}/fdinfo/3").Single(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        Assert.NotEqual(0, Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 0x80000);
     }
 
     [Fact(Timeout = 60_000)]

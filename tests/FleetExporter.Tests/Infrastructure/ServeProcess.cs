@@ -14,6 +14,7 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>The port the kernel gave (it listens on port 0, so no other process can take it first).</summary>
     public int Port { get; private set; }
+    public int Pid => _process.Id;
     public string Url => $"{(_https ? "https" : "http")}://127.0.0.1:{Port}";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
