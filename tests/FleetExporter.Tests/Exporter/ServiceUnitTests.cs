@@ -6,6 +6,14 @@ namespace FleetExporter.Tests.Exporter;
 [Collection(SystemdCollection.Name)]
 public sealed class ServiceUnitTests(SystemdUserManager systemd)
 {
+    /// <summary>The shipped unit with only the binary's location and its arguments changed (and lines added before them).</summary>
+    private static async Task<string> ShippedUnitAsync(string arguments, string? before = null)
+    {
+        var shipped = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service"));
+        var execStart = shipped.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
+        return shipped.Replace(execStart, $"{(before is null ? "" : before + "\n")}ExecStart={FleetBinary.DotnetHost} {FleetBinary.Dll} {arguments}", StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task The_shipped_user_unit_starts_the_exporter_and_it_serves_metrics()
     {
@@ -13,11 +21,7 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
         using var dir = new TempDirectory();
         var roster = dir.Write("roster.yaml", $"host: unit-host\nheartbeat: {{ dir: {dir.File("hb")} }}\nagents:\n  - {{ name: unit-agent, runtime: claude }}\n");
         var port = PrometheusServer.FreePort();
-        var shipped = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service"));
-        var execStart = shipped.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
-        // Only the binary's location and the address change: everything else is the unit as shipped.
-        var unit = shipped.Replace(execStart,
-            $"ExecStart={FleetBinary.DotnetHost} {FleetBinary.Dll} serve --web.listen-address=127.0.0.1:{port} --roster={roster}", StringComparison.Ordinal);
+        var unit = await ShippedUnitAsync($"serve --web.listen-address=127.0.0.1:{port} --roster={roster}");
         var name = $"{systemd.Prefix}-exporter.service";
         await systemd.WriteUnitAsync(name, unit);
 
@@ -48,11 +52,8 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
         var tmux = dir.Write("bin/tmux", $"#!/bin/sh\ntouch {dir.File("called")}\nwhile [ ! -e {dir.File("release")} ]; do sleep 0.05; done\nexec /usr/bin/tmux \"$@\"\n");
         File.SetUnixFileMode(tmux, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var port = PrometheusServer.FreePort();
-        var shipped = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service"));
-        Assert.Contains("\nType=notify\n", shipped);
-        var execStart = shipped.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
-        var unit = shipped.Replace(execStart,
-            $"Environment=PATH={bin}:/usr/local/bin:/usr/bin:/bin\nExecStart={FleetBinary.DotnetHost} {FleetBinary.Dll} serve --web.listen-address=127.0.0.1:{port} --roster={roster}", StringComparison.Ordinal);
+        var unit = await ShippedUnitAsync($"serve --web.listen-address=127.0.0.1:{port} --roster={roster}", $"Environment=PATH={bin}:/usr/local/bin:/usr/bin:/bin");
+        Assert.Contains("\nType=notify\n", unit);
         var name = $"{systemd.Prefix}-notify-exporter.service";
         await systemd.WriteUnitAsync(name, unit);
         async Task<string> ActiveState() => (await systemd.SystemctlAsync("show", "-p", "ActiveState", "--value", name)).StandardOutput.Trim();
@@ -83,11 +84,8 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
         using var dir = new TempDirectory();
         var roster = dir.Write("roster.yaml", $"host: socket-host\nheartbeat: {{ dir: {dir.File("hb")} }}\nagents:\n  - {{ name: socket-agent, runtime: claude }}\n");
         var port = PrometheusServer.FreePort();
-        var shipped = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service"));
-        var execStart = shipped.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
         var name = $"{systemd.Prefix}-activated-exporter";
-        await systemd.WriteUnitAsync($"{name}.service", shipped.Replace(execStart,
-            $"ExecStart={FleetBinary.DotnetHost} {FleetBinary.Dll} serve --web.systemd-socket --roster={roster}", StringComparison.Ordinal));
+        await systemd.WriteUnitAsync($"{name}.service", await ShippedUnitAsync($"serve --web.systemd-socket --roster={roster}"));
         await systemd.WriteUnitAsync($"{name}.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\n\n[Install]\nWantedBy=sockets.target\n");
 
         await systemd.MustAsync("start", $"{name}.socket");
