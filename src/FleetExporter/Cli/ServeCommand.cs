@@ -1,17 +1,28 @@
 using System.CommandLine;
+using FleetExporter.Logging;
+using FleetExporter.Metrics;
 using FleetExporter.Roster;
 using FleetExporter.Web;
+using FleetExporter.Web.SystemdService;
 
 namespace FleetExporter.Cli;
 
-/// <summary><c>fleet-exporter serve</c>: the Prometheus exporter. Collects at scrape time; nothing over HTTP acts on the fleet.</summary>
+/// <summary>
+/// <c>fleet-exporter serve</c>: the Prometheus exporter. Collects at scrape time; nothing over HTTP acts on the fleet.
+/// Flags, defaults and semantics are those of the Prometheus exporter-toolkit and promslog.
+/// </summary>
 public static class ServeCommand
 {
-    public static Option<string> ListenAddressOption { get; } = new("--web.listen-address")
+    public static Option<string[]> ListenAddressOption { get; } = new("--web.listen-address")
     {
-        Description = $"Address to listen on for the web interface and telemetry (default {ServeOptions.DefaultListenAddress}, outside the exporters' 9100-9999 range)",
-        DefaultValueFactory = _ => ServeOptions.DefaultListenAddress,
+        Description = $"Address to listen on for the web interface and telemetry; repeat it to listen on several (the default port lies outside the exporters' 9100-9999 range)",
+        DefaultValueFactory = _ => [ServeOptions.DefaultListenAddress],
         HelpName = "HOST:PORT",
+    };
+
+    public static Option<bool> SystemdSocketOption { get; } = new("--web.systemd-socket")
+    {
+        Description = "Use the sockets passed by systemd socket activation (a .socket unit) instead of --web.listen-address",
     };
 
     public static Option<string> TelemetryPathOption { get; } = new("--web.telemetry-path")
@@ -23,15 +34,37 @@ public static class ServeCommand
 
     public static Option<string?> WebConfigOption { get; } = new("--web.config.file")
     {
-        Description = "Exporter-toolkit web config (YAML) enabling TLS (tls_server_config) and/or basic auth (basic_auth_users)",
+        Description = "Exporter-toolkit web config (YAML): TLS and mTLS (tls_server_config), headers and HTTP/2 (http_server_config), basic auth (basic_auth_users)",
         HelpName = "FILE",
     };
+
+    public static Option<string> LogLevelOption { get; } = Named("--log.level", "info", LogOptions.LevelNames,
+        "Only log messages with the given severity or above", v => LogOptions.ParseLevel(v) is not null);
+
+    public static Option<string> LogFormatOption { get; } = Named("--log.format", "logfmt", LogOptions.FormatNames,
+        "Output format of log messages (stderr)", v => LogOptions.ParseFormat(v) is not null);
+
+    private static Option<string> Named(string name, string fallback, IReadOnlyList<string> values, string description, Func<string, bool> valid)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = $"{description}. One of: [{string.Join(", ", values)}]",
+            DefaultValueFactory = _ => fallback,
+            HelpName = string.Join('|', values),
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } v && !valid(v))
+                result.AddError($"{name} \"{v}\": expected one of {string.Join(", ", values)}");
+        });
+        return option;
+    }
 
     public static Command Create()
     {
         var command = new Command("serve", "Serve the fleet's metrics for Prometheus (and over OTLP when OTEL_EXPORTER_OTLP_* is set)")
         {
-            ListenAddressOption, TelemetryPathOption, WebConfigOption,
+            ListenAddressOption, SystemdSocketOption, TelemetryPathOption, WebConfigOption, LogLevelOption, LogFormatOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,18 +80,21 @@ public static class ServeCommand
                     return ExitCodes.Usage;
                 }
             }
-            else
+            var options = new ServeOptions(parse.GetValue(ListenAddressOption)!, parse.GetValue(TelemetryPathOption)!, parse.GetValue(WebConfigOption), rosterPath)
             {
-                Console.Error.WriteLine($"fleet-exporter: no roster at {rosterPath}: serving an empty fleet (collector roster 0). " +
-                    "Create it (see README \"The roster\") and it is read at the next scrape.");
-            }
-            var options = new ServeOptions(parse.GetValue(ListenAddressOption)!, parse.GetValue(TelemetryPathOption)!, parse.GetValue(WebConfigOption), rosterPath);
+                SystemdSocket = parse.GetValue(SystemdSocketOption),
+                Log = new LogOptions(LogOptions.ParseLevel(parse.GetValue(LogLevelOption)!)!.Value, LogOptions.ParseFormat(parse.GetValue(LogFormatOption)!)!.Value),
+            };
             return await RunAsync(options, banner: null, ct);
         });
         return command;
     }
 
-    /// <summary>Validates the web flags, builds the app and runs it until cancelled; shared with <c>demo</c>.</summary>
+    /// <summary>
+    /// Validates the web flags, builds the app, runs the first collection (then <c>/-/ready</c> answers 200 and a
+    /// Type=notify unit is told READY=1) and serves until cancelled; shared with <c>demo</c>. Refusals before
+    /// serving are one plain line, as every command's errors; once serving, records follow <c>--log.format</c>.
+    /// </summary>
     public static async Task<int> RunAsync(ServeOptions options, Action<WebApplication>? banner, CancellationToken ct)
     {
         if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath == "/")
@@ -69,8 +105,8 @@ public static class ServeCommand
         WebConfig webConfig;
         try
         {
-            ListenAddress.Parse(options.ListenAddress);
-            webConfig = options.WebConfigFile is { } file ? WebConfig.Load(file) : new WebConfig(null, null, new Dictionary<string, string>());
+            foreach (var address in options.ListenAddresses) ListenAddress.Parse(address);
+            webConfig = options.WebConfigFile is { } file ? WebConfig.Load(file) : WebConfig.None;
         }
         catch (Exception e) when (e is FormatException or WebConfigException)
         {
@@ -84,16 +120,44 @@ public static class ServeCommand
             app = ExporterApp.Build(options, webConfig);
             await app.StartAsync(ct);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (SocketActivationException e)
         {
-            Console.Error.WriteLine($"fleet-exporter: cannot serve on {options.ListenAddress}: {e.Message}");
+            Console.Error.WriteLine($"fleet-exporter: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: cannot serve on {options.Describe()}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
+        log.LogInformation("starting fleet-exporter {Version}", typeof(ServeCommand).Assembly.GetName().Version?.ToString(3));
+        if (!Path.Exists(options.RosterPath))
+            log.LogWarning("no roster at {Roster}: serving an empty fleet (collector roster 0). Create it (see README \"The roster\") and it is read at the next scrape.", options.RosterPath);
+        foreach (var warning in webConfig.Warnings) log.LogWarning("web config: {Warning}", warning);
         foreach (var url in app.Urls)
-            Console.Error.WriteLine($"fleet-exporter: serving {url}{options.TelemetryPath} (roster {options.RosterPath})");
+            log.LogInformation("serving {Url} (roster {Roster})", url.TrimEnd('/') + options.TelemetryPath, options.RosterPath);
         banner?.Invoke(app);
-        try { await Task.Delay(Timeout.Infinite, ct); }
+
+        var readiness = new Readiness();
+        try
+        {
+            try
+            {
+                var first = await app.Services.GetRequiredService<ScrapeCollector>().CollectAsync(ScrapeBudget.Default).WaitAsync(ct);
+                log.LogInformation("ready: first collection done in {DurationSeconds} s, {Agents} agents", Math.Round(first.Duration.TotalSeconds, 3), first.Agents.Count);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Sources that fail are reported by the collection itself; this is a collection that threw. /-/ready
+                // stays 503 until a scrape's collection completes, but the unit starts: it listens and says why.
+                log.LogError(e, "first collection failed; /-/ready answers 503 until one completes");
+            }
+            readiness.Ready($"serving {options.Describe()}");
+            await Task.Delay(Timeout.Infinite, ct);
+        }
         catch (OperationCanceledException) { }
+        readiness.Stopping();
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
         return ExitCodes.Ok;

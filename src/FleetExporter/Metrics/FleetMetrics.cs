@@ -27,6 +27,7 @@ public sealed class FleetMetrics
                 _gauges[family] = new(factory.CreateGauge(family.Name, family.Help, new GaugeConfiguration { LabelNames = [.. family.LabelNames] }));
         }
         _collections = factory.CreateCounter(CollectionsName, CollectionsHelp);
+        Self.ProcessMetrics.Register(Registry);
     }
 
     public const string CollectionsName = "fleet_exporter_collections_total";

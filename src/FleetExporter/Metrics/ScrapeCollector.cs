@@ -6,7 +6,7 @@ namespace FleetExporter.Metrics;
 /// Collection at scrape time, one at a time: a scrape that arrives while a collection runs waits for that one
 /// instead of starting its own subprocesses. The first scrape's timeout bounds the shared collection.
 /// </summary>
-public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, FleetMetrics metrics)
+public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, FleetMetrics metrics, ILogger<ScrapeCollector>? log = null)
 {
     private readonly Lock _gate = new();
     private Task<FleetSnapshot>? _inFlight;
@@ -38,6 +38,10 @@ public sealed class ScrapeCollector(RosterProvider rosters, FleetJoin join, Flee
         snapshot = snapshot with { Sources = [.. snapshot.Sources, rosterHealth] };
         metrics.Publish(snapshot);
         Last = snapshot;
+        // As node_exporter logs a failed collector: each time, so the log says when it began and ended.
+        foreach (var failed in snapshot.Sources.Where(s => !s.Ok))
+            log?.LogWarning("source failed: {Collector}: {Error}", failed.Source, failed.Error);
+        log?.LogDebug("collection done in {DurationSeconds} s, {Agents} agents", Math.Round(snapshot.Duration.TotalSeconds, 3), snapshot.Agents.Count);
         return snapshot;
     }
 }

@@ -1,8 +1,11 @@
 using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
 using FleetExporter.Fleet;
+using FleetExporter.Logging;
 using FleetExporter.Metrics;
 using FleetExporter.Telemetry;
+using FleetExporter.Web.SystemdService;
+using FleetExporter.Web.Tls;
 using Microsoft.AspNetCore.ResponseCompression;
 using Prometheus;
 
@@ -17,25 +20,35 @@ public static class ExporterApp
     /// <summary>Every page answers HEAD as it answers GET; Kestrel sends no body for HEAD.</summary>
     internal static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
+    /// <summary>
+    /// Builds the app on the listen addresses, or with <see cref="ServeOptions.SystemdSocket"/> on the sockets systemd
+    /// passed (taken here, once: <see cref="SocketActivationException"/> when there are none).
+    /// </summary>
     public static WebApplication Build(ServeOptions options, WebConfig webConfig, FleetJoin? join = null)
     {
-        var listen = ListenAddress.Parse(options.ListenAddress);
+        var listen = options.ListenAddresses.Select(ListenAddress.Parse).ToList();
+        var sockets = options.SystemdSocket ? SocketActivation.Take() : [];
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        // A bind failure is reported once, plainly, by the command; not again as a stack trace.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        ConfigureLogging(builder.Logging, options.Log);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
-                if (webConfig.Certificate is { } loaded) o.UseHttps(loaded);
+                if (webConfig.Tls is { } tls) KestrelTls.Apply(o, tls, webConfig.Http);
                 else if (webConfig.CertFile is { } cert) o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
             }
-            if (listen.Localhost) kestrel.ListenLocalhost(listen.Port, Endpoint);
-            else if (listen.Address is { } address) kestrel.Listen(address, listen.Port, Endpoint);
-            else kestrel.ListenAnyIP(listen.Port, Endpoint);
+            // As the exporter-toolkit: the systemd sockets instead of the addresses, not beside them.
+            if (options.SystemdSocket)
+            {
+                foreach (var fd in sockets) kestrel.ListenHandle((ulong)fd, Endpoint);
+                return;
+            }
+            foreach (var address in listen)
+            {
+                if (address.Localhost) kestrel.ListenLocalhost(address.Port, Endpoint);
+                else if (address.Address is { } ip) kestrel.Listen(ip, address.Port, Endpoint);
+                else kestrel.ListenAnyIP(address.Port, Endpoint);
+            }
         });
 
         builder.Services.AddSingleton(options);
@@ -58,6 +71,8 @@ public static class ExporterApp
 
         var app = builder.Build();
         app.UseErrorGuard();
+        app.UseConfiguredHeaders(webConfig.Http);
+        app.UseRateLimit(webConfig.RateLimit);
         app.UseReadOnly();
         app.UseBasicAuth(webConfig);
         app.MapLandingPage();
@@ -79,8 +94,31 @@ public static class ExporterApp
             await next();
         });
 
-    private static void MapHealth(this WebApplication app) =>
+    /// <summary>
+    /// <c>/-/healthy</c>: the process answers. <c>/-/ready</c>: a collection has completed, so a scrape returns the
+    /// fleet (<c>serve</c> runs the first one at start-up; until it ends, 503).
+    /// </summary>
+    private static void MapHealth(this WebApplication app)
+    {
+        var collector = app.Services.GetRequiredService<ScrapeCollector>();
         app.MapMethods("/-/healthy", GetAndHead, () => Results.Text("OK\n"));
+        app.MapMethods("/-/ready", GetAndHead, () => collector.Last is null
+            ? Results.Text("not ready: the first collection has not completed\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("OK\n"));
+    }
+
+    /// <summary>
+    /// One line per record on stderr in <c>--log.format</c>, from <c>--log.level</c> up. The framework's own records
+    /// only from warn (from info at debug: requests, listeners); a bind failure is reported once by the command.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, LogOptions log)
+    {
+        logging.ClearProviders();
+        logging.AddProvider(new LineLoggerProvider(log.Format, Console.Error));
+        logging.SetMinimumLevel(log.Level);
+        logging.AddFilter("Microsoft", log.Level <= LogLevel.Debug ? LogLevel.Information : (LogLevel)Math.Max((int)log.Level, (int)LogLevel.Warning));
+        logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+    }
 
     /// <summary>
     /// Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes, gzipped when the

@@ -1,12 +1,25 @@
+using FleetExporter.Logging;
+
 namespace FleetExporter.Web;
 
 /// <summary>How <c>serve</c> listens and what it serves; flags in the Prometheus exporters' style.</summary>
-public sealed record ServeOptions(string ListenAddress, string TelemetryPath, string? WebConfigFile, string RosterPath)
+public sealed record ServeOptions(IReadOnlyList<string> ListenAddresses, string TelemetryPath, string? WebConfigFile, string RosterPath)
 {
     /// <summary>Outside the 9100–9999 range allocated to exporters, so it collides with none of them.</summary>
     public const int DefaultPort = 8497;
     public const string DefaultListenAddress = ":8497";
     public const string DefaultTelemetryPath = "/metrics";
+
+    public ServeOptions(string listenAddress, string telemetryPath, string? webConfigFile, string rosterPath)
+        : this([listenAddress], telemetryPath, webConfigFile, rosterPath) { }
+
+    /// <summary><c>--web.systemd-socket</c>: serve on the sockets systemd passed (LISTEN_FDS) instead of the listen addresses.</summary>
+    public bool SystemdSocket { get; init; }
+
+    public LogOptions Log { get; init; } = LogOptions.Default;
+
+    /// <summary>What the listeners are, for messages: the addresses, or the systemd sockets.</summary>
+    public string Describe() => SystemdSocket ? "the systemd sockets" : string.Join(", ", ListenAddresses);
 }
 
 /// <summary>The time a collection may take, from the timeout Prometheus sends with each scrape.</summary>

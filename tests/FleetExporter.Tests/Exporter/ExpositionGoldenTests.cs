@@ -82,7 +82,9 @@ public sealed class ExpositionGoldenTests
     private static string Mask(string exposition)
     {
         exposition = Regex.Replace(exposition, @"(fleet_exporter_build_info\{version=)""[^""]*"",revision=""[^""]*""", "$1\"MASKED\",revision=\"MASKED\"");
-        return Regex.Replace(exposition, @"^(fleet_collector_duration_seconds\{[^}]*\}) .*$", "$1 MASKED", RegexOptions.Multiline);
+        exposition = Regex.Replace(exposition, @"^(fleet_collector_duration_seconds\{[^}]*\}) .*$", "$1 MASKED", RegexOptions.Multiline);
+        // The exporter's own process: present, with values of this test run.
+        return Regex.Replace(exposition, @"^(process_[a-z_]+) .*$", "$1 MASKED", RegexOptions.Multiline);
     }
 
     [Fact]
@@ -109,6 +111,45 @@ public sealed class ExpositionGoldenTests
 
         Assert.True(result.ExitCode == 0 && result.StandardOutput.Trim().Length == 0 && result.StandardError.Trim().Length == 0,
             $"promtool exit {result.ExitCode}: {result.StandardOutput}{result.StandardError}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_exporter_exports_its_own_process_series_as_node_exporter_does()
+    {
+        var metrics = new FleetMetrics();
+        // An independent witness of the fd limit: a shell inherits this process's limits.
+        var ulimit = await FleetExporter.Subprocess.ProcessRunner.RunAsync("sh", ["-c", "ulimit -n"], TimeSpan.FromSeconds(10));
+
+        var exposition = await ExposeAsync(metrics);
+
+        double Value(string name)
+        {
+            var m = Regex.Match(exposition, $@"^{name} (\S+)$", RegexOptions.Multiline);
+            Assert.True(m.Success, $"no {name} in:\n{exposition}");
+            return double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(double.Parse(ulimit.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture), Value("process_max_fds"));
+        Assert.InRange(Value("process_open_fds"), 3, Value("process_max_fds"));
+        Assert.InRange(Value("process_resident_memory_bytes"), 1 << 20, Value("process_virtual_memory_bytes"));
+        Assert.True(Value("process_cpu_seconds_total") > 0);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.InRange(Value("process_start_time_seconds"), now - 86_400, now + 1);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", exposition);
+    }
+
+    [Fact]
+    public void The_fd_limit_is_the_soft_limit_and_unlimited_is_infinite()
+    {
+        const string limits = """
+            Limit                     Soft Limit           Hard Limit           Units
+            Max open files            1024                 524288               files
+            Max open filesystems      7                    7                    files
+            Max address space         unlimited            unlimited            bytes
+            """;
+
+        Assert.Equal(1024, FleetExporter.Metrics.Self.ProcLimits.SoftLimit(limits, "Max open files"));
+        Assert.Equal(double.PositiveInfinity, FleetExporter.Metrics.Self.ProcLimits.SoftLimit(limits, "Max address space"));
+        Assert.Null(FleetExporter.Metrics.Self.ProcLimits.SoftLimit(limits, "Max locked memory"));
     }
 
     [Fact]

@@ -278,14 +278,16 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(right)).StatusCode);
     }
 
-    [Fact]
-    public void A_web_config_with_an_unsupported_key_is_refused_with_its_line()
+    [Theory]
+    [InlineData("basic_auth_users: {}\nhttp_server_config:\n  http3: true\n", "3: http_server_config.http3: not supported")]
+    [InlineData("basic_auth_users: {}\nweb_server_config:\n  http2: false\n", "2: web_server_config: not supported")]
+    public void A_web_config_with_a_key_the_exporter_toolkit_does_not_know_is_refused_with_its_line(string yaml, string expected)
     {
-        var configFile = _dir.Write("web.yml", "basic_auth_users: {}\nhttp_server_config:\n  http2: false\n");
+        var configFile = _dir.Write("web.yml", yaml);
 
         var error = Assert.Throws<WebConfigException>(() => WebConfig.Load(configFile));
 
-        Assert.Contains($"{configFile}:2: http_server_config: not supported", error.Message);
+        Assert.Contains($"{configFile}:{expected}", error.Message);
     }
 
     public async Task DisposeAsync()

@@ -14,24 +14,32 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>The port the kernel gave (it listens on port 0, so no other process can take it first).</summary>
     public int Port { get; private set; }
+    public int Pid => _process.Id;
     public string Url => $"{(_https ? "https" : "http")}://127.0.0.1:{Port}";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     private ServeProcess(Process process) => _process = process;
 
-    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false)
+    public static Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false) =>
+        LaunchAsync(["dotnet", FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0", .. args], port: null, env, https);
+
+    /// <summary>
+    /// Runs <paramref name="argv"/> as given (e.g. <c>systemd-socket-activate -l ... dotnet fleet-exporter.dll serve ...</c>,
+    /// which execs into the exporter) and waits for it on <paramref name="port"/>, or on the port of its first "serving" line.
+    /// </summary>
+    public static async Task<ServeProcess> LaunchAsync(IReadOnlyList<string> argv, int? port, IReadOnlyDictionary<string, string>? env = null, bool https = false)
     {
         // SIGINT at its default even where the test run ignores it (nohup, a background job), or Ctrl-C could not stop it.
         var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { "--default-signal=INT", "dotnet", FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0" },
+            ArgumentList = { "--default-signal=INT" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in argv) start.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = Process.Start(start)!;
-        var serve = new ServeProcess(process) { _https = https };
+        var serve = new ServeProcess(process) { _https = https, Port = port ?? 0 };
         process.OutputDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (serve._output) serve._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -49,10 +57,17 @@ public sealed class ServeProcess : IAsyncDisposable
         }
         var output = serve.Output;
         await serve.DisposeAsync();
-        throw new InvalidOperationException($"fleet-exporter {command} did not answer (port {serve.Port}):\n{output}");
+        throw new InvalidOperationException($"{string.Join(' ', argv)} did not answer (port {serve.Port}):\n{output}");
     }
 
-    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving https?://127\.0\.0\.1:(\d+)/");
+    /// <summary>GET with the status code, for pages that may answer other than 200.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> GetWithStatusAsync(string path)
+    {
+        using var response = await (_https ? Https : Http).GetAsync(Url + path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"serving https?://127\.0\.0\.1:(\d+)/");
 
     public Task<string> GetAsync(string path) => (_https ? Https : Http).GetStringAsync(Url + path);
 
