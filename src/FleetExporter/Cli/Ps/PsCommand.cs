@@ -19,8 +19,10 @@ public static class PsCommand
         {
             json,
         };
+        foreach (var option in RemotePs.Options) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
+            if (RemotePs.Requested(parse)) return await RemotePs.RunAsync(parse, parse.GetValue(json), ct);
             var roster = CommonOptions.LoadRoster(parse, Console.Error);
             if (roster is null) return ExitCodes.Usage;
             // A source that hangs (a stuck file system, a wedged systemd) is reported as failed after this long.
