@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using FleetExporter.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.Federation;
+
+/// <summary>
+/// Three hosts on this machine, each with its own systemd user manager, tmux server, roster (its own <c>host</c>) and
+/// <c>serve</c>; one real Prometheus scraping all of them with deploy/prometheus/multi-host (two hosts through file_sd,
+/// one static); the real <c>fleet-exporter ps --prometheus</c> reading it. Intervals are 1 s.
+/// </summary>
+public sealed class MultiHostTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    [Fact(Timeout = 240_000)]
+    public async Task Ps_through_prometheus_lists_every_agent_of_every_host_with_its_flags_and_marks_a_stopped_exporter()
+    {
+        await using var hosts = await PrivateHosts.StartAsync(Interval,
+            ("host-a", "acme", [new("a1"), new("a2", Enabled: false)]),
+            ("host-b", "globex", [new("b1"), new("b2", Beating: false), new("b3", Drifted: true)]),
+            ("host-c", "acme", [new("c1")]));
+        var (a, b, c) = (hosts[0], hosts[1], hosts[2]);
+        using var dir = new TempDirectory();
+        var fileSd = dir.Write("targets/fleet.yml", TopologyConfig.FileSd([($"127.0.0.1:{a.Serve!.Port}", a.Name), ($"127.0.0.1:{b.Serve!.Port}", b.Name)]));
+        await using var prometheus = await PrometheusServer.StartAsync(TopologyConfig.MultiHost(fileSd, $"127.0.0.1:{c.Serve!.Port}", c.Name, Interval));
+
+        // Every host current and every flag decided: exit 0, one row per agent of every host.
+        var (code, rows, stderr) = await EventuallyAsync(prometheus.Url, r => r.Code == 0 && r.Rows.Count == 6, TimeSpan.FromSeconds(45));
+        Assert.True(code == 0, $"ps --prometheus exited {code}: {stderr}\n{Describe(rows)}");
+        Assert.Equal(
+            [
+                "host-a acme a1: ", "host-a acme a2: BOOT-ENABLE",
+                "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT",
+                "host-c acme c1: ",
+            ],
+            rows.Select(Row).Order());
+        Assert.All(rows, r => Assert.Equal("active", r["unit"]!["active_state"]!.GetValue<string>()));
+        Assert.All(rows.Where(r => Name(r) != "b2"), r => Assert.Equal("ok", r["heartbeat"]!["state"]!.GetValue<string>()));
+
+        // Filters, and the table, through $FLEET_PROMETHEUS_URL.
+        var drift = await FleetBinary.RunAsync(["ps", "--host", "host-b", "--flag", "DRIFT"], env: new Dictionary<string, string?> { ["FLEET_PROMETHEUS_URL"] = prometheus.Url });
+        var lines = drift.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("AGENT", lines[0]);
+        Assert.Matches(@"^b3 +globex +host-b +active .* DRIFT$", lines[1]);
+        var acme = await RunPsAsync(prometheus.Url, "--tenant", "acme");
+        Assert.Equal(["a1", "a2", "c1"], acme.Rows.Select(Name).Order());
+
+        // host-c's exporter stops: its agent stays a row, flagged, and nothing about it is shown as known.
+        await c.StopServeAsync();
+        (code, rows, stderr) = await EventuallyAsync(prometheus.Url, r => r.Rows.Any(x => Name(x) == "c1" && Flags(x) == "EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
+        output.WriteLine(stderr);
+        Assert.Equal(6, code);
+        var c1 = Assert.Single(rows, r => Name(r) == "c1");
+        Assert.Equal("EXPORTER-DOWN", Flags(c1));
+        Assert.Equal("unknown", c1["state"]!["name"]!.GetValue<string>());
+        Assert.Null(c1["unit"]!["active_state"]);
+        Assert.StartsWith("EXPORTER-DOWN on host host-c: up == 0", c1["unknown"]!["exporter"]!.GetValue<string>());
+        Assert.Contains("! exporter@host-c unknown: EXPORTER-DOWN", stderr);
+        // The other hosts are unchanged.
+        Assert.Equal(
+            ["host-a acme a1: ", "host-a acme a2: BOOT-ENABLE", "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT", "host-c acme c1: EXPORTER-DOWN"],
+            rows.Select(Row).Order());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_unreachable_prometheus_is_exit_code_7_and_a_bad_url_exit_code_2()
+    {
+        var unreachable = await FleetBinary.RunAsync(["ps", "--prometheus", $"http://127.0.0.1:{PrometheusServer.FreePort()}"]);
+        Assert.Equal(7, unreachable.ExitCode);
+        Assert.Contains("cannot reach Prometheus at http://127.0.0.1:", unreachable.StandardError);
+        Assert.Empty(unreachable.StandardOutput);
+
+        var bad = await FleetBinary.RunAsync(["ps", "--prometheus", "prometheus:9090"]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not an http(s) URL", bad.StandardError);
+    }
+
+    private static string Name(JsonNode row) => row["name"]!.GetValue<string>();
+
+    private static string Flags(JsonNode row) => string.Join(',', row["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+    private static string Row(JsonNode row) => $"{row["host"]} {row["tenant_id"]} {Name(row)}: {Flags(row)}";
+
+    private static string Describe(IEnumerable<JsonNode> rows) => string.Join("\n", rows.Select(Row));
+
+    private static async Task<(int Code, List<JsonNode> Rows, string Stderr)> RunPsAsync(string url, params string[] args)
+    {
+        var r = await FleetBinary.RunAsync(["ps", "--prometheus", url, "--json", .. args]);
+        var rows = r.StandardOutput.Length > 0 ? JsonNode.Parse(r.StandardOutput)!.AsArray().Select(n => n!).ToList() : [];
+        return (r.ExitCode, rows, r.StandardError);
+    }
+
+    /// <summary>Runs <c>ps --prometheus --json</c> until the check passes or the time is up; returns the last run.</summary>
+    private static async Task<(int Code, List<JsonNode> Rows, string Stderr)> EventuallyAsync(
+        string url, Func<(int Code, List<JsonNode> Rows, string Stderr), bool> check, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var last = await RunPsAsync(url);
+        while (!check(last) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            last = await RunPsAsync(url);
+        }
+        return last;
+    }
+}
