@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tests.Stack;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.Federation;
+
+/// <summary>
+/// The agent-mode topology with the real binaries: two private hosts, each with its exporter and a Prometheus in agent
+/// mode (deploy/prometheus/agent-mode/prometheus-agent.yml) remote-writing to a central Prometheus with
+/// <c>--web.enable-remote-write-receiver</c> (central.yml), which evaluates rules/fleet-alerts.yml unchanged and pages
+/// through Alertmanager (deploy/alertmanager) to a webhook. Only intervals are short (1 s); the rule's <c>for:</c> is kept.
+/// </summary>
+public sealed class RemoteWriteTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_stale_heartbeat_on_one_host_pages_through_the_central_prometheus_fed_by_agents()
+    {
+        await using var webhook = new WebhookReceiver();
+        var alertmanagerYaml = StackConfig.Alertmanager(webhook.Port, GroupWait);
+        await using var alertmanager = await AlertmanagerServer.StartAsync(alertmanagerYaml);
+        await using var central = await PrometheusServer.StartAsync(TopologyConfig.Central(alertmanager.Port, Interval), flags: ["--web.enable-remote-write-receiver"]);
+        await using var hosts = await PrivateHosts.StartAsync(Interval,
+            ("host-a", "acme", [new("a1"), new("a2")]),
+            ("host-b", "globex", [new("b1"), new("silent")]));
+        var write = central.Url + "/api/v1/write";
+        await using var agentA = await PrometheusServer.StartAsync(TopologyConfig.Agent($"127.0.0.1:{hosts[0].Serve!.Port}", "host-a", write, Interval), flags: ["--enable-feature=agent"]);
+        await using var agentB = await PrometheusServer.StartAsync(TopologyConfig.Agent($"127.0.0.1:{hosts[1].Serve!.Port}", "host-b", write, Interval), flags: ["--enable-feature=agent"]);
+
+        // Both hosts arrive centrally, `up` included, with the job and instance the rules and ps use.
+        var up = await central.WaitForAsync("up{job=\"fleet\"} == 1", r => r.Count == 2, TimeSpan.FromSeconds(45));
+        Assert.Equal(["host-a", "host-b"], up.Select(s => s.Labels["host"]).Order());
+        var flags = await central.WaitForAsync("fleet_agent_flag", r => r.Count == 4 * 8 && r.All(s => s.Value == 0), TimeSpan.FromSeconds(30));
+        Assert.True(flags.Count == 4 * 8 && flags.All(s => s.Value == 0),
+            "the fleet never became healthy centrally: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")));
+
+        // ps reads the central store as it reads any Prometheus.
+        var ps = await FleetBinary.RunAsync(["ps", "--prometheus", central.Url, "--json"]);
+        Assert.True(ps.ExitCode == 0, $"ps --prometheus exited {ps.ExitCode}: {ps.StandardError}");
+        Assert.Equal(["host-a a1", "host-a a2", "host-b b1", "host-b silent"],
+            JsonNode.Parse(ps.StandardOutput)!.AsArray().Select(r => $"{r!["host"]} {r["name"]}").Order());
+
+        var lastBeat = await hosts[1].StopBeatingAsync("silent");
+        var forStale = StackConfig.For("FleetHeartbeatStale");
+        var bound = 3 * Interval + forStale + Interval /* scrape */ + Interval /* scrape timeout */ + Interval /* batch_send_deadline */
+                    + Interval /* evaluation */ + StackConfig.GroupWait(alertmanagerYaml);
+        var page = await webhook.WaitForAsync(
+            n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == "silent"),
+            bound + TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(page);
+        var latency = page.ReceivedAt - lastBeat;
+        output.WriteLine($"last heartbeat of 'silent' on host-b -> webhook call through the central Prometheus: {latency.TotalSeconds:0.000} s; bound {bound.TotalSeconds:0.###} s");
+        Assert.True(latency <= bound, $"paged after {latency.TotalSeconds:0.000} s, bound {bound.TotalSeconds} s");
+        Assert.True(latency >= 3 * Interval + forStale, $"paged too early: {latency.TotalSeconds:0.000} s");
+        Assert.Equal("page", page.Receiver);
+        var alert = Assert.Single(page.Alerts);
+        Assert.Equal("host-b", Label(alert, "host"));
+        Assert.Equal("globex", Label(alert, "tenant"));
+        Assert.Equal("fleet", Label(alert, "job"));
+        Assert.Equal($"127.0.0.1:{hosts[1].Serve!.Port}", Label(alert, "instance"));
+        var others = webhook.Received.SelectMany(n => n.Alerts.Select(a => $"{Label(a, "alertname")} {Label(a, "host")} {Label(a, "agent")}"))
+            .Where(s => s != "FleetHeartbeatStale host-b silent").ToList();
+        Assert.True(others.Count == 0, "unexpected notifications: " + string.Join("; ", others));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_promtool_unit_tests_of_the_remote_write_alert_pass()
+    {
+        var result = await Tool.RunAsync("promtool", "test", "rules", "deploy/prometheus/agent-mode/tests/remote-write.test.yml");
+
+        Assert.True(result.ExitCode == 0, Tool.Describe(result));
+        Assert.Contains("SUCCESS", result.StandardOutput + result.StandardError);
+    }
+
+    private static string? Label(JsonObject alert, string name) => alert["labels"]?[name]?.GetValue<string>();
+}
