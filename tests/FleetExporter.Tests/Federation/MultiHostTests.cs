@@ -47,6 +47,16 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         var acme = await RunPsAsync(prometheus.Url, "--tenant", "acme");
         Assert.Equal(["a1", "a2", "c1"], acme.Rows.Select(Name).Order());
 
+        // serve's /fleet shows the same rows, linked from the landing page.
+        using var noRoster = new TempDirectory();
+        await using var page = await ServeProcess.StartAsync("serve", ["--roster", noRoster.File("none.yaml"), "--prometheus.url", prometheus.Url]);
+        Assert.Contains("<a href=\"fleet\">Fleet across hosts</a>", await page.GetAsync("/"));
+        var html = await page.GetAsync("/fleet");
+        Assert.Contains("<td>host-b</td><td>b3</td><td>globex</td><td>editor</td><td>active</td>", html);
+        Assert.Contains("<span class=\"bad\">DRIFT</span>", html);
+        Assert.Contains("<td>host-a</td><td>a1</td>", html);
+        Assert.DoesNotContain("<td>host-a</td><td>b1</td>", await page.GetAsync("/fleet?host=host-a"));
+
         // host-c's exporter stops: its agent stays a row, flagged, and nothing about it is shown as known.
         await c.StopServeAsync();
         (code, rows, stderr) = await EventuallyAsync(prometheus.Url, r => r.Rows.Any(x => Name(x) == "c1" && Flags(x) == "EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
@@ -58,6 +68,9 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.Null(c1["unit"]!["active_state"]);
         Assert.StartsWith("EXPORTER-DOWN on host host-c: up == 0", c1["unknown"]!["exporter"]!.GetValue<string>());
         Assert.Contains("! exporter@host-c unknown: EXPORTER-DOWN", stderr);
+        html = await page.GetAsync("/fleet");
+        Assert.Contains("<td>host-c</td><td>c1</td><td>acme</td><td>sleeper</td><td><span class=\"unknown\">?</span></td>", html);
+        Assert.Contains("<li class=\"bad\">host-c: EXPORTER-DOWN: up == 0", html);
         // The other hosts are unchanged.
         Assert.Equal(
             ["host-a acme a1: ", "host-a acme a2: BOOT-ENABLE", "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT", "host-c acme c1: EXPORTER-DOWN"],
@@ -65,7 +78,7 @@ public sealed class MultiHostTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task An_unreachable_prometheus_is_exit_code_7_and_a_bad_url_exit_code_2()
+    public async Task An_unreachable_prometheus_is_exit_code_7_or_a_503_page_and_a_bad_url_exit_code_2()
     {
         var unreachable = await FleetBinary.RunAsync(["ps", "--prometheus", $"http://127.0.0.1:{PrometheusServer.FreePort()}"]);
         Assert.Equal(7, unreachable.ExitCode);
@@ -75,6 +88,17 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         var bad = await FleetBinary.RunAsync(["ps", "--prometheus", "prometheus:9090"]);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("not an http(s) URL", bad.StandardError);
+
+        // serve refuses the same at start-up, and its /fleet says plainly that Prometheus cannot be asked.
+        var refused = await FleetBinary.RunAsync(["serve", "--web.listen-address", "127.0.0.1:0", "--prometheus.url", "ftp://x"]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--prometheus.url \"ftp://x\": not an http(s) URL", refused.StandardError);
+        using var dir = new TempDirectory();
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", dir.File("none.yaml"), "--prometheus.url", $"http://127.0.0.1:{PrometheusServer.FreePort()}"]);
+        using var http = new HttpClient();
+        var response = await http.GetAsync(serve.Url + "/fleet");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("cannot reach Prometheus at http://127.0.0.1:", await response.Content.ReadAsStringAsync());
     }
 
     private static string Name(JsonNode row) => row["name"]!.GetValue<string>();
