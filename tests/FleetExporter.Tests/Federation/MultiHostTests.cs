@@ -26,17 +26,18 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         await using var prometheus = await PrometheusServer.StartAsync(TopologyConfig.MultiHost(fileSd, $"127.0.0.1:{c.Serve!.Port}", c.Name, Interval));
 
         // Every host current and every flag decided: exit 0, one row per agent of every host.
-        var (code, rows, stderr) = await EventuallyAsync(prometheus.Url, r => r.Code == 0 && r.Rows.Count == 6, TimeSpan.FromSeconds(45));
-        Assert.True(code == 0, $"ps --prometheus exited {code}: {stderr}\n{Describe(rows)}");
+        var run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Code == 0 && r.Rows.Count == 6, TimeSpan.FromSeconds(45));
+        Assert.True(run.Code == 0, run.Describe());
+        var rows = run.Rows;
         Assert.Equal(
             [
                 "host-a acme a1: ", "host-a acme a2: BOOT-ENABLE",
                 "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT",
                 "host-c acme c1: ",
             ],
-            rows.Select(Row).Order());
+            rows.Select(PsRun.Row).Order());
         Assert.All(rows, r => Assert.Equal("active", r["unit"]!["active_state"]!.GetValue<string>()));
-        Assert.All(rows.Where(r => Name(r) != "b2"), r => Assert.Equal("ok", r["heartbeat"]!["state"]!.GetValue<string>()));
+        Assert.All(rows.Where(r => PsRun.Name(r) != "b2"), r => Assert.Equal("ok", r["heartbeat"]!["state"]!.GetValue<string>()));
 
         // Filters, and the table, through $FLEET_PROMETHEUS_URL.
         var drift = await FleetBinary.RunAsync(["ps", "--host", "host-b", "--flag", "DRIFT"], env: new Dictionary<string, string?> { ["FLEET_PROMETHEUS_URL"] = prometheus.Url });
@@ -44,8 +45,8 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("AGENT", lines[0]);
         Assert.Matches(@"^b3 +globex +host-b +active .* DRIFT$", lines[1]);
-        var acme = await RunPsAsync(prometheus.Url, "--tenant", "acme");
-        Assert.Equal(["a1", "a2", "c1"], acme.Rows.Select(Name).Order());
+        var acme = await PsRun.RunAsync(prometheus.Url, "--tenant", "acme");
+        Assert.Equal(["a1", "a2", "c1"], acme.Rows.Select(PsRun.Name).Order());
 
         // serve's /fleet shows the same rows, linked from the landing page.
         using var noRoster = new TempDirectory();
@@ -59,22 +60,23 @@ public sealed class MultiHostTests(ITestOutputHelper output)
 
         // host-c's exporter stops: its agent stays a row, flagged, and nothing about it is shown as known.
         await c.StopServeAsync();
-        (code, rows, stderr) = await EventuallyAsync(prometheus.Url, r => r.Rows.Any(x => Name(x) == "c1" && Flags(x) == "EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
-        output.WriteLine(stderr);
-        Assert.Equal(6, code);
-        var c1 = Assert.Single(rows, r => Name(r) == "c1");
-        Assert.Equal("EXPORTER-DOWN", Flags(c1));
+        run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Rows.Any(x => PsRun.Name(x) == "c1" && PsRun.Flags(x) == "EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
+        output.WriteLine(run.Describe());
+        Assert.Equal(6, run.Code);
+        rows = run.Rows;
+        var c1 = Assert.Single(rows, r => PsRun.Name(r) == "c1");
+        Assert.Equal("EXPORTER-DOWN", PsRun.Flags(c1));
         Assert.Equal("unknown", c1["state"]!["name"]!.GetValue<string>());
         Assert.Null(c1["unit"]!["active_state"]);
         Assert.StartsWith("EXPORTER-DOWN on host host-c: up == 0", c1["unknown"]!["exporter"]!.GetValue<string>());
-        Assert.Contains("! exporter@host-c unknown: EXPORTER-DOWN", stderr);
+        Assert.Contains("! exporter@host-c unknown: EXPORTER-DOWN", run.Stderr);
         html = await page.GetAsync("/fleet");
         Assert.Contains("<td>host-c</td><td>c1</td><td>acme</td><td>sleeper</td><td><span class=\"unknown\">?</span></td>", html);
         Assert.Contains("<li class=\"bad\">host-c: EXPORTER-DOWN: up == 0", html);
         // The other hosts are unchanged.
         Assert.Equal(
             ["host-a acme a1: ", "host-a acme a2: BOOT-ENABLE", "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT", "host-c acme c1: EXPORTER-DOWN"],
-            rows.Select(Row).Order());
+            rows.Select(PsRun.Row).Order());
     }
 
     [Fact(Timeout = 60_000)]
@@ -89,6 +91,10 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("not an http(s) URL", bad.StandardError);
 
+        var misplaced = await FleetBinary.RunAsync(["ps", "--tenant", "acme"]);
+        Assert.Equal(2, misplaced.ExitCode);
+        Assert.Contains("--tenant needs --prometheus", misplaced.StandardError);
+
         // serve refuses the same at start-up, and its /fleet says plainly that Prometheus cannot be asked.
         var refused = await FleetBinary.RunAsync(["serve", "--web.listen-address", "127.0.0.1:0", "--prometheus.url", "ftp://x"]);
         Assert.Equal(2, refused.ExitCode);
@@ -99,34 +105,5 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         var response = await http.GetAsync(serve.Url + "/fleet");
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("cannot reach Prometheus at http://127.0.0.1:", await response.Content.ReadAsStringAsync());
-    }
-
-    private static string Name(JsonNode row) => row["name"]!.GetValue<string>();
-
-    private static string Flags(JsonNode row) => string.Join(',', row["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
-
-    private static string Row(JsonNode row) => $"{row["host"]} {row["tenant_id"]} {Name(row)}: {Flags(row)}";
-
-    private static string Describe(IEnumerable<JsonNode> rows) => string.Join("\n", rows.Select(Row));
-
-    private static async Task<(int Code, List<JsonNode> Rows, string Stderr)> RunPsAsync(string url, params string[] args)
-    {
-        var r = await FleetBinary.RunAsync(["ps", "--prometheus", url, "--json", .. args]);
-        var rows = r.StandardOutput.Length > 0 ? JsonNode.Parse(r.StandardOutput)!.AsArray().Select(n => n!).ToList() : [];
-        return (r.ExitCode, rows, r.StandardError);
-    }
-
-    /// <summary>Runs <c>ps --prometheus --json</c> until the check passes or the time is up; returns the last run.</summary>
-    private static async Task<(int Code, List<JsonNode> Rows, string Stderr)> EventuallyAsync(
-        string url, Func<(int Code, List<JsonNode> Rows, string Stderr), bool> check, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        var last = await RunPsAsync(url);
-        while (!check(last) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(500);
-            last = await RunPsAsync(url);
-        }
-        return last;
     }
 }

@@ -38,10 +38,9 @@ public sealed class RemoteWriteTests(ITestOutputHelper output)
             "the fleet never became healthy centrally: " + string.Join(", ", flags.Where(s => s.Value != 0).Select(s => $"{s.Labels["agent"]} {s.Labels["flag"]}")));
 
         // ps reads the central store as it reads any Prometheus.
-        var ps = await FleetBinary.RunAsync(["ps", "--prometheus", central.Url, "--json"]);
-        Assert.True(ps.ExitCode == 0, $"ps --prometheus exited {ps.ExitCode}: {ps.StandardError}");
-        Assert.Equal(["host-a a1", "host-a a2", "host-b b1", "host-b silent"],
-            JsonNode.Parse(ps.StandardOutput)!.AsArray().Select(r => $"{r!["host"]} {r["name"]}").Order());
+        var ps = await PsRun.RunAsync(central.Url);
+        Assert.True(ps.Code == 0, ps.Describe());
+        Assert.Equal(["host-a acme a1: ", "host-a acme a2: ", "host-b globex b1: ", "host-b globex silent: "], ps.Rows.Select(PsRun.Row).Order());
 
         var lastBeat = await hosts[1].StopBeatingAsync("silent");
         var forStale = StackConfig.For("FleetHeartbeatStale");
@@ -65,6 +64,13 @@ public sealed class RemoteWriteTests(ITestOutputHelper output)
         var others = webhook.Received.SelectMany(n => n.Alerts.Select(a => $"{Label(a, "alertname")} {Label(a, "host")} {Label(a, "agent")}"))
             .Where(s => s != "FleetHeartbeatStale host-b silent").ToList();
         Assert.True(others.Count == 0, "unexpected notifications: " + string.Join("; ", others));
+
+        // host-a's agent goes away (no staleness marker is sent): its last samples are not shown as current.
+        await agentA.DisposeAsync();
+        var stale = await PsRun.EventuallyAsync(central.Url, r => r.Code == 6 && r.Rows.Where(x => x["host"]!.ToString() == "host-a").All(x => PsRun.Flags(x) == "STALE"), TimeSpan.FromSeconds(20));
+        Assert.True(stale.Code == 6, stale.Describe());
+        Assert.Equal(["host-a acme a1: STALE", "host-a acme a2: STALE", "host-b globex b1: ", "host-b globex silent: HB-STALE"], stale.Rows.Select(PsRun.Row).Order());
+        Assert.Contains("STALE on host host-a: last sample", stale.Stderr);
     }
 
     [Fact(Timeout = 60_000)]

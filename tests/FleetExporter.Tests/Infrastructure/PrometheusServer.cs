@@ -87,8 +87,13 @@ public sealed class PrometheusServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private bool _disposed;
+
+    /// <summary>Stops it (a test may stop it early; the second call does nothing).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await _daemon.DisposeAsync();
         _dir.Dispose();
     }

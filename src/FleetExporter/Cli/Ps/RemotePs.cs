@@ -50,6 +50,10 @@ public static class RemotePs
 
     public static bool Requested(ParseResult parse) => parse.GetValue(Url) is { Length: > 0 };
 
+    /// <summary>The first option given that means something only with <c>--prometheus</c>, or null.</summary>
+    public static string? OnlyWithUrl(ParseResult parse) =>
+        new Option[] { HttpConfig, Lookback, Tenant, Host, Agent, Flag }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
     public static async Task<int> RunAsync(ParseResult parse, bool json, CancellationToken ct)
     {
         Uri url;
