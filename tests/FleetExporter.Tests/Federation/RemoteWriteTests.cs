@@ -42,6 +42,18 @@ public sealed class RemoteWriteTests(ITestOutputHelper output)
         Assert.True(ps.Code == 0, ps.Describe());
         Assert.Equal(["host-a acme a1: ", "host-a acme a2: ", "host-b globex b1: ", "host-b globex silent: "], ps.Rows.Select(PsRun.Row).Order());
 
+        // The board works unchanged on the central store: its variables list both hosts, and every panel query is answered.
+        var board = Board.Load();
+        var host = board.VariableQueries.Single(v => v.Variable == "host");
+        Assert.Equal(["host-a", "host-b"], (await central.QueryAsync(board.Interpolate(host.Selector))).Select(r => r.Labels[host.Label]).Distinct().Order());
+        var answered = 0;
+        foreach (var (where, expr) in board.PanelQueries)
+        {
+            try { answered += (await central.QueryAsync(board.Interpolate(expr))).Count > 0 ? 1 : 0; }
+            catch (HttpRequestException e) { Assert.Fail($"{where}: {expr}: {e.Message}"); }
+        }
+        output.WriteLine($"board: {answered} of {board.PanelQueries.Count()} panel queries have data from the central store");
+
         var lastBeat = await hosts[1].StopBeatingAsync("silent");
         var forStale = StackConfig.For("FleetHeartbeatStale");
         var bound = 3 * Interval + forStale + Interval /* scrape */ + Interval /* scrape timeout */ + Interval /* batch_send_deadline */
