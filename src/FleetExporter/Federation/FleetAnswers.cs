@@ -14,8 +14,13 @@ public sealed record FleetAnswers(
     IReadOnlyList<PromSample> KnownHosts,
     IReadOnlyList<PromSample> Up)
 {
-    /// <summary>Every exported fleet series as of now (Prometheus' own 5-minute lookback; series of a target that went down are stale-marked and gone).</summary>
-    public const string CurrentQuery = "{__name__=~\"fleet_.+\"}";
+    /// <summary>
+    /// The exported series a row is made of, as of now (Prometheus' own 5-minute lookback; the series of a target that
+    /// went down are stale-marked and gone). Not the send counters, process gauges and durations: a row shows none.
+    /// </summary>
+    public const string CurrentQuery = "{__name__=~\"fleet_agent_info|fleet_agent_unit_state|fleet_agent_unit_restarts_total|fleet_agent_session_present" +
+        "|fleet_agent_pane_dead|fleet_agent_drift|fleet_agent_last_activity_timestamp_seconds|fleet_agent_state|fleet_agent_state_seconds|fleet_agent_flag" +
+        "|fleet_heartbeat_missing|fleet_heartbeat_invalid|fleet_heartbeat_timestamp_seconds|fleet_heartbeat_interval_seconds|fleet_user_linger|fleet_collector_success\"}";
 
     /// <summary>How far back <see cref="RecentQuery"/> looks for each host's raw samples: Prometheus' default lookback.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(5);

@@ -123,6 +123,20 @@ public sealed class RemoteFleetMapperTests
     }
 
     [Fact]
+    public void The_current_query_asks_for_every_series_a_row_is_made_of()
+    {
+        // Recorded with every fleet_* series; the query asks for fewer, and the rows must not change.
+        var full = RecordedAnswers.Load("up");
+        var names = System.Text.RegularExpressions.Regex.Match(FleetAnswers.CurrentQuery, "__name__=~\"(.+)\"").Groups[1].Value.Split('|').ToHashSet();
+        var asked = full with { Current = full.Current.Where(s => names.Contains(s.Name)).ToList() };
+        Assert.True(asked.Current.Count < full.Current.Count);
+
+        static string Shown(RemoteFleetView v) => PsTable.Render(v.Snapshot, colour: false) + System.Text.Json.JsonSerializer.Serialize(
+            v.Snapshot.Agents.Select(a => AgentJson.From(a, v.ForHost(a.Host))).ToList(), PsJsonContext.Default.ListAgentJson);
+        Assert.Equal(Shown(View(full)), Shown(View(asked)));
+    }
+
+    [Fact]
     public void An_error_answer_or_something_else_is_a_prometheus_error()
     {
         var e = Assert.Throws<PrometheusException>(() => PromResponse.Vector("""{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"""));
