@@ -91,6 +91,22 @@ public sealed class RemoteWriteTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Promtool_accepts_every_topology_configuration_as_shipped_and_the_remote_write_rules_with_every_lint()
+    {
+        foreach (var args in new[]
+        {
+            new[] { "check", "config", "deploy/prometheus/multi-host/prometheus.yml" },
+            ["check", "config", "deploy/prometheus/agent-mode/central.yml"],
+            ["check", "config", "--agent", "deploy/prometheus/agent-mode/prometheus-agent.yml"],
+            ["check", "rules", "--lint=all", "--lint-fatal", "deploy/prometheus/agent-mode/fleet-remote-write-alerts.yml"],
+        })
+        {
+            var result = await Tool.RunAsync("promtool", args);
+            Assert.True(result.ExitCode == 0, $"promtool {string.Join(' ', args)}: {Tool.Describe(result)}");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_promtool_unit_tests_of_the_remote_write_alert_pass()
     {
         var result = await Tool.RunAsync("promtool", "test", "rules", "deploy/prometheus/agent-mode/tests/remote-write.test.yml");
