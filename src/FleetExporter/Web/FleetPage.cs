@@ -48,7 +48,7 @@ public static class FleetPage
             var pane = a.SessionPresent switch { null => Unknown, false => "-", _ => E(a.Pane!.Dead ? "dead" : a.Pane.CurrentCommand) };
             sb.Append($"<tr><td>{E(a.Host)}</td><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>")
               .Append($"<td>{(a.Unit is null ? Unknown : E(a.Unit.ActiveState))}</td><td>{pane}</td>")
-              .Append($"<td>{(a.State.Name == Agents.State.AgentStateName.Unknown ? "<span class=\"unknown\">unknown</span>" : E(a.State.NameLabel))}</td>")
+              .Append($"<td>{State(a.State.Name, a.State.NameLabel)}</td>")
               .Append($"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td>")
               .Append($"<td>{(a.Heartbeat.Age is { } h ? E(Durations.Format(h)) : a.Heartbeat.State == Sources.Heartbeats.HeartbeatState.Unknown ? Unknown : E(a.Heartbeat.State.ToString().ToLowerInvariant()))}</td>")
               .Append($"<td>{Flags(a)}</td></tr>");
@@ -66,6 +66,14 @@ public static class FleetPage
         sb.Append("</ul>");
         return Page(sb.ToString());
     }
+
+    /// <summary>As on the landing page: unknown is grey, never a state; waiting on a human is red.</summary>
+    private static string State(Agents.State.AgentStateName name, string label) => name switch
+    {
+        Agents.State.AgentStateName.Unknown => "<span class=\"unknown\">unknown</span>",
+        Agents.State.AgentStateName.Waiting => $"<span class=\"bad\">{E(label)}</span>",
+        _ => E(label),
+    };
 
     private const string Unknown = "<span class=\"unknown\">?</span>";
 

@@ -7,11 +7,13 @@ namespace FleetExporter.Tests.Federation;
 /// <summary>
 /// Three hosts on this machine, each with its own systemd user manager, tmux server, roster (its own <c>host</c>) and
 /// <c>serve</c>; one real Prometheus scraping all of them with deploy/prometheus/multi-host (two hosts through file_sd,
-/// one static); the real <c>fleet-exporter ps --prometheus</c> reading it. Intervals are 1 s.
+/// one static); the real <c>fleet-exporter ps --prometheus</c> reading it. Heartbeats every 1 s; scrapes every 3 s, so
+/// that each collection has 2.5 s (a source that takes longer on a loaded machine is rightly reported as failed).
 /// </summary>
 public sealed class MultiHostTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Scrape = TimeSpan.FromSeconds(3);
 
     [Fact(Timeout = 240_000)]
     public async Task Ps_through_prometheus_lists_every_agent_of_every_host_with_its_flags_and_marks_a_stopped_exporter()
@@ -23,24 +25,26 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         var (a, b, c) = (hosts[0], hosts[1], hosts[2]);
         using var dir = new TempDirectory();
         var fileSd = dir.Write("targets/fleet.yml", TopologyConfig.FileSd([($"127.0.0.1:{a.Serve!.Port}", a.Name), ($"127.0.0.1:{b.Serve!.Port}", b.Name)]));
-        await using var prometheus = await PrometheusServer.StartAsync(TopologyConfig.MultiHost(fileSd, $"127.0.0.1:{c.Serve!.Port}", c.Name, Interval));
+        await using var prometheus = await PrometheusServer.StartAsync(TopologyConfig.MultiHost(fileSd, $"127.0.0.1:{c.Serve!.Port}", c.Name, Scrape));
 
         // Every host current and every flag decided: exit 0, one row per agent of every host.
-        var run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Code == 0 && r.Rows.Count == 6, TimeSpan.FromSeconds(45));
+        string[] expected =
+        [
+            "host-a acme a1: ", "host-a acme a2: BOOT-ENABLE",
+            "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT",
+            "host-c acme c1: ",
+        ];
+        var run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Code == 0 && r.Rows.Select(PsRun.Row).Order().SequenceEqual(expected), TimeSpan.FromSeconds(60));
         Assert.True(run.Code == 0, run.Describe());
         var rows = run.Rows;
-        Assert.Equal(
-            [
-                "host-a acme a1: ", "host-a acme a2: BOOT-ENABLE",
-                "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT",
-                "host-c acme c1: ",
-            ],
-            rows.Select(PsRun.Row).Order());
+        Assert.Equal(expected, rows.Select(PsRun.Row).Order());
         Assert.All(rows, r => Assert.Equal("active", r["unit"]!["active_state"]!.GetValue<string>()));
         Assert.All(rows.Where(r => PsRun.Name(r) != "b2"), r => Assert.Equal("ok", r["heartbeat"]!["state"]!.GetValue<string>()));
 
         // Filters, and the table, through $FLEET_PROMETHEUS_URL.
-        var drift = await FleetBinary.RunAsync(["ps", "--host", "host-b", "--flag", "DRIFT"], env: new Dictionary<string, string?> { ["FLEET_PROMETHEUS_URL"] = prometheus.Url });
+        var table = new System.Text.RegularExpressions.Regex(@"^b3 +globex +host-b +active .* DRIFT$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var drift = await PsRun.UntilAsync(() => FleetBinary.RunAsync(["ps", "--host", "host-b", "--flag", "DRIFT"], env: new Dictionary<string, string?> { ["FLEET_PROMETHEUS_URL"] = prometheus.Url }),
+            r => table.IsMatch(r.StandardOutput), TimeSpan.FromSeconds(30));
         var lines = drift.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("AGENT", lines[0]);
@@ -52,15 +56,17 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         using var noRoster = new TempDirectory();
         await using var page = await ServeProcess.StartAsync("serve", ["--roster", noRoster.File("none.yaml"), "--prometheus.url", prometheus.Url]);
         Assert.Contains("<a href=\"fleet\">Fleet across hosts</a>", await page.GetAsync("/"));
-        var html = await page.GetAsync("/fleet");
-        Assert.Contains("<td>host-b</td><td>b3</td><td>globex</td><td>editor</td><td>active</td>", html);
+        var b3 = "<td>host-b</td><td>b3</td><td>globex</td><td>editor</td><td>active</td>";
+        var html = await PsRun.UntilAsync(() => page.GetAsync("/fleet"), h => h.Contains(b3), TimeSpan.FromSeconds(30));
+        Assert.Contains(b3, html);
         Assert.Contains("<span class=\"bad\">DRIFT</span>", html);
         Assert.Contains("<td>host-a</td><td>a1</td>", html);
         Assert.DoesNotContain("<td>host-a</td><td>b1</td>", await page.GetAsync("/fleet?host=host-a"));
 
         // host-c's exporter stops: its agent stays a row, flagged, and nothing about it is shown as known.
         await c.StopServeAsync();
-        run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Rows.Any(x => PsRun.Name(x) == "c1" && PsRun.Flags(x) == "EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
+        string[] down = [.. expected[..^1], "host-c acme c1: EXPORTER-DOWN"];
+        run = await PsRun.EventuallyAsync(prometheus.Url, r => r.Rows.Select(PsRun.Row).Order().SequenceEqual(down), TimeSpan.FromSeconds(60));
         output.WriteLine(run.Describe());
         Assert.Equal(6, run.Code);
         rows = run.Rows;
@@ -70,13 +76,11 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.Null(c1["unit"]!["active_state"]);
         Assert.StartsWith("EXPORTER-DOWN on host host-c: up == 0", c1["unknown"]!["exporter"]!.GetValue<string>());
         Assert.Contains("! exporter@host-c unknown: EXPORTER-DOWN", run.Stderr);
-        html = await page.GetAsync("/fleet");
+        html = await PsRun.UntilAsync(() => page.GetAsync("/fleet"), h => h.Contains("host-c: EXPORTER-DOWN"), TimeSpan.FromSeconds(30));
         Assert.Contains("<td>host-c</td><td>c1</td><td>acme</td><td>sleeper</td><td><span class=\"unknown\">?</span></td>", html);
         Assert.Contains("<li class=\"bad\">host-c: EXPORTER-DOWN: up == 0", html);
         // The other hosts are unchanged.
-        Assert.Equal(
-            ["host-a acme a1: ", "host-a acme a2: BOOT-ENABLE", "host-b globex b1: ", "host-b globex b2: HB-MISSING", "host-b globex b3: DRIFT", "host-c acme c1: EXPORTER-DOWN"],
-            rows.Select(PsRun.Row).Order());
+        Assert.Equal(down, rows.Select(PsRun.Row).Order());
     }
 
     [Fact(Timeout = 60_000)]
