@@ -11,7 +11,7 @@ using FleetExporter.Subprocess;
 namespace FleetExporter.Benchmarks;
 
 /// <summary>
-/// N real agents (template units starting tmux sessions running <c>sleep</c>, fresh heartbeat files) on private
+/// N real agents (the shipped agent units, their sessions running <c>sleep</c>, fresh heartbeat files) on private
 /// managers; K joins; prints wall time per join, subprocesses per join (counted by wrapper scripts around systemctl
 /// and tmux) and bytes allocated per join. Figures, not a pass/fail test.
 /// </summary>
@@ -21,19 +21,10 @@ internal static class JoinBenchmark
     {
         await using var managers = await PrivateManagers.StartAsync();
         var work = managers.Temp("fleet-bench-");
-        var template = $"{managers.Prefix}-agent@.service";
-        await File.WriteAllTextAsync(Path.Combine(managers.UnitDirectory, template), $"""
-            [Service]
-            Type=oneshot
-            RemainAfterExit=yes
-            ExecStart=/usr/bin/tmux -L {managers.TmuxSocket} -f /dev/null new-session -d -s %i -x 200 -y 50 "sleep 100000"
-            ExecStop=-/usr/bin/tmux -L {managers.TmuxSocket} kill-session -t =%i
-            """);
-        await managers.SystemctlAsync("daemon-reload");
-
         var names = Enumerable.Range(1, options.Agents).Select(i => $"b{i:D4}").ToList();
+        var layout = await managers.InstallFleetUnitsAsync(names, "sleep 100000");
         var setup = Stopwatch.StartNew();
-        await managers.SystemctlAsync(["start", .. names.Select(n => $"{managers.Prefix}-agent@{n}.service")]);
+        await managers.SystemctlAsync(["start", .. names.Select(layout.AgentUnit)]);
         var hbDir = Path.Combine(work, "hb");
         foreach (var n in names)
             HeartbeatWriter.Write(Path.Combine(hbDir, n + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);

@@ -42,7 +42,7 @@ public sealed class RemoteFleetMapperTests
         var gone = Assert.Single(view.Snapshot.Agents, a => a.Host == "gone-host");
         Assert.Equal(RemoteFleetMapper.UnknownAgent, gone.Spec.Name);
         Assert.Equal([HostHealth.ExporterDownFlag], gone.Flags);
-        Assert.Contains("?", PsTable.FlagsCell(gone));
+        Assert.Contains("?", FleetExporter.Glance.Attention.ShownFlags(gone));
         Assert.Contains("127.0.0.1:18499", view.Hosts.Single(h => h.Host == "gone-host").Reason);
         Assert.True(view.HasUnknown);
     }
@@ -114,11 +114,12 @@ public sealed class RemoteFleetMapperTests
     public void The_table_of_the_fleet_across_hosts_is_the_local_table_with_every_host()
     {
         var view = View(RecordedAnswers.Load("up"));
-        var table = PsTable.Render(view.Snapshot, colour: false).Split('\n');
+        var table = PsTable.Render(PsRow.From(view.Snapshot), colour: false, PsTable.Width).Split('\n');
 
-        Assert.StartsWith("AGENT       TENANT  HOST", table[0]);
-        Assert.Contains(table, l => l.StartsWith("drifted     demo    vm      active") && l.EndsWith("DRIFT"));
-        Assert.Contains(table, l => l.StartsWith("-           -       gone-h") && l.Contains("EXPORTER-DOWN"));
+        Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +FLAGS$", table[0]);
+        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^drifted +demo +vm +active +other +stopped .* DRIFT$"));
+        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^- +- +gone-host +\? +\? +\? .* EXPORTER-DOWN,\?$"));
+        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^healthy +demo +vm +active +demo-agent +working .* ok$"));
         Assert.Contains("! exporter@gone-host unknown: EXPORTER-DOWN", string.Join("\n", PsTable.Warnings(view.Snapshot)));
     }
 
@@ -131,7 +132,7 @@ public sealed class RemoteFleetMapperTests
         var asked = full with { Current = full.Current.Where(s => names.Contains(s.Name)).ToList() };
         Assert.True(asked.Current.Count < full.Current.Count);
 
-        static string Shown(RemoteFleetView v) => PsTable.Render(v.Snapshot, colour: false) + System.Text.Json.JsonSerializer.Serialize(
+        static string Shown(RemoteFleetView v) => PsTable.Render(PsRow.From(v.Snapshot), colour: false, PsTable.Width) + System.Text.Json.JsonSerializer.Serialize(
             v.Snapshot.Agents.Select(a => AgentJson.From(a, v.ForHost(a.Host))).ToList(), PsJsonContext.Default.ListAgentJson);
         Assert.Equal(Shown(View(full)), Shown(View(asked)));
     }

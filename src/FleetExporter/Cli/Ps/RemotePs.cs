@@ -94,9 +94,11 @@ public static class RemotePs
         else
         {
             var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-            Console.Out.Write(PsTable.Render(view.Snapshot, colour));
+            var rows = PsRow.From(view.Snapshot);
+            Console.Out.Write(PsTable.Render(rows, colour, PsCommand.OutputWidth()));
+            Console.Error.WriteLine(Glance.Attention.Summary(rows.Select(r => (r.Flags, r.State)).ToList()));
         }
-        foreach (var line in PsTable.Warnings(view.Snapshot)) Console.Error.WriteLine(line);
+        foreach (var line in PsTable.Warnings(view.Snapshot, PsCommand.OutputWidth() ?? PsTable.Width)) Console.Error.WriteLine(line);
         return view.HasUnknown ? ExitCodes.FactsUnknown : ExitCodes.Ok;
     }
 }
