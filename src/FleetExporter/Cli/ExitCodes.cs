@@ -23,4 +23,7 @@ public static class ExitCodes
 
     /// <summary>ps: the join ran but some facts are unknown (a source failed, or an agent's runtime could not be told), so no one may read the fleet as healthy.</summary>
     public const int FactsUnknown = 6;
+
+    /// <summary>ps --prometheus: Prometheus could not be asked (unreachable, refused the credentials, or answered with an error).</summary>
+    public const int PrometheusUnavailable = 7;
 }

@@ -60,12 +60,26 @@ public static class ServeCommand
         return option;
     }
 
+    public static Option<string?> PrometheusUrlOption { get; } = new("--prometheus.url")
+    {
+        Description = "A Prometheus that scrapes every host's exporter: serve the fleet across hosts at /fleet, as `ps --prometheus` shows it",
+        HelpName = "URL",
+    };
+
+    public static Option<string?> PrometheusHttpConfigOption { get; } = new("--prometheus.http.config.file")
+    {
+        Description = "With --prometheus.url: Prometheus http_config YAML for its API (basic_auth, authorization, tls_config), as promtool takes it",
+        HelpName = "FILE",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Serve the fleet's metrics for Prometheus (and over OTLP when OTEL_EXPORTER_OTLP_* is set)")
         {
             ListenAddressOption, SystemdSocketOption, TelemetryPathOption, WebConfigOption, LogLevelOption, LogFormatOption,
         };
+        command.Options.Add(PrometheusUrlOption);
+        command.Options.Add(PrometheusHttpConfigOption);
         command.SetAction(async (parse, ct) =>
         {
             var rosterPath = CommonOptions.RosterPath(parse);
@@ -85,9 +99,28 @@ public static class ServeCommand
                 SystemdSocket = parse.GetValue(SystemdSocketOption),
                 Log = new LogOptions(LogOptions.ParseLevel(parse.GetValue(LogLevelOption)!)!.Value, LogOptions.ParseFormat(parse.GetValue(LogFormatOption)!)!.Value),
             };
+            try { options = WithPrometheus(options, parse); }
+            catch (Exception e) when (e is FormatException or Federation.HttpConfigException)
+            {
+                Console.Error.WriteLine($"fleet-exporter: {e.Message.Replace("--prometheus ", "--prometheus.url ", StringComparison.Ordinal)}");
+                return ExitCodes.Usage;
+            }
             return await RunAsync(options, banner: null, ct);
         });
         return command;
+    }
+
+    /// <summary>The /fleet page's Prometheus, validated at start-up like every other flag.</summary>
+    private static ServeOptions WithPrometheus(ServeOptions options, ParseResult parse)
+    {
+        var file = parse.GetValue(PrometheusHttpConfigOption);
+        if (parse.GetValue(PrometheusUrlOption) is not { Length: > 0 } url)
+            return file is null ? options : throw new FormatException("--prometheus.http.config.file needs --prometheus.url");
+        return options with
+        {
+            PrometheusUrl = Federation.PrometheusApi.ParseUrl(url),
+            PrometheusHttp = file is null ? Federation.PrometheusHttpConfig.None : Federation.PrometheusHttpConfig.Load(file),
+        };
     }
 
     /// <summary>

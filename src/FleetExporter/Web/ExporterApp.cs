@@ -58,6 +58,7 @@ public static class ExporterApp
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddSingleton<ScrapeCollector>();
         builder.Services.AddFleetOpenTelemetry();
+        if (options.PrometheusUrl is { } prometheus) builder.Services.AddSingleton(new Federation.PrometheusApi(prometheus, options.PrometheusHttp));
         builder.Services.AddResponseCompression(o =>
         {
             // Prometheus asks for gzip on every scrape; a /metrics page shrinks 5x at 5 agents, 12x at 100. Only gzip: it is what scrapers send.
@@ -76,6 +77,7 @@ public static class ExporterApp
         app.UseReadOnly();
         app.UseBasicAuth(webConfig);
         app.MapLandingPage();
+        if (options.PrometheusUrl is not null) app.MapFleetPage();
         app.MapHealth();
         app.MapFleetMetrics(options.TelemetryPath);
         return app;

@@ -46,7 +46,7 @@ public static class LandingPage
           .Append(".ok,.found{color:#2a7}.bad{color:#c22;font-weight:bold}.unknown{color:#888}.summary{font-size:1.2em}dt{font-weight:bold;float:left;clear:left;width:9em}dd{margin-left:10em}</style></head><body>")
           .Append("<h1>fleet-exporter</h1>")
           .Append($"<p>Version {E(BuildInfo.Version)} (revision {E(BuildInfo.Revision)}) on host <b>{E(snapshot.Roster.Host)}</b>. ")
-          .Append($"<a href=\"{E(options.TelemetryPath.TrimStart('/'))}\">Metrics</a> · <a href=\"-/healthy\">Health</a></p>");
+          .Append($"<a href=\"{E(options.TelemetryPath.TrimStart('/'))}\">Metrics</a> · <a href=\"-/healthy\">Health</a>{(options.PrometheusUrl is null ? "" : $" · <a href=\"{FleetPage.Path.TrimStart('/')}\">Fleet across hosts</a>")}</p>");
         if (missingRoster is not null)
             sb.Append($"<p class=\"bad\">No roster at <code>{E(missingRoster)}</code>: serving an empty fleet, and collector roster fails (see Sources for why). ")
               .Append("Create that file (see the README's \"The roster\") or restart with <code>--roster PATH</code>; it is picked up at the next scrape.</p>");

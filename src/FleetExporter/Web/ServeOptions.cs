@@ -5,6 +5,12 @@ namespace FleetExporter.Web;
 /// <summary>How <c>serve</c> listens and what it serves; flags in the Prometheus exporters' style.</summary>
 public sealed record ServeOptions(IReadOnlyList<string> ListenAddresses, string TelemetryPath, string? WebConfigFile, string RosterPath)
 {
+    /// <summary>The Prometheus whose view of every host <c>/fleet</c> shows (<c>--prometheus.url</c>); null: no such page.</summary>
+    public Uri? PrometheusUrl { get; init; }
+
+    /// <summary>How to reach that Prometheus (<c>--prometheus.http.config.file</c>).</summary>
+    public Federation.PrometheusHttpConfig PrometheusHttp { get; init; } = Federation.PrometheusHttpConfig.None;
+
     /// <summary>Outside the 9100–9999 range allocated to exporters, so it collides with none of them.</summary>
     public const int DefaultPort = 8497;
     public const string DefaultListenAddress = ":8497";

@@ -10,8 +10,11 @@ public sealed class Daemon : IAsyncDisposable
 
     private Daemon(Process process) => _process = process;
 
-    /// <summary>Starts the binary and polls readyUrl until it answers 2xx; throws with the name if it never does.</summary>
-    public static async Task<Daemon> StartAsync(string binary, IEnumerable<string> args, string readyUrl, string? workingDirectory = null)
+    /// <summary>
+    /// Starts the binary and polls readyUrl until it answers 2xx; throws with the name if it never does. A server
+    /// behind TLS or auth is polled with <paramref name="client"/>.
+    /// </summary>
+    public static async Task<Daemon> StartAsync(string binary, IEnumerable<string> args, string readyUrl, string? workingDirectory = null, HttpClient? client = null)
     {
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (var a in args) start.ArgumentList.Add(a);
@@ -24,7 +27,7 @@ public sealed class Daemon : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            try { if ((await Http.GetAsync(readyUrl)).IsSuccessStatusCode) return daemon; }
+            try { if ((await (client ?? Http).GetAsync(readyUrl)).IsSuccessStatusCode) return daemon; }
             catch (HttpRequestException) { }
             await Task.Delay(200);
         }

@@ -18,8 +18,11 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public static string Binary => "/usr/bin/prometheus";
 
-    /// <summary>Starts Prometheus with the given configuration (YAML text) and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string configYaml, IReadOnlyDictionary<string, string>? extraFiles = null)
+    /// <summary>
+    /// Starts Prometheus with the given configuration (YAML text) and waits until it is ready. <paramref name="flags"/>
+    /// are added to the command line; with <c>--enable-feature=agent</c> it runs in agent mode (its own storage flag).
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(string configYaml, IReadOnlyDictionary<string, string>? extraFiles = null, IReadOnlyList<string>? flags = null)
     {
         Assert.True(File.Exists(Binary), "Prometheus is not installed: run tests/run.sh, which installs Debian's prometheus package");
         var dir = new TempDirectory();
@@ -29,7 +32,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         try
         {
             var daemon = await Daemon.StartAsync(Binary,
-                [$"--config.file={config}", $"--storage.tsdb.path={dir.File("data")}", $"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle", "--log.level=warn"],
+                [$"--config.file={config}", (flags ?? []).Contains("--enable-feature=agent") ? $"--storage.agent.path={dir.File("data")}" : $"--storage.tsdb.path={dir.File("data")}",
+                    $"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle", "--log.level=warn", .. flags ?? []],
                 $"http://127.0.0.1:{port}/-/ready", dir.Path);
             return new PrometheusServer(daemon, dir, port);
         }
@@ -83,8 +87,13 @@ public sealed class PrometheusServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private bool _disposed;
+
+    /// <summary>Stops it (a test may stop it early; the second call does nothing).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await _daemon.DisposeAsync();
         _dir.Dispose();
     }

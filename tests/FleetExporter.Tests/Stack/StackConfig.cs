@@ -65,9 +65,9 @@ public static class StackConfig
         return value;
     }
 
-    private static YamlScalarNode Seconds(TimeSpan t) => new($"{(int)t.TotalSeconds}s");
+    internal static YamlScalarNode Seconds(TimeSpan t) => new($"{(int)t.TotalSeconds}s");
 
-    private static YamlMappingNode Load(string relative) => ParseRoot(File.ReadAllText(RepoPaths.File(relative)));
+    internal static YamlMappingNode Load(string relative) => ParseRoot(File.ReadAllText(RepoPaths.File(relative)));
 
     private static YamlMappingNode ParseRoot(string text)
     {
@@ -76,7 +76,7 @@ public static class StackConfig
         return (YamlMappingNode)yaml.Documents[0].RootNode;
     }
 
-    private static string Save(YamlMappingNode root)
+    internal static string Save(YamlMappingNode root)
     {
         var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);

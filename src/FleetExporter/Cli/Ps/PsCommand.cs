@@ -16,12 +16,21 @@ public static class PsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per agent, instead of the table" };
-        var command = new Command("ps", "Show every roster agent, those that need attention first: unit state, what runs in its pane, state, idle time, heartbeat age and flags")
+        var command = new Command("ps", "Show every roster agent, those that need attention first: unit state, what runs in its pane, state, idle time, heartbeat age " +
+            "and flags; with --prometheus, every host's. Exit codes: 0 every fact known; 2 bad command line, roster or --http.config.file; 6 some facts " +
+            "unknown (a source failed, a flag undecided, a host's exporter down, absent or stale); 7 Prometheus could not be asked")
         {
             json,
         };
+        foreach (var option in RemotePs.Options) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
+            if (RemotePs.Requested(parse)) return await RemotePs.RunAsync(parse, parse.GetValue(json), ct);
+            if (RemotePs.OnlyWithUrl(parse) is { } misplaced)
+            {
+                Console.Error.WriteLine($"fleet-exporter: {misplaced} needs --prometheus (or ${RemotePs.UrlVariable})");
+                return ExitCodes.Usage;
+            }
             var roster = CommonOptions.LoadRoster(parse, Console.Error);
             if (roster is null) return ExitCodes.Usage;
             // A source that hangs (a stuck file system, a wedged systemd) is reported as failed after this long.

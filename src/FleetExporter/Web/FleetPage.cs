@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using FleetExporter.Federation;
+using FleetExporter.Fleet;
+using FleetExporter.Roster;
+using FleetExporter.Telemetry;
+
+namespace FleetExporter.Web;
+
+/// <summary>
+/// <c>/fleet</c>, served when <c>serve</c> is given <c>--prometheus.url</c>: the fleet across every host that Prometheus
+/// knows, as <c>ps --prometheus</c> shows it (same rows, same flags, hosts down, absent or stale flagged so), filtered by
+/// the query string (<c>?tenant=</c>, <c>host=</c>, <c>agent=</c>, <c>flag=</c>, each repeatable). A Prometheus that cannot
+/// be asked is a 503 page that says why.
+/// </summary>
+public static class FleetPage
+{
+    public const string Path = "/fleet";
+
+    public static void MapFleetPage(this WebApplication app) =>
+        app.MapMethods(Path, ExporterApp.GetAndHead, async (HttpContext ctx, PrometheusApi api) =>
+        {
+            RemoteFleetView view;
+            try
+            {
+                var answers = await FleetAnswers.LoadAsync(api, DateTimeOffset.UtcNow, TimeSpan.FromHours(1), ctx.RequestAborted);
+                view = RemoteFleetMapper.Map(answers, HostHealthClassifier.Classify(answers), api.BaseUrl.ToString());
+            }
+            catch (PrometheusException e)
+            {
+                return Results.Content(Page($"<p class=\"bad\">{E(e.Message)}</p>"), "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            var q = ctx.Request.Query;
+            view = new RemoteFilter([.. q["tenant"].OfType<string>()], [.. q["host"].OfType<string>()], [.. q["agent"].OfType<string>()], [.. q["flag"].OfType<string>()]).Apply(view);
+            return Results.Content(Render(view, api.BaseUrl), "text/html; charset=utf-8");
+        });
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    public static string Render(RemoteFleetView view, Uri prometheus)
+    {
+        var s = view.Snapshot;
+        var sb = new StringBuilder();
+        sb.Append($"<p>From <b>{E(prometheus.ToString())}</b> at {s.At:u}: {view.Hosts.Count} hosts, {s.Agents.Count} rows. <a href=\"./\">This host</a></p>")
+          .Append("<table><tr><th>host</th><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");
+        foreach (var a in s.Agents)
+        {
+            var pane = a.SessionPresent switch { null => Unknown, false => "-", _ => E(a.Pane!.Dead ? "dead" : a.Pane.CurrentCommand) };
+            sb.Append($"<tr><td>{E(a.Host)}</td><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>")
+              .Append($"<td>{(a.Unit is null ? Unknown : E(a.Unit.ActiveState))}</td><td>{pane}</td>")
+              .Append($"<td>{State(a.State.Name, a.State.NameLabel)}</td>")
+              .Append($"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td>")
+              .Append($"<td>{(a.Heartbeat.Age is { } h ? E(Durations.Format(h)) : a.Heartbeat.State == Sources.Heartbeats.HeartbeatState.Unknown ? Unknown : E(a.Heartbeat.State.ToString().ToLowerInvariant()))}</td>")
+              .Append($"<td>{Flags(a)}</td></tr>");
+        }
+        sb.Append("</table><h2>Hosts</h2><ul>");
+        foreach (var h in view.Hosts)
+        {
+            var seen = h.LastSample is { } t ? $"last sample {t:u}" + (h.Interval is { } every ? $", every {Durations.Format(every)}" : "") : "no recent sample";
+            sb.Append(h.Condition == HostCondition.Current
+                ? $"<li class=\"ok\">{E(h.Host)}: current ({E(seen)})</li>"
+                : $"<li class=\"bad\">{E(h.Host)}: {E(h.Flag)}: {E(h.Reason)}</li>");
+        }
+        foreach (var source in s.Sources.Where(x => !x.Ok && !x.Source.StartsWith(RemoteFleetMapper.ExporterSource + "@", StringComparison.Ordinal)))
+            sb.Append($"<li class=\"bad\">{E(source.Source)}: {E(source.Error)}</li>");
+        sb.Append("</ul>");
+        return Page(sb.ToString());
+    }
+
+    /// <summary>As on the landing page: unknown is grey, never a state; waiting on a human is red.</summary>
+    private static string State(Agents.State.AgentStateName name, string label) => name switch
+    {
+        Agents.State.AgentStateName.Unknown => "<span class=\"unknown\">unknown</span>",
+        Agents.State.AgentStateName.Waiting => $"<span class=\"bad\">{E(label)}</span>",
+        _ => E(label),
+    };
+
+    private const string Unknown = "<span class=\"unknown\">?</span>";
+
+    /// <summary>"ok" only when every flag was decided and none is raised; a flag that could not be decided shows "?".</summary>
+    private static string Flags(AgentStatus a)
+    {
+        var undecided = AgentFlags.Undecided(a).Count > 0 ? " " + Unknown : "";
+        return a.Flags.Count == 0 && undecided.Length == 0 ? "<span class=\"ok\">ok</span>"
+            : (a.Flags.Count > 0 ? $"<span class=\"bad\">{E(string.Join(' ', a.Flags))}</span>" : "") + undecided;
+    }
+
+    private static string Page(string body) =>
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fleet-exporter: fleet across hosts</title>" +
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:.25em .75em;border-bottom:1px solid #ddd;text-align:left}" +
+        ".ok{color:#2a7}.bad{color:#c22;font-weight:bold}.unknown{color:#888}</style></head><body>" +
+        $"<h1>Fleet across hosts</h1><p><small>fleet-exporter {E(BuildInfo.Version)}</small></p>{body}</body></html>\n";
+}
