@@ -19,15 +19,22 @@ public sealed class ServeProcess : IAsyncDisposable
 
     private ServeProcess(Process process) => _process = process;
 
-    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false)
+    /// <summary>
+    /// Starts <paramref name="command"/> of the build beside the tests, or of <paramref name="executable"/> (the native
+    /// binary, say); <paramref name="basicAuth"/> (<c>user:password</c>) signs in the readiness probe.
+    /// </summary>
+    public static async Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false,
+        string? executable = null, string? basicAuth = null)
     {
         // SIGINT at its default even where the test run ignores it (nohup, a background job), or Ctrl-C could not stop it.
         var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { "--default-signal=INT", "dotnet", FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0" },
+            ArgumentList = { "--default-signal=INT" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var a in executable is null ? ["dotnet", FleetBinary.Dll] : new[] { executable }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { command, "--web.listen-address", "127.0.0.1:0" }) start.ArgumentList.Add(a);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = Process.Start(start)!;
@@ -42,7 +49,7 @@ public sealed class ServeProcess : IAsyncDisposable
             if (serve.Port == 0 && ServingLine.Match(serve.Output) is { Success: true } m) serve.Port = int.Parse(m.Groups[1].Value);
             if (serve.Port != 0)
             {
-                try { if (await (https ? Https : Http).GetStringAsync(serve.Url + "/-/healthy") == "OK\n") return serve; }
+                try { if (await ProbeAsync(serve.Url + "/-/healthy", https, basicAuth) == "OK\n") return serve; }
                 catch (HttpRequestException) { }
             }
             await Task.Delay(100);
@@ -50,6 +57,15 @@ public sealed class ServeProcess : IAsyncDisposable
         var output = serve.Output;
         await serve.DisposeAsync();
         throw new InvalidOperationException($"fleet-exporter {command} did not answer (port {serve.Port}):\n{output}");
+    }
+
+    private static async Task<string> ProbeAsync(string url, bool https, string? basicAuth)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (basicAuth is not null)
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(basicAuth)));
+        using var response = await (https ? Https : Http).SendAsync(request);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : "";
     }
 
     private static readonly System.Text.RegularExpressions.Regex ServingLine = new(@"fleet-exporter: serving https?://127\.0\.0\.1:(\d+)/");
