@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that passes every test on a fresh Debian machine: installs what the tests use (real tmux,
-# Prometheus + promtool, Alertmanager, docker-compose for `config` validation), then runs the whole suite.
+# Prometheus + promtool, Alertmanager, docker-compose for `config` validation, clang and zlib1g-dev for the native
+# binary that NativeBinaryTests publishes), then runs the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v clang >/dev/null || need+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 if ((${#need[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

@@ -5,30 +5,46 @@ namespace FleetExporter.Benchmarks;
 
 /// <summary>
 /// What a hook costs the agent: the wall time of `fleet-exporter hook` (the apphost, as `hooks install` writes it)
-/// for one UserPromptSubmit event, against the floor measured in the same run: starting a process that does nothing
-/// (`true`) and the same apphost printing its version (the .NET start-up alone). Figures, not a pass/fail test.
-/// <c>FLEET_EXPORTER_EXE</c> names another apphost to measure (a published build, say).
+/// for one UserPromptSubmit event, and of `fleet-exporter heartbeat`, against floors measured in the same run,
+/// interleaved (one of each per round, so a slow moment of the machine costs every command alike): starting a
+/// process that does nothing (`true`), `systemctl --user show` of one unit (the goal is within 2x of it) and the
+/// same apphost printing its version (start-up alone). Figures, not a pass/fail test. <c>FLEET_EXPORTER_EXE</c>
+/// names another binary to measure (the native one from `dotnet publish`, say).
 /// </summary>
 internal static class HookBenchmark
 {
+    private sealed record Run(string Name, string Program, string[] Args, string? Stdin);
+
     public static async Task<int> RunAsync(int runs)
     {
         var exe = Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
         var dir = Directory.CreateTempSubdirectory("fleet-hook-bench-").FullName;
+        await using var managers = await PrivateManagers.StartAsync();
         try
         {
             var roster = Path.Combine(dir, "roster.yaml");
             await File.WriteAllTextAsync(roster, $"heartbeat: {{ dir: {dir}/hb, interval: 30s }}\nagents:\n  - {{ name: bench, runtime: claude }}\n");
             const string payload = """{"session_id":"s1","hook_event_name":"UserPromptSubmit","prompt":"run the tests","prompt_id":"p1"}""";
+            var unit = $"{managers.Prefix}-one.service";
+            await File.WriteAllTextAsync(Path.Combine(managers.UnitDirectory, unit), "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n");
+            await managers.SystemctlAsync("daemon-reload");
+            await managers.SystemctlAsync("start", unit);
 
-            var floor = Measure(runs, "true", [], null);
-            var startup = Measure(runs, exe, ["--version"], null);
-            var hook = Measure(runs, exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload);
-            Console.WriteLine($"hook: {runs} runs each (after one warm-up) of {exe}");
-            Print("process floor (true)", floor, floor);
-            Print("fleet-exporter --version", startup, floor);
-            Print("fleet-exporter hook", hook, floor);
-            Console.WriteLine($"  hook beyond start-up: {Median(hook) - Median(startup):0.0} ms (median)");
+            Run floor = new("process floor (true)", "true", [], null);
+            Run show = new("systemctl --user show (1 unit)", "systemctl", ["--user", "show", "-p", "Id,ActiveState,SubState,UnitFileState,MainPID", unit], null);
+            Run[] measured =
+            [
+                floor,
+                show,
+                new("fleet-exporter --version", exe, ["--version"], null),
+                new("fleet-exporter heartbeat", exe, ["heartbeat", "bench", "--roster", roster], null),
+                new("fleet-exporter hook", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload),
+            ];
+            var times = Measure(runs, measured);
+            Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe}");
+            foreach (var r in measured)
+                Print(r.Name, times[r], times[floor], times[show]);
+            Console.WriteLine($"  hook beyond start-up: {Median(times[measured[4]]) - Median(times[measured[2]]):0.0} ms (median)");
             return 0;
         }
         finally
@@ -37,26 +53,36 @@ internal static class HookBenchmark
         }
     }
 
-    private static List<double> Measure(int runs, string program, string[] args, string? stdin)
+    private static Dictionary<Run, List<double>> Measure(int runs, IReadOnlyList<Run> commands)
     {
-        var times = new List<double>();
+        var times = commands.ToDictionary(c => c, _ => new List<double>());
         for (var i = 0; i <= runs; i++)
         {
-            var info = new ProcessStartInfo(program, args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            var watch = Stopwatch.StartNew();
-            using var p = Process.Start(info)!;
-            if (stdin is not null) p.StandardInput.Write(stdin);
-            p.StandardInput.Close();
-            p.WaitForExit();
-            if (i > 0) times.Add(watch.Elapsed.TotalMilliseconds);
-            if (p.ExitCode != 0) throw new InvalidOperationException($"{program} exited {p.ExitCode}: {p.StandardError.ReadToEnd()}");
+            foreach (var c in commands)
+            {
+                var ms = Time(c);
+                if (i > 0) times[c].Add(ms);
+            }
         }
         return times;
     }
 
-    private static void Print(string what, List<double> times, List<double> floor) =>
+    private static double Time(Run run)
+    {
+        var info = new ProcessStartInfo(run.Program, run.Args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var watch = Stopwatch.StartNew();
+        using var p = Process.Start(info)!;
+        if (run.Stdin is not null) p.StandardInput.Write(run.Stdin);
+        p.StandardInput.Close();
+        p.WaitForExit();
+        var ms = watch.Elapsed.TotalMilliseconds;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{run.Program} exited {p.ExitCode}: {p.StandardError.ReadToEnd()}");
+        return ms;
+    }
+
+    private static void Print(string what, List<double> times, List<double> floor, List<double> show) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what,-26} median {Median(times),6:0.0} ms, p95 {Percentile(times, 0.95),6:0.0} ms, {Median(times) / Median(floor),5:0.0} x floor"));
+            $"  {what,-30} median {Median(times),6:0.0} ms, p95 {Percentile(times, 0.95),6:0.0} ms, {Median(times) / Median(floor),5:0.0} x floor, {Median(times) / Median(show),4:0.00} x systemctl show"));
 
     private static double Median(List<double> xs) => Percentile(xs, 0.5);
 

@@ -171,12 +171,15 @@ public sealed class DemoFleet : IAsyncDisposable
             """;
     }
 
-    /// <summary>How to run this very binary again: the apphost, or `dotnet x.dll` when started that way.</summary>
+    /// <summary>
+    /// How to run this very binary again: the apphost or native binary, or `dotnet x.dll` when started that way
+    /// (only a JIT build can be; its assembly sits in the app's base directory).
+    /// </summary>
     public static IReadOnlyList<string> SelfInvocation()
     {
         var process = Environment.ProcessPath ?? "fleet-exporter";
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? [process, typeof(DemoFleet).Assembly.Location]
+            ? [process, Path.Combine(AppContext.BaseDirectory, typeof(DemoFleet).Assembly.GetName().Name + ".dll")]
             : [process];
     }
 

@@ -20,14 +20,21 @@ public sealed class ServeProcess : IAsyncDisposable
 
     private ServeProcess(Process process) => _process = process;
 
-    public static Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false) =>
-        LaunchAsync(["dotnet", FleetBinary.Dll, command, "--web.listen-address", "127.0.0.1:0", .. args], port: null, env, https);
+    /// <summary>
+    /// Starts <paramref name="command"/> of the build beside the tests, or of <paramref name="executable"/> (the native
+    /// binary, say); <paramref name="basicAuth"/> (<c>user:password</c>) signs in the readiness probe.
+    /// </summary>
+    public static Task<ServeProcess> StartAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool https = false,
+        string? executable = null, string? basicAuth = null) =>
+        LaunchAsync([.. executable is null ? ["dotnet", FleetBinary.Dll] : new[] { executable }, command, "--web.listen-address", "127.0.0.1:0", .. args],
+            port: null, env, https, basicAuth);
 
     /// <summary>
     /// Runs <paramref name="argv"/> as given (e.g. <c>systemd-socket-activate -l ... dotnet fleet-exporter.dll serve ...</c>,
     /// which execs into the exporter) and waits for it on <paramref name="port"/>, or on the port of its first "serving" line.
     /// </summary>
-    public static async Task<ServeProcess> LaunchAsync(IReadOnlyList<string> argv, int? port, IReadOnlyDictionary<string, string>? env = null, bool https = false)
+    public static async Task<ServeProcess> LaunchAsync(IReadOnlyList<string> argv, int? port, IReadOnlyDictionary<string, string>? env = null, bool https = false,
+        string? basicAuth = null)
     {
         // SIGINT at its default even where the test run ignores it (nohup, a background job), or Ctrl-C could not stop it.
         var start = new ProcessStartInfo("env")
@@ -50,7 +57,7 @@ public sealed class ServeProcess : IAsyncDisposable
             if (serve.Port == 0 && ServingLine.Match(serve.Output) is { Success: true } m) serve.Port = int.Parse(m.Groups[1].Value);
             if (serve.Port != 0)
             {
-                try { if (await (https ? Https : Http).GetStringAsync(serve.Url + "/-/healthy") == "OK\n") return serve; }
+                try { if (await ProbeAsync(serve.Url + "/-/healthy", https, basicAuth) == "OK\n") return serve; }
                 catch (HttpRequestException) { }
             }
             await Task.Delay(100);
@@ -58,6 +65,15 @@ public sealed class ServeProcess : IAsyncDisposable
         var output = serve.Output;
         await serve.DisposeAsync();
         throw new InvalidOperationException($"{string.Join(' ', argv)} did not answer (port {serve.Port}):\n{output}");
+    }
+
+    private static async Task<string> ProbeAsync(string url, bool https, string? basicAuth)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (basicAuth is not null)
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(basicAuth)));
+        using var response = await (https ? Https : Http).SendAsync(request);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : "";
     }
 
     /// <summary>GET with the status code, for pages that may answer other than 200.</summary>

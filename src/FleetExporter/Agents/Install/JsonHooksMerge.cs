@@ -29,7 +29,7 @@ public static class JsonHooksMerge
             var ours = Ours(groups);
             if (ours.Count == 0)
             {
-                groups.Add(NewGroup(ev, command, runtime.HandlerName));
+                groups.Add((JsonNode)NewGroup(ev, command, runtime.HandlerName));  // Add<T> would take the reflection path
                 added++;
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FleetExporter.Agents.Install;
 
@@ -15,14 +16,18 @@ public static class PiExtension
 
     private static readonly JsonSerializerOptions Literal = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>A JSON array of strings, also a TypeScript literal; built from nodes, so no reflection is needed.</summary>
+    private static string StringArray(IEnumerable<string> items) =>
+        new JsonArray([.. items.Select(i => JsonValue.Create(i))]).ToJsonString(Literal);
+
     public static bool IsOurs(string text) => text.StartsWith(Marker, StringComparison.Ordinal);
 
     public static string Render(HookCommandLine command, IReadOnlyList<HookEvent> events) => $$"""
         {{Marker}}
         import { spawn } from "node:child_process";
 
-        const COMMAND: string[] = {{JsonSerializer.Serialize(command.Argv, Literal)}};
-        const EVENTS = {{JsonSerializer.Serialize(events.Select(e => e.Name), Literal)}};
+        const COMMAND: string[] = {{StringArray(command.Argv)}};
+        const EVENTS = {{StringArray(events.Select(e => e.Name))}};
         // Bulky fields the hook does not need (it reads stdin with a size cap): prompts, messages, results, images.
         const DROP = new Set(["systemPrompt", "systemPromptOptions", "images", "messages", "message", "toolResults", "content", "details"]);
 

@@ -26,6 +26,12 @@ public static class SystemdBusAddress
             : null;
     }
 
+    /// <summary>The socket's path when <paramref name="address"/> is a systemd manager's private socket (as <see cref="For"/> names it), else null.</summary>
+    public static string? PrivateSocketPath(string address) =>
+        address.StartsWith("unix:path=", StringComparison.Ordinal) && address.EndsWith("/systemd/private", StringComparison.Ordinal)
+            ? address["unix:path=".Length..]
+            : null;
+
     /// <summary>systemd's object path of a unit (sd-bus label escaping: <c>_XX</c> for every byte but letters, and digits after the first).</summary>
     public static string UnitPath(string unit)
     {

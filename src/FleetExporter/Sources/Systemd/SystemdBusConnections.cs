@@ -41,7 +41,7 @@ internal static class SystemdBusConnections
 
     private static async Task<DBusConnection> ConnectAsync(string address)
     {
-        var connection = new DBusConnection(new DBusConnectionOptions(address) { AutoConnect = false });
+        var connection = new DBusConnection(new SystemdBusOptions(address) { AutoConnect = false });
         try
         {
             await connection.ConnectAsync();
