@@ -1,0 +1,62 @@
+using FleetExporter.Sources.Heartbeats;
+
+namespace FleetExporter.Benchmarks;
+
+/// <summary>
+/// Real agents on the private managers: a template unit whose instances start a tmux session running <c>sleep</c>,
+/// and a fresh heartbeat file per agent. The fleet only grows (agents b0001.., started as the sizes ask), and each
+/// size gets a roster of its first N agents.
+/// </summary>
+internal sealed class BenchFleet
+{
+    private readonly PrivateManagers _managers;
+    private readonly string _work;
+    private int _started;
+
+    private BenchFleet(PrivateManagers managers, string work) => (_managers, _work) = (managers, work);
+
+    public string HeartbeatDirectory => Path.Combine(_work, "hb");
+    public string Unit(int i) => $"{_managers.Prefix}-agent@{Name(i)}.service";
+    public static string Name(int i) => $"b{i:D5}";
+    public string Work => _work;
+
+    public static async Task<BenchFleet> CreateAsync(PrivateManagers managers)
+    {
+        var fleet = new BenchFleet(managers, managers.Temp("fleet-bench-"));
+        await File.WriteAllTextAsync(Path.Combine(managers.UnitDirectory, $"{managers.Prefix}-agent@.service"), $"""
+            [Service]
+            Type=oneshot
+            RemainAfterExit=yes
+            ExecStart=/usr/bin/tmux -L {managers.TmuxSocket} -f /dev/null new-session -d -s %i -x 200 -y 50 "sleep 100000"
+            ExecStop=-/usr/bin/tmux -L {managers.TmuxSocket} kill-session -t =%i
+            """);
+        await managers.SystemctlAsync("daemon-reload");
+        return fleet;
+    }
+
+    /// <summary>Starts agents up to <paramref name="agents"/> (one systemctl line per 500 units), refreshes their heartbeats and writes the roster of the first N.</summary>
+    public async Task<string> GrowAsync(int agents)
+    {
+        for (var from = _started + 1; from <= agents; from += 500)
+        {
+            var to = Math.Min(agents, from + 499);
+            await _managers.SystemctlAsync(["start", .. Enumerable.Range(from, to - from + 1).Select(Unit)]);
+        }
+        // All of them afresh: starting a large fleet takes longer than a heartbeat stays fresh.
+        for (var i = 1; i <= agents; i++)
+            HeartbeatWriter.Write(Path.Combine(HeartbeatDirectory, Name(i) + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);
+        _started = Math.Max(_started, agents);
+
+        var roster = Path.Combine(_work, $"roster-{agents}.yaml");
+        await File.WriteAllTextAsync(roster, $$"""
+            heartbeat: { dir: {{HeartbeatDirectory}}, interval: 30s }
+            systemd: { unit_template: "{{_managers.Prefix}}-agent@{name}.service", linger_dir: {{_work}} }
+            tmux: { socket_name: {{_managers.TmuxSocket}} }
+            runtimes:
+              sleeper: { commands: [sleep] }
+            agents:
+            {{string.Join("\n", Enumerable.Range(1, agents).Select(i => $"  - {{ name: {Name(i)}, runtime: sleeper }}"))}}
+            """);
+        return roster;
+    }
+}
