@@ -86,15 +86,18 @@ public static class FleetSeries
 
     private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now)
     {
-        string[] L(params string[] extra) => [a.Spec.Tenant, a.Host, a.Spec.Name, .. extra];
+        // One array for every family without extra labels: samples only read their labels.
+        string[] id = [a.Spec.Tenant, a.Host, a.Spec.Name];
+        string[] L() => id;
+        string[] L1(string extra) => [.. id, extra];
         static double Unix(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
         var known = AgentFlags.Decided(a);
 
-        yield return new(Info, L(a.Spec.Runtime, a.Spec.Unit, a.Spec.Session), 1);
+        yield return new(Info, [.. id, a.Spec.Runtime, a.Spec.Unit, a.Spec.Session], 1);
         if (a.Unit is { } unit)
         {
             yield return new(Active, L(), AgentFlags.IsActive(unit) ? 1 : 0);
-            foreach (var state in UnitStates) yield return new(UnitState, L(state), unit.ActiveState == state ? 1 : 0);
+            foreach (var state in UnitStates) yield return new(UnitState, L1(state), unit.ActiveState == state ? 1 : 0);
             if (unit.Restarts is { } restarts) yield return new(Restarts, L(), restarts);
             if (unit.UnitFileStateReadAt is { } readAt) yield return new(UnitFileStateAge, L(), Math.Max(0, (now - readAt).TotalSeconds));
             yield return new(BootEnableMissing, L(), a.Flags.Contains(AgentFlags.BootEnable) ? 1 : 0);
@@ -129,10 +132,10 @@ public static class FleetSeries
             }
         }
 
-        foreach (var state in AgentState.All) yield return new(State, L(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
+        foreach (var state in AgentState.All) yield return new(State, L1(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
         if (a.State is { Since: { } since, Name: not AgentStateName.Unknown }) yield return new(StateSeconds, L(), Math.Max(0, (now - since).TotalSeconds));
 
         foreach (var flag in AgentFlags.All.Where(known.Contains))
-            yield return new(Flag, L(flag), a.Flags.Contains(flag) ? 1 : 0);
+            yield return new(Flag, L1(flag), a.Flags.Contains(flag) ? 1 : 0);
     }
 }
