@@ -13,7 +13,7 @@ namespace FleetExporter.Benchmarks;
 /// <summary>What one collection costs in this process: the join's wall time, and the bytes allocated by the join, by publishing its series and by rendering the text page.</summary>
 internal sealed record CollectionFigures(
     double JoinMedianMs, double JoinP95Ms, IReadOnlyDictionary<string, double> SourceMedianMs,
-    long JoinBytes, long PublishBytes, long RenderBytes, double SubprocessesPerCollection);
+    long JoinBytes, long PublishBytes, long RenderBytes, double SubprocessesPerCollection, long PublishedLiveBytes);
 
 /// <summary>
 /// The join as <c>serve</c> runs it (the default sources: systemd over D-Bus, one tmux call, /proc, the heartbeat
@@ -39,8 +39,9 @@ internal sealed class InProcessCollection
 
     public async Task<CollectionFigures> MeasureAsync(FleetRoster roster, int joins)
     {
-        var metrics = new FleetMetrics();
         Check(await _join.CollectAsync(roster), roster.Agents.Count); // warm-up: JIT, connection, UnitFileState read
+        var withoutSeries = GC.GetTotalMemory(forceFullCollection: true);
+        var metrics = new FleetMetrics();
         File.Delete(_log);
 
         var walls = new List<double>();
@@ -65,9 +66,12 @@ internal sealed class InProcessCollection
                 (sources.TryGetValue(s.Source, out var l) ? l : sources[s.Source] = []).Add(s.Duration.TotalMilliseconds);
         }
         var calls = File.Exists(_log) ? File.ReadAllLines(_log).Length : 0;
+        // What serve keeps between scrapes for this fleet: the published series (and the last snapshot, held here too).
+        var seriesLive = GC.GetTotalMemory(forceFullCollection: true) - withoutSeries;
+        GC.KeepAlive(metrics);
         return new CollectionFigures(
             Stats.Median(walls), Stats.Percentile(walls, 0.95), sources.ToDictionary(s => s.Key, s => Stats.Median(s.Value)),
-            joinBytes / joins, publishBytes / joins, renderBytes / joins, (double)calls / joins);
+            joinBytes / joins, publishBytes / joins, renderBytes / joins, (double)calls / joins, seriesLive);
     }
 
     /// <summary>Every source answered (none fell back) and every agent runs with no flag but BOOT-ENABLE (the units are not enabled).</summary>

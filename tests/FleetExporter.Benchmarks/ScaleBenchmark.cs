@@ -69,6 +69,7 @@ internal static class ScaleBenchmark
             ("allocated per collection: join", s => Bytes(s.Collection.JoinBytes)),
             ("  + publishing the series", s => Bytes(s.Collection.PublishBytes)),
             ("  + rendering the text page", s => Bytes(s.Collection.RenderBytes)),
+            ("live heap held by the published series", s => Bytes(s.Collection.PublishedLiveBytes)),
             ("subprocesses per collection", s => s.Collection.SubprocessesPerCollection.ToString("0.##", CultureInfo.InvariantCulture)),
             ("bytes per scrape, plain / gzip", s => $"{Bytes(s.Serve.BytesPlain)} / {Bytes(s.Serve.BytesGzip)}"),
             ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),

@@ -10,13 +10,9 @@ namespace FleetExporter.Metrics;
 /// </summary>
 internal sealed class TrackedGauge(Gauge gauge)
 {
-    private readonly PublishedLabels _published = new();
+    private readonly PublishedChildren<Gauge.Child> _published = new(gauge.WithLabels);
 
-    public void Set(double value, string[] labels)
-    {
-        _published.Touch(labels);
-        gauge.WithLabels(labels).Set(value);
-    }
+    public void Set(double value, string[] labels) => _published.Get(labels).Set(value);
 
     public void Sweep() => _published.Sweep(labels => gauge.RemoveLabelled(labels));
 }
@@ -24,17 +20,16 @@ internal sealed class TrackedGauge(Gauge gauge)
 /// <summary>A counter that mirrors a count kept elsewhere (systemd's NRestarts, /proc CPU time); a drop means the count restarted.</summary>
 internal sealed class TrackedCounter(Counter counter)
 {
-    private readonly PublishedLabels _published = new();
+    private readonly PublishedChildren<Counter.Child> _published = new(counter.WithLabels);
 
     public void Set(double value, string[] labels)
     {
-        _published.Touch(labels);
-        var child = counter.WithLabels(labels);
+        var child = _published.Get(labels);
         if (value < child.Value)
         {
             // A new process or a reset unit: start the series again rather than pretend the count went on.
             counter.RemoveLabelled(labels);
-            child = counter.WithLabels(labels);
+            child = _published.Replace(labels, counter.WithLabels(labels));
         }
         child.IncTo(value);
     }
@@ -42,19 +37,28 @@ internal sealed class TrackedCounter(Counter counter)
     public void Sweep() => _published.Sweep(labels => counter.RemoveLabelled(labels));
 }
 
-/// <summary>The label sets written by this publish and by the one before.</summary>
-internal sealed class PublishedLabels
+/// <summary>
+/// The children written by this publish and by the one before, by label values: a label set seen last time reuses
+/// its child without asking the registry again.
+/// </summary>
+internal sealed class PublishedChildren<TChild>(Func<string[], TChild> create) where TChild : class
 {
-    private HashSet<string[]> _now = new(LabelValuesComparer.Instance);
-    private HashSet<string[]> _before = new(LabelValuesComparer.Instance);
+    private Dictionary<string[], TChild> _now = new(LabelValuesComparer.Instance);
+    private Dictionary<string[], TChild> _before = new(LabelValuesComparer.Instance);
 
-    public void Touch(string[] labels) => _now.Add(labels);
+    public TChild Get(string[] labels)
+    {
+        if (_now.TryGetValue(labels, out var child)) return child;
+        return _now[labels] = _before.TryGetValue(labels, out var known) ? known : create(labels);
+    }
+
+    public TChild Replace(string[] labels, TChild child) => _now[labels] = child;
 
     /// <summary>Removes (through <paramref name="remove"/>) what the previous publish wrote and this one did not, and starts the next publish.</summary>
     public void Sweep(Action<string[]> remove)
     {
-        foreach (var labels in _before)
-            if (!_now.Contains(labels)) remove(labels);
+        foreach (var labels in _before.Keys)
+            if (!_now.ContainsKey(labels)) remove(labels);
         (_before, _now) = (_now, _before);
         _now.Clear();
     }
