@@ -24,8 +24,10 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
     private readonly Func<SystemdScope, string?> _address = address ?? SystemdBusAddress.For;
     private readonly UnitFileStateCache _unitFileStates = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
-    /// <summary>The connection and its count of unit-file changes when UnitFileState was last read.</summary>
-    private (ManagerConnection?, long) _unitFilesSeen;
+    /// <summary>The connection and its count of unit-file changes when UnitFileState was last read (one reference, written whole).</summary>
+    private UnitFilesRead? _unitFilesSeen;
+
+    private sealed record UnitFilesRead(ManagerConnection Manager, long Changes);
 
     public SystemdBusSource(TimeProvider clock) : this(clock, new SystemdSource(clock)) { }
 
@@ -102,7 +104,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
     /// values are too old, or when the manager said its unit files changed since they were read (known once the first
     /// reply is in: the signal came before it), else taken from the cache and null returned.
     /// </summary>
-    private async Task<(IReadOnlyDictionary<string, UnitFacts> Facts, (ManagerConnection, long)? Refreshed)> QueryAsync(
+    private async Task<(IReadOnlyDictionary<string, UnitFacts> Facts, UnitFilesRead? Refreshed)> QueryAsync(
         ManagerConnection manager, IReadOnlyList<string> units, bool tooOld,
         IReadOnlyDictionary<string, (string? State, DateTimeOffset At)> cache, DateTimeOffset now)
     {
@@ -122,7 +124,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
         var listed = await states;
         // A second round trip only when unit files changed since the cache was filled (or the connection is new).
         var changes = manager.UnitFileChanges;
-        if (fileStates is null && _unitFilesSeen != (manager, changes)) fileStates = FileStates(connection, paths);
+        if (fileStates is null && _unitFilesSeen != new UnitFilesRead(manager, changes)) fileStates = FileStates(connection, paths);
         await Task.WhenAll(pids);
         await Task.WhenAll(restarts);
         if (fileStates is not null) await Task.WhenAll(fileStates);
@@ -147,7 +149,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
                 Number(restarts[i].Result));
         }
         // Read before the first reply when the cache was too old: a change signalled after that is read next time.
-        return (facts, fileStates is null ? null : (manager, tooOld ? changesBefore : changes));
+        return (facts, fileStates is null ? null : new UnitFilesRead(manager, tooOld ? changesBefore : changes));
     }
 
     private static Task<VariantValue?>[] FileStates(DBusConnection connection, IReadOnlyList<string> paths) =>
