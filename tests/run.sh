@@ -43,6 +43,9 @@ if ((${#missing[@]})); then
   done
 fi
 
+# Quiet output: the console logger at minimal verbosity prints each failure (name, message, stack), each skipped
+# test and a summary per test assembly, not every passing test. The hang collector (--blame-hang-timeout) names
+# a test that hangs and writes a dump of it, whatever the verbosity.
 # CI keeps only the tail of the output, so the failures are repeated after the run, where they will be seen.
 log="$(mktemp -t fleet-tests.XXXXXX.log)"
 rc=0
@@ -50,14 +53,22 @@ rc=0
 # every process the tests start, and the tests that stop `demo`, `serve` and `watch` with a signal could not.
 defaults=(env --default-signal)
 "${defaults[@]}" true 2>/dev/null || defaults=()  # coreutils before 9.0 has no --default-signal
-"${defaults[@]}" dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 \
+"${defaults[@]}" dotnet test FleetExporter.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=minimal" "$@" 2>&1 \
   | tee "$log" || rc=$?
 if ((rc != 0)); then
   echo
   echo "=== failed tests (repeated from above; full log: $log) ==="
-  # Each failure: its name, message and the top of its stack, so that several fit in the tail CI keeps.
+  # Each failure: its name, message and the top of its stack, so that several fit in the tail CI keeps; then a
+  # test that hung or crashed the test host, and the summary lines.
   # awk alone cuts and caps, so no early-closed pipe can end this script (pipefail) before it exits with rc.
-  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 14 && total++ < 70 {print substr($0, 1, 300)}' "$log"
+  awk '
+    /^  Failed /{show=1; n=0}
+    /^  (Passed|Skipped) / || /^(Data collector|Attachments:|Results File:|Test Run|The active|Passed!|Failed!)/ || /^\[xUnit/{show=0}
+    show && n++ < 14 && total++ < 70 {print substr($0, 1, 300)}
+    crash {print "hung or crashed the test host: " substr($0, 1, 300); crash=0}
+    /^The test running when the crash occurred/{crash=1}
+    /^(Passed|Failed|Skipped)! |^Test Run Aborted/{summary = summary $0 "\n"}
+    END {printf "%s", summary}' "$log"
 else
   rm -f "$log"
 fi

@@ -3,9 +3,9 @@ using FleetExporter.Sources.Heartbeats;
 namespace FleetExporter.Benchmarks;
 
 /// <summary>
-/// Real agents on the private managers: a template unit whose instances start a tmux session running <c>sleep</c>,
-/// and a fresh heartbeat file per agent. The fleet only grows (agents b0001.., started as the sizes ask), and each
-/// size gets a roster of its first N agents.
+/// Real agents on the private managers: the shipped agent units (named for the run), each session running
+/// <c>sleep</c>, and a fresh heartbeat file per agent. The fleet only grows (agents b00001.., started as the sizes
+/// ask), and each size gets a roster of its first N agents.
 /// </summary>
 internal sealed class BenchFleet
 {
@@ -20,17 +20,11 @@ internal sealed class BenchFleet
     public static string Name(int i) => $"b{i:D5}";
     public string Work => _work;
 
-    public static async Task<BenchFleet> CreateAsync(PrivateManagers managers)
+    /// <summary>The shipped agent units for up to <paramref name="agents"/> agents, installed (not started).</summary>
+    public static async Task<BenchFleet> CreateAsync(PrivateManagers managers, int agents)
     {
         var fleet = new BenchFleet(managers, managers.Temp("fleet-bench-"));
-        await File.WriteAllTextAsync(Path.Combine(managers.UnitDirectory, $"{managers.Prefix}-agent@.service"), $"""
-            [Service]
-            Type=oneshot
-            RemainAfterExit=yes
-            ExecStart=/usr/bin/tmux -L {managers.TmuxSocket} -f /dev/null new-session -d -s %i -x 200 -y 50 "sleep 100000"
-            ExecStop=-/usr/bin/tmux -L {managers.TmuxSocket} kill-session -t =%i
-            """);
-        await managers.SystemctlAsync("daemon-reload");
+        await managers.InstallFleetUnitsAsync(Enumerable.Range(1, agents).Select(Name), "sleep 100000");
         return fleet;
     }
 

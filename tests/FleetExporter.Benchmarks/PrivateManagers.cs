@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using FleetExporter.Setup;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Benchmarks;
 
 /// <summary>
 /// A private systemd user manager (the recipe in the environment notes: its own mount namespace with /run/systemd
-/// bound over an empty directory) and a private tmux server, both removed at the end. An already answering user
+/// bound over an empty directory) and the shipped agent units on a private tmux server, all removed at the end. An already answering user
 /// manager is used instead, with unit names unique to this run.
 /// </summary>
 internal sealed class PrivateManagers : IAsyncDisposable
@@ -47,8 +48,24 @@ internal sealed class PrivateManagers : IAsyncDisposable
         }
         m.UnitDirectory = Path.Combine(config, "systemd", "user");
         Directory.CreateDirectory(m.UnitDirectory);
-        await m.MustAsync("tmux", "-L", m.TmuxSocket, "-f", "/dev/null", "new-session", "-d", "-s", "keeper", "sleep 100000");
         return m;
+    }
+
+    /// <summary>
+    /// The shipped agent units (deploy/systemd, as the binary carries them), named for this run: a tmux unit owning
+    /// <see cref="TmuxSocket"/>'s server and the template <c>PREFIX-agent@.service</c>, each agent running
+    /// <paramref name="command"/>. Installed and loaded, not started.
+    /// </summary>
+    public async Task<UnitLayout> InstallFleetUnitsAsync(IEnumerable<string> agents, string command)
+    {
+        var envDirectory = Temp("fleet-bench-agents-");
+        var layout = UnitLayout.Named($"{Prefix}-tmux.service", $"{Prefix}-agent@.service", ["-L", TmuxSocket], envDirectory);
+        foreach (var agent in agents)
+            await File.WriteAllTextAsync(Path.Combine(envDirectory, agent + ".env"), AgentEnvironmentFile.Render(agent, command, envDirectory));
+        foreach (var unit in FleetUnits.Render(layout))
+            await File.WriteAllTextAsync(Path.Combine(UnitDirectory, unit.Name), unit.Text);
+        await SystemctlAsync("daemon-reload");
+        return layout;
     }
 
     public string Temp(string prefix)

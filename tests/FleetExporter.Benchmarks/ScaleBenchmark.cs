@@ -17,7 +17,7 @@ internal static class ScaleBenchmark
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         await using var managers = await PrivateManagers.StartAsync();
-        var fleet = await BenchFleet.CreateAsync(managers);
+        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1]);
         var collection = await InProcessCollection.CreateAsync(fleet.Work);
         Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
             string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order()

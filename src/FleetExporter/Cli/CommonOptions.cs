@@ -7,10 +7,13 @@ namespace FleetExporter.Cli;
 /// <summary>Options every subcommand shares, and the roster loading that turns a bad roster into exit code 2.</summary>
 public static class CommonOptions
 {
+    /// <summary>
+    /// On the root (<c>--roster PATH ps</c>) and on every command that reads a roster (<c>ps --roster PATH</c>), attached
+    /// by <see cref="FleetCli"/>; not on <c>demo</c>, which serves its own sample fleet.
+    /// </summary>
     public static Option<string?> Roster { get; } = new("--roster")
     {
         Description = $"Roster file (YAML). Default: ${RosterLoader.EnvironmentVariable}, else ${{XDG_CONFIG_HOME:-~/.config}}/fleet/roster.yaml",
-        Recursive = true,
         HelpName = "PATH",
     };
 

@@ -7,6 +7,8 @@ namespace FleetExporter.Cli;
 /// <summary><c>fleet-exporter demo</c>: start a sample fleet and serve it as <c>serve</c> would; Ctrl-C removes it all.</summary>
 public static class DemoCommand
 {
+    public const string Name = "demo";
+
     public static Command Create()
     {
         var listen = new Option<string>("--web.listen-address")
@@ -15,12 +17,19 @@ public static class DemoCommand
             DefaultValueFactory = _ => $"127.0.0.1:{ServeOptions.DefaultPort}",
             HelpName = "HOST:PORT",
         };
-        var command = new Command("demo", "Start a sample fleet (healthy, drifted, stale, not boot-enabled) on a private tmux server and serve its metrics")
+        var command = new Command(Name, "Start a sample fleet (healthy, drifted, stale, not boot-enabled) on a private tmux server and serve its metrics; it writes its own roster and reads none")
         {
             listen,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // `--roster PATH demo` parses (the root takes --roster); the demo's point is a fleet that needs none.
+            if (parse.GetResult(CommonOptions.Roster) is not null)
+            {
+                Console.Error.WriteLine("fleet-exporter: demo serves its own sample fleet and reads no roster; to serve yours: fleet-exporter serve --roster PATH");
+                Console.Error.WriteLine("Try 'fleet-exporter demo --help'.");
+                return ExitCodes.Usage;
+            }
             DemoFleet fleet;
             try { fleet = await DemoFleet.StartAsync(Console.Out); }
             catch (InvalidOperationException e)

@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>The command did its job (for ps: the join ran; flags are data, not errors).</summary>
     public const int Ok = 0;
 
-    /// <summary>The command ran but failed: a verification that did not verify, a server that could not start.</summary>
+    /// <summary>The command ran but failed: a verification that did not verify, a server that could not start; init: files exist with other content and no --force.</summary>
     public const int Failed = 1;
 
     /// <summary>Bad command line or bad roster.</summary>

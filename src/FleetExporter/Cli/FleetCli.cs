@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using FleetExporter.Agents.Hooks;
 
 namespace FleetExporter.Cli;
@@ -21,16 +22,53 @@ public static class FleetCli
             WatchCommand.Create(),
             SendCommand.Create(),
             HooksCommand.Create(),
+            InitCommand.Create(),
         };
+        return WithHelpAndVersion(WithRosterOption(root));
+    }
+
+    /// <summary>Offers <c>--roster</c> below every command but <c>demo</c> (the root has it already).</summary>
+    private static RootCommand WithRosterOption(RootCommand root)
+    {
+        var pending = new Stack<Command>(root.Subcommands);
+        while (pending.TryPop(out var command))
+        {
+            if (command.Name == DemoCommand.Name) continue;
+            // A command that declares its own --roster keeps it.
+            if (!command.Options.Any(o => o.Name == CommonOptions.Roster.Name)) command.Options.Add(CommonOptions.Roster);
+            foreach (var sub in command.Subcommands) pending.Push(sub);
+        }
         return root;
     }
+
+    /// <summary>
+    /// Every command's <c>--help</c> ends with its exit codes, and <c>--version</c> works on every command
+    /// (<c>fleet-exporter ps --version</c>), as it does on the root.
+    /// </summary>
+    private static RootCommand WithHelpAndVersion(RootCommand root)
+    {
+        foreach (var option in root.Options)
+        {
+            if (option is HelpOption { Action: HelpAction help } helpOption) helpOption.Action = new ExitCodesHelpAction(help);
+            if (option is VersionOption) option.Recursive = true;
+        }
+        return root;
+    }
+
+    /// <summary>Whether the command line asks for help or the version: those answer whatever else is wrong with it.</summary>
+    private static bool AsksForHelpOrVersion(ParseResult parse) =>
+        parse.RootCommandResult.Command.Options.Any(o => o is HelpOption or VersionOption && parse.GetResult(o) is not null);
+
+    /// <summary>Where a malformed command line is pointed: the help of the command it was for.</summary>
+    internal static string HelpPointer(ParseResult parse) =>
+        $"Try 'fleet-exporter {(CommandExitCodes.PathOf(parse.CommandResult.Command) is { Length: > 0 } path ? path + " " : "")}--help'.";
 
     /// <summary>
     /// The tree <c>hook</c> needs: the root with its global <c>--roster</c> and only the hook command. The hook runs at
     /// every tool call of every agent, and building the other commands is a sixth of its start-up; it parses (and
     /// prints help and errors) exactly as in the whole tree, since nothing of the others applies below <c>hook</c>.
     /// </summary>
-    internal static RootCommand BuildForHook() => new(Description) { CommonOptions.Roster, HookCommand.Create() };
+    internal static RootCommand BuildForHook() => WithHelpAndVersion(WithRosterOption(new(Description) { CommonOptions.Roster, HookCommand.Create() }));
 
     /// <summary>Whether the command line names <c>hook</c> as its command: <c>hook ...</c>, or <c>--roster PATH hook ...</c>.</summary>
     internal static bool IsHook(string[] args)
@@ -54,11 +92,11 @@ public static class FleetCli
         // every YAML load) costs more than interpreting it. Set before anything reads it; nothing else changes.
         if (hook) AppContext.SetSwitch("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", false);
         var parse = (hook ? BuildForHook() : Build()).Parse(args);
-        if (parse.Errors.Count > 0)
+        if (parse.Errors.Count > 0 && !AsksForHelpOrVersion(parse))
         {
             foreach (var error in parse.Errors)
                 Console.Error.WriteLine($"fleet-exporter: {error.Message}");
-            Console.Error.WriteLine("Try 'fleet-exporter --help'.");
+            Console.Error.WriteLine(HelpPointer(parse));
             // A hook that exits non-zero can block or alter the agent (Claude Code treats exit 2 as "deny"), and the
             // runtimes hide its stderr: the hook log says why it did nothing. `--roster PATH hook ...` is a hook too.
             if (parse.CommandResult.Command.Name != HookCommand.Name && args.FirstOrDefault() != HookCommand.Name) return ExitCodes.Usage;

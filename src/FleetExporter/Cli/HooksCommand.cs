@@ -9,11 +9,7 @@ namespace FleetExporter.Cli;
 /// </summary>
 public static class HooksCommand
 {
-    private const string ExitCodeHelp =
-        "Exit codes: 0 done (also: already installed, nothing to remove); 1 the file could not be written; " +
-        "2 bad command line, or a settings file it refuses to change (named with line and column; left untouched).";
-
-    public static Command Create() => new("hooks", $"Install or remove the hooks that make claude, codex, gemini or pi report their state. {ExitCodeHelp}")
+    public static Command Create() => new("hooks", "Install or remove the hooks that make claude, codex, gemini or pi report their state.")
     {
         Install(),
         Uninstall(),
@@ -30,7 +26,7 @@ public static class HooksCommand
             Description = "Executable the hooks run (default: this fleet-exporter when it runs as its own binary, else fleet-exporter from PATH)",
             HelpName = "EXE",
         };
-        var command = new Command("install", $"Merge fleet-exporter's hooks into RUNTIME's settings (idempotent; other settings and hooks are kept). {ExitCodeHelp}")
+        var command = new Command("install", "Merge fleet-exporter's hooks into RUNTIME's settings (idempotent; other settings and hooks are kept).")
         {
             runtime, agent, settings, dryRun, exe,
         };
@@ -53,7 +49,7 @@ public static class HooksCommand
         var runtime = RuntimeArgument();
         var settings = SettingsOption();
         var dryRun = DryRunOption();
-        var command = new Command("uninstall", $"Remove exactly the hooks install added (and what became empty by that). {ExitCodeHelp}")
+        var command = new Command("uninstall", "Remove exactly the hooks install added (and what became empty by that).")
         {
             runtime, settings, dryRun,
         };

@@ -19,18 +19,9 @@ public static class SendCommand
         {
             Description = "Wait for proof: the agent's own hook acknowledging this message (acknowledged), else, for agents without hooks, the pane's evidence (accepted)",
         };
-        var verifyTimeout = new Option<int>("--verify-timeout")
-        {
-            Description = "How long --verify waits, in milliseconds",
-            HelpName = "MS",
-            DefaultValueFactory = _ => (int)SendVerifier.DefaultTimeout.TotalMilliseconds,
-        };
-        var enterDelay = new Option<int>("--enter-delay")
-        {
-            Description = "Gap between the text and the submitting Enter, in milliseconds (agent TUIs drop an Enter that arrives with the text)",
-            HelpName = "MS",
-            DefaultValueFactory = _ => (int)MessageSender.DefaultEnterDelay.TotalMilliseconds,
-        };
+        var verifyTimeout = DurationOption.Create("--verify-timeout", "How long --verify waits", SendVerifier.DefaultTimeout);
+        var enterDelay = DurationOption.Create("--enter-delay",
+            "Gap between the text and the submitting Enter (agent TUIs drop an Enter that arrives with the text)", MessageSender.DefaultEnterDelay);
         var allowUnknown = new Option<bool>("--allow-unknown")
         {
             Description = "Send even when the agent's state cannot be told (no hooks, no screen pattern matches); never into a dialog, copy mode or a pane whose runtime is gone",
@@ -38,8 +29,7 @@ public static class SendCommand
         var journalMessage = new Option<bool>("--journal-message") { Description = "Also keep the message text in the send journal (by default only its SHA-256 and length)" };
         var json = new Option<bool>("--json") { Description = "Print the verdict and its evidence as JSON" };
         var command = new Command("send",
-            "Send MESSAGE to AGENT's tmux pane and submit it, only when the agent is ready for a prompt; with --verify, prove it arrived. " +
-            "Exit codes: 0 sent/acknowledged/accepted, 1 draft/unverifiable/failed, 2 bad input, 3 unknown agent or session, 4 not ready (nothing typed), 5 outcome unknown (do not resend blindly)")
+            "Send MESSAGE to AGENT's tmux pane and submit it, only when the agent is ready for a prompt; with --verify, prove it arrived")
         {
             agent, message, verify, verifyTimeout, enterDelay, allowUnknown, journalMessage, json,
         };
@@ -47,12 +37,14 @@ public static class SendCommand
         {
             var name = parse.GetValue(agent)!;
             var text = parse.GetValue(message)!;
-            var timeoutMs = parse.GetValue(verifyTimeout);
-            var delayMs = parse.GetValue(enterDelay);
-            if (timeoutMs is < 1 or > 600_000)
-                return Usage("--verify-timeout must be between 1 and 600000 ms");
-            if (delayMs is < 0 or > 10_000)
-                return Usage("--enter-delay must be between 0 and 10000 ms");
+            var timeout = parse.GetValue(verifyTimeout) ?? SendVerifier.DefaultTimeout;
+            var delay = parse.GetValue(enterDelay) ?? MessageSender.DefaultEnterDelay;
+            if (timeout < TimeSpan.FromMilliseconds(1) || timeout > TimeSpan.FromMinutes(10))
+                return Usage("--verify-timeout must be between 1ms and 10m");
+            if (delay > TimeSpan.FromSeconds(10))
+                return Usage("--enter-delay must be between 0 and 10s");
+            var timeoutMs = (int)timeout.TotalMilliseconds;
+            var delayMs = (int)delay.TotalMilliseconds;
             if (MessageSender.Problem(text) is { } problem)
                 return Usage($"not sent to \"{name}\": {problem}");
             if (ArgumentBytes.Utf8Problem(text) is { } notUtf8)
@@ -81,7 +73,7 @@ public static class SendCommand
             }
 
             var verified = parse.GetValue(verify);
-            var plan = new SendPlan(text, verified, TimeSpan.FromMilliseconds(timeoutMs), TimeSpan.FromMilliseconds(delayMs), parse.GetValue(allowUnknown));
+            var plan = new SendPlan(text, verified, timeout, delay, parse.GetValue(allowUnknown));
             var report = await new SendOperation(roster, spec, tmux, pane).RunAsync(plan, ct);
             var code = ExitCode(report.Verdict);
             Journal(roster.SendJournal, name, text, report, code, parse.GetValue(journalMessage));
@@ -147,6 +139,7 @@ public static class SendCommand
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"fleet-exporter: {problem}");
+        Console.Error.WriteLine("Try 'fleet-exporter send --help'.");
         return ExitCodes.Usage;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetExporter.Setup;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Subprocess;
 
@@ -22,8 +23,9 @@ public sealed class DemoFleet : IAsyncDisposable
     ];
 
     private readonly List<string> _startedUnits = [];
+    private readonly List<string> _unitFiles = [];
     private PrivateUserManager? _manager;
-    private string? _templateFile;
+    private string? _tmuxUnit;
 
     public string Id { get; } = "fleet-demo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("fleet-demo-").FullName;
@@ -54,7 +56,7 @@ public sealed class DemoFleet : IAsyncDisposable
 
     private async Task SetUpAsync(TextWriter log)
     {
-        var tmux = FindProgram("tmux") ?? throw new InvalidOperationException("tmux is not installed (apt-get install tmux)");
+        if (ProgramPath.Find("tmux") is null) throw new InvalidOperationException("tmux is not installed (apt-get install tmux)");
         System.IO.Directory.CreateDirectory(HeartbeatDirectory);
         var lingerDir = Path.Combine(Directory, "linger");
         System.IO.Directory.CreateDirectory(lingerDir);
@@ -79,24 +81,22 @@ public sealed class DemoFleet : IAsyncDisposable
         var paneCommand = $"bash -c 'exec -a fleet-demo-agent bash {agentScript} %i'";
         if (WithSystemd)
         {
-            var unitDir = Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } c ? c : Path.Combine(FleetExporter.Roster.RosterLoader.Home(), ".config"), "systemd", "user");
-            System.IO.Directory.CreateDirectory(unitDir);
-            _templateFile = Path.Combine(unitDir, Template);
-            File.WriteAllText(_templateFile, $"""
-                [Unit]
-                Description=fleet-exporter demo agent %i
-                [Service]
-                Type=oneshot
-                RemainAfterExit=yes
-                ExecStart={tmux} -L {Id} -f /dev/null new-session -d -s %i -x 160 -y 40 "{paneCommand}"
-                ExecStop=-{tmux} -L {Id} kill-session -t =%i
-                [Install]
-                WantedBy=default.target
-                """);
+            // The units every fleet runs (deploy/systemd), named for this demo: its own tmux server and template.
+            var layout = UnitLayout.Named(Id + "-tmux.service", Template, ["-L", Id], Path.Combine(Directory, "agents"));
+            foreach (var (name, _) in Agents)
+                WriteFile(Path.Combine(layout.AgentEnvironmentDirectory, name + ".env"),
+                    AgentEnvironmentFile.Render(name, paneCommand.Replace("%i", name, StringComparison.Ordinal), Directory));
+            var unitDir = Path.Combine(FleetExporter.Roster.RosterLoader.ConfigHome(), "systemd", "user");
+            foreach (var unit in FleetUnits.Render(layout))
+            {
+                WriteFile(Path.Combine(unitDir, unit.Name), unit.Text);
+                _unitFiles.Add(Path.Combine(unitDir, unit.Name));
+            }
+            _tmuxUnit = layout.TmuxUnit;
             await Systemctl("daemon-reload");
             foreach (var (name, _) in Agents)
             {
-                var unit = $"{Id}@{name}.service";
+                var unit = layout.AgentUnit(name);
                 await Systemctl(name == "no-boot" ? "start" : "enable", name == "no-boot" ? unit : "--now", name == "no-boot" ? null : unit);
                 _startedUnits.Add(unit);
             }
@@ -180,11 +180,13 @@ public sealed class DemoFleet : IAsyncDisposable
             : [process];
     }
 
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static void WriteFile(string path, string text)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
 
-    private static string? FindProgram(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
-            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static async Task Systemctl(params string?[] args)
     {
@@ -205,7 +207,10 @@ public sealed class DemoFleet : IAsyncDisposable
         {
             foreach (var unit in _startedUnits)
                 await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "disable", "--now", unit], TimeSpan.FromSeconds(20)));
-            if (_templateFile is not null) await Step(() => { File.Delete(_templateFile); return Task.CompletedTask; });
+            if (_tmuxUnit is not null)
+                await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "stop", _tmuxUnit], TimeSpan.FromSeconds(20)));
+            foreach (var file in _unitFiles)
+                await Step(() => { File.Delete(file); return Task.CompletedTask; });
             await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "daemon-reload"], TimeSpan.FromSeconds(20)));
         }
         await Step(() => ProcessRunner.RunAsync("tmux", ["-L", Id, "kill-server"], TimeSpan.FromSeconds(5)));

@@ -27,6 +27,9 @@ public static partial class RosterLoader
         return Path.Combine(XdgDirectory("XDG_CONFIG_HOME", ".config"), "fleet", "roster.yaml");
     }
 
+    /// <summary><c>${XDG_CONFIG_HOME:-~/.config}</c>: the systemd user manager's <c>%E</c>, where the user's units live.</summary>
+    public static string ConfigHome() => XdgDirectory("XDG_CONFIG_HOME", ".config");
+
     public static string DefaultHeartbeatDirectory() =>
         Path.Combine(XdgDirectory("XDG_STATE_HOME", Path.Combine(".local", "state")), "fleet", "run");
 

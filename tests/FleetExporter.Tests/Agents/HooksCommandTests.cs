@@ -202,6 +202,6 @@ public sealed class HooksCommandTests
         Assert.Equal(2, agent.ExitCode);
         Assert.Contains("--agent \"a b\" is not a roster agent name", agent.StandardError);
         Assert.Empty(Directory.GetFileSystemEntries(home.Path));
-        Assert.Contains("Exit codes: 0 done", help.StandardOutput);
+        Assert.Contains("Exit codes:\n  0  done (also: already installed, nothing to remove)\n", help.StandardOutput);
     }
 }

@@ -94,7 +94,8 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         fleet.WriteHeartbeat("garbage-2", "nonsense");
         fleet.WriteHeartbeat("running-agent-with-a-long-name", TestFleet.HeartbeatJson(DateTimeOffset.UtcNow.AddMinutes(-5)));
 
-        var r = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath]);
+        var r = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath], env: new Dictionary<string, string?> { ["COLUMNS"] = "80" });
+        var piped = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath], env: new Dictionary<string, string?> { ["COLUMNS"] = null });
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         var lines = r.StandardOutput.TrimEnd('\n').Split('\n');
@@ -104,6 +105,13 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         foreach (var flag in new[] { "BOOT-ENABLE", "HB-STALE", "DOWN", "NO-SESSION", "HB-MISSING", "HB-INVALID" })
             Assert.Contains(flag, text);
         Assert.DoesNotContain("\e[", text);
+        Assert.Contains(lines, l => l == "running-agent-with-a-long-name" || l.StartsWith("running-agent-with-a-long-name ", StringComparison.Ordinal));
+        // Piped, with no COLUMNS: one line per agent, every cell whole, the flags comma-separated.
+        var full = piped.StandardOutput.TrimEnd('\n').Split('\n');
+        Assert.Equal(4, full.Length);
+        Assert.DoesNotContain("…", piped.StandardOutput);
+        Assert.Contains(full, l => l.StartsWith("garbage-2 ", StringComparison.Ordinal) && l.EndsWith(" DOWN,NO-SESSION,HB-INVALID", StringComparison.Ordinal));
+        Assert.Contains("3 of 3 agents need attention (3 flagged).", piped.StandardError);
     }
 
     [Fact(Timeout = Timeout)]
@@ -111,7 +119,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
     {
         await using var fleet = await TestFleet.CreateAsync(systemd);
         fleet.Roster(TestFleet.Agents("a1"));
-        var env = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = fleet.Dir.File("no-manager-here"), ["DBUS_SESSION_BUS_ADDRESS"] = null };
+        var env = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = fleet.Dir.File("no-manager-here"), ["DBUS_SESSION_BUS_ADDRESS"] = null, ["COLUMNS"] = "80" };
 
         var r = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath], env: env);
 

@@ -33,6 +33,12 @@ public sealed class DemoTests
             Assert.Equal(1, Flag(metrics, "no-boot", "BOOT-ENABLE"));
             Assert.Equal(0, Flag(metrics, "healthy", "BOOT-ENABLE"));
         }
+        // Every demo pane runs bash (a wrapper starts the stand-in runtime): the page shows the runtime found in the
+        // healthy agent's pane and the shell that replaced it in the drifted one's.
+        var page = await demo.GetAsync("/");
+        Assert.Matches("<tr><td>healthy</td>(?:(?!</tr>).)*<td><span class=\"found\"[^>]*>demo-agent</span></td>", page);
+        Assert.Matches("<tr><td>drifted</td>(?:(?!</tr>).)*<td><span class=\"bad\"[^>]*>bash</span></td>", page);
+        Assert.Matches("<p class=\"summary bad\">\\d+ of 6 agents need attention", page);
         var socket = Regex.Match(demo.Output, @"tmux -L (fleet-demo-\d+)").Groups[1].Value;
         var directory = Regex.Match(demo.Output, @"files in (\S+)").Groups[1].Value;
         Assert.NotEqual("", socket);

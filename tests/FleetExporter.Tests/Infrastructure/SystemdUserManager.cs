@@ -1,4 +1,5 @@
 using FleetExporter.Demo;
+using FleetExporter.Setup;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Tests.Infrastructure;
@@ -115,6 +116,23 @@ public sealed class SystemdUserManager : IAsyncLifetime
             [Install]
             WantedBy=default.target
             """);
+
+    /// <summary>
+    /// The shipped agent units (deploy/systemd, as the binary carries them) under this run's prefix: a tmux unit owning
+    /// the server <c>-L PREFIX-NAME</c> and the template <c>PREFIX-NAME@.service</c>, reading each agent's
+    /// <c>AGENT.env</c> from <paramref name="agentEnvironmentDirectory"/>. Installed and loaded, not started.
+    /// </summary>
+    public async Task<UnitLayout> InstallFleetUnitsAsync(string name, string agentEnvironmentDirectory)
+    {
+        var layout = UnitLayout.Named($"{Prefix}-{name}-tmux.service", $"{Prefix}-{name}@.service", ["-L", $"{Prefix}-{name}"], agentEnvironmentDirectory);
+        foreach (var unit in FleetUnits.Render(layout))
+            await WriteUnitAsync(unit.Name, unit.Text);
+        return layout;
+    }
+
+    /// <summary>One property of a unit, as <c>systemctl show -p NAME --value</c> prints it.</summary>
+    public async Task<string> PropertyAsync(string unit, string property) =>
+        (await SystemctlAsync("show", "-p", property, "--value", unit)).StandardOutput.Trim();
 
     public async Task DisposeAsync()
     {

@@ -45,8 +45,10 @@ public sealed class AlertRuleTests
             Assert.False(string.IsNullOrWhiteSpace(Scalar(rule, "annotations", "summary")), name);
             var description = Scalar(rule, "annotations", "description");
             var agentLevel = Scalar(rule, "expr").Contains("fleet_agent") || Scalar(rule, "expr").Contains("fleet_heartbeat") || Scalar(rule, "expr").Contains("fleet_boot");
+            // A host-wide alert built from agent series has no agent label: it names the tenant and host instead.
+            var labels = IsHostWide(rule) ? new[] { "tenant", "host" } : new[] { "agent", "tenant", "host" };
             if (agentLevel)
-                foreach (var label in new[] { "agent", "tenant", "host" })
+                foreach (var label in labels)
                     Assert.True(description.Contains($"$labels.{label}"), $"{name}: the description does not name the {label}");
             var runbookUrl = Scalar(rule, "annotations", "runbook_url");
             Assert.Equal(RunbookBase + name.ToLowerInvariant(), runbookUrl);
@@ -107,9 +109,39 @@ public sealed class AlertRuleTests
         var active = Assert.Single((YamlSequenceNode)notify["active_time_intervals"]).ToString();
         Assert.Contains(((YamlSequenceNode)root["time_intervals"]).Cast<YamlMappingNode>(), t => t["name"].ToString() == active);
         // A page about an agent inhibits that agent's ticket and chat message.
-        var inhibit = Assert.Single((YamlSequenceNode)root["inhibit_rules"]);
+        var inhibit = ((YamlSequenceNode)root["inhibit_rules"]).Cast<YamlMappingNode>()
+            .Single(r => ((YamlSequenceNode)r["source_matchers"]).Single().ToString() == "severity=\"critical\"");
         Assert.Equal("severity=~\"warning|notify\"", Assert.Single((YamlSequenceNode)inhibit["target_matchers"]).ToString());
+        Assert.Equal(["tenant", "host", "agent"], ((YamlSequenceNode)inhibit["equal"]).Select(n => n.ToString()));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Host_wide_alerts_page_grouped_by_host_and_hold_back_that_hosts_agent_alerts()
+    {
+        const string file = "deploy/alertmanager/alertmanager.yml";
+        var hostWide = Alerts().Where(IsHostWide).Select(r => Scalar(r, "alert")).Order().ToList();
+        Assert.Equal(["FleetExporterDown", "FleetTmuxServerDown"], hostWide);
+        foreach (var name in hostWide)
+        {
+            var route = await Tool.RunAsync("amtool", "config", "routes", "test", $"--config.file={file}", "--verify.receivers=page",
+                $"alertname={name}", "severity=critical", "scope=host", "tenant=acme", "host=build-01", "instance=build-01:8497");
+            Assert.True(route.ExitCode == 0, Tool.Describe(route));
+        }
+
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(RepoPaths.File(file))));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var hostRoute = ((YamlSequenceNode)root["route"]["routes"]).Cast<YamlMappingNode>().First();
+        Assert.Equal("scope=\"host\"", ((YamlSequenceNode)hostRoute["matchers"]).Single().ToString());
+        Assert.DoesNotContain("agent", ((YamlSequenceNode)hostRoute["group_by"]).Select(n => n.ToString()));
+        var rules = ((YamlSequenceNode)root["inhibit_rules"]).Cast<YamlMappingNode>()
+            .ToDictionary(r => ((YamlSequenceNode)r["source_matchers"]).Single().ToString(), r => string.Join(",", ((YamlSequenceNode)r["equal"]).Select(n => n.ToString())));
+        Assert.Equal("tenant,host", rules["alertname=\"FleetTmuxServerDown\""]);
+        Assert.Equal("instance", rules["alertname=\"FleetExporterDown\""]);
+    }
+
+    internal static bool IsHostWide(YamlMappingNode rule) =>
+        rule["labels"] is YamlMappingNode labels && labels.Children.TryGetValue(new YamlScalarNode("scope"), out var scope) && scope.ToString() == "host";
 
     internal static IReadOnlyList<YamlMappingNode> Alerts()
     {

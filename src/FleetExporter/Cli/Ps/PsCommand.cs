@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using FleetExporter.Fleet;
+using FleetExporter.Glance;
 
 namespace FleetExporter.Cli.Ps;
 
 /// <summary>
-/// <c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags. Exits 0 when every fact is
+/// <c>fleet-exporter ps [--json]</c>: one row (or object) per roster agent, with its flags; rows that need attention first. Exits 0 when every fact is
 /// known, 6 (<see cref="ExitCodes.FactsUnknown"/>) when some are not; what is unknown and why goes to stderr.
 /// </summary>
 public static class PsCommand
@@ -15,7 +16,7 @@ public static class PsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per agent, instead of the table" };
-        var command = new Command("ps", "Show every roster agent: unit state, tmux pane, idle time, heartbeat age and flags")
+        var command = new Command("ps", "Show every roster agent, those that need attention first: unit state, what runs in its pane, state, idle time, heartbeat age and flags")
         {
             json,
         };
@@ -35,12 +36,24 @@ public static class PsCommand
             else
             {
                 var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-                Console.Out.Write(PsTable.Render(snapshot, colour));
+                var rows = PsRow.From(snapshot);
+                Console.Out.Write(PsTable.Render(rows, colour, OutputWidth()));
+                // The summary and warnings are for the person, never part of the table or the JSON a script reads.
+                Console.Error.WriteLine(Attention.Summary(rows.Select(r => (r.Flags, r.State)).ToList()));
             }
-            // Warnings are for the person, never part of the table or the JSON a script reads.
-            foreach (var line in PsTable.Warnings(snapshot)) Console.Error.WriteLine(line);
+            foreach (var line in PsTable.Warnings(snapshot, OutputWidth() ?? PsTable.Width)) Console.Error.WriteLine(line);
             return snapshot.HasUnknown ? ExitCodes.FactsUnknown : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary><c>COLUMNS</c> when set, else the terminal's width, else (piped) no limit: a script gets every cell whole.</summary>
+    internal static int? OutputWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns) && columns > 0)
+            return columns;
+        if (Console.IsOutputRedirected) return null;
+        try { return Console.WindowWidth > 0 ? Console.WindowWidth : PsTable.Width; }
+        catch (IOException) { return PsTable.Width; }
     }
 }

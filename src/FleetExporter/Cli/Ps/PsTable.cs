@@ -1,67 +1,63 @@
 using System.Text;
-using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
-using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Text;
 
 namespace FleetExporter.Cli.Ps;
 
 /// <summary>
-/// The human table: fits 80 columns (long values are cut with '…'; flags that do not fit wrap onto lines of their
-/// own under the FLAGS column, as do long source errors), colour only when asked (a TTY). Every cell and error
-/// comes from outside (roster, tmux, /proc) and is printed escaped: no control character reaches the terminal.
+/// The human table, one <see cref="PsRow"/> a line in the order given. Within a width limit (a terminal, or
+/// <c>COLUMNS</c>) it fits that width as <see cref="PsLayout"/> decides: agent names whole, flags comma-separated on
+/// one line when they fit, else wrapped onto lines of their own under the FLAGS column; a name too long for the
+/// width stands on a line of its own above its row. Without a limit (piped) every
+/// cell is whole. Colour only when asked (a TTY). Every cell and error comes from outside (roster, tmux, /proc, a
+/// Prometheus) and is printed escaped: no control character reaches the terminal.
 /// </summary>
 public static class PsTable
 {
+    /// <summary>Width of the warnings when there is no limit, and the width tests hold the table to.</summary>
     public const int Width = 80;
 
-    private static readonly (string Title, int Width)[] Columns =
-    [
-        ("AGENT", 11), ("TENANT", 7), ("HOST", 7), ("UNIT", 9), ("PANE", 8), ("STATE", 7), ("IDLE", 6), ("HB", 6),
-    ];
-
-    public static string Render(FleetSnapshot snapshot, bool colour)
+    public static string Render(IReadOnlyList<PsRow> rows, bool colour, int? width)
     {
+        var cells = rows.Select(r => (IReadOnlyList<string>)new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat }.Select(Printable.Escape).ToList()).ToList();
+        var flags = rows.Select(r => (IReadOnlyList<string>)r.Flags.Select(Printable.Escape).ToList()).ToList();
+        var (columns, flagsWidth) = PsLayout.Compute(cells, flags, width);
+        var flagsColumn = columns.Sum(w => w + 1);
         var sb = new StringBuilder();
-        sb.Append(Row(Columns.Select(c => c.Title).ToList(), "FLAGS", colour: false, flagsOk: true)).Append('\n');
-        foreach (var a in snapshot.Agents)
+        sb.Append(Row(PsLayout.Titles, columns, "FLAGS", colour: false, flagsOk: true)).Append('\n');
+        for (var i = 0; i < rows.Count; i++)
         {
-            var cells = new List<string> { a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneCell(a), StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat) };
-            var shown = FlagsCell(a);
-            var flagLines = shown.Count == 0 ? ["ok"] : Pack(shown, Width - FlagsColumn);
-            sb.Append(Row(cells, flagLines[0], colour, shown.Count == 0)).Append('\n');
+            var shown = flags[i];
+            var flagLines = shown.Count == 0 ? ["ok"] : Pack(shown, flagsWidth);
+            var row = cells[i];
+            // Names are never cut: one wider than its column stands on its own line, its row below it.
+            if (row[0].Length > columns[0])
+            {
+                sb.Append(row[0]).Append('\n');
+                row = ["", .. row.Skip(1)];
+            }
+            sb.Append(Row(row, columns, flagLines[0], colour, shown.Count == 0)).Append('\n');
             foreach (var more in flagLines.Skip(1))
-                sb.Append(new string(' ', FlagsColumn)).Append(Colour(more, colour, flagsOk: false)).Append('\n');
+                sb.Append(new string(' ', flagsColumn)).Append(Colour(more, colour, flagsOk: false)).Append('\n');
         }
         return sb.ToString();
     }
 
     /// <summary>
-    /// The raised flags, then <c>?</c> when a flag could not be decided: "ok" only when every flag was decided and
-    /// none is raised (README: unknown is never shown as healthy).
-    /// </summary>
-    internal static IReadOnlyList<string> FlagsCell(AgentStatus a) =>
-        AgentFlags.Undecided(a).Count > 0 || a.RuntimeUnknown is not null ? [.. a.Flags, "?"] : a.Flags;
-
-    /// <summary>
     /// What is unknown and why, for stderr: each failed source, then each source's note (it fell back to another
     /// way), then each agent whose runtime could not be told.
     /// </summary>
-    public static IEnumerable<string> Warnings(FleetSnapshot snapshot) =>
+    public static IEnumerable<string> Warnings(FleetSnapshot snapshot, int? width = Width) =>
         snapshot.Sources.Where(s => !s.Ok).Select(s => $"! {s.Source} unknown: {s.Error}")
             .Concat(snapshot.Sources.Where(s => s.Note is not null).Select(s => $"! {s.Source}: {s.Note}"))
             .Concat(snapshot.Agents.Where(a => a.RuntimeUnknown is not null).Select(a => $"! {a.Spec.Name} runtime unknown: {a.RuntimeUnknown}"))
-            .SelectMany(w => Wrap(Printable.Escape(w), Width, "  "));
+            .SelectMany(w => Wrap(Printable.Escape(w), Math.Max(width ?? Width, 20), "  "));
 
-    /// <summary>Where FLAGS starts: every other column and the space after it.</summary>
-    private static readonly int FlagsColumn = Columns.Sum(c => c.Width + 1);
-
-    private static string Row(List<string> cells, string flags, bool colour, bool flagsOk)
+    private static string Row(IReadOnlyList<string> cells, int[] widths, string flags, bool colour, bool flagsOk)
     {
         var sb = new StringBuilder();
-        for (var i = 0; i < Columns.Length; i++)
-            sb.Append(Fit(Printable.Escape(cells[i]), Columns[i].Width)).Append(' ');
+        for (var i = 0; i < widths.Length; i++)
+            sb.Append(Fit(cells[i], widths[i])).Append(' ');
         sb.Append(Colour(flags, colour, flagsOk));
         return sb.ToString().TrimEnd();
     }
@@ -116,27 +112,4 @@ public static class PsTable
 
     internal static string Fit(string text, int width) =>
         text.Length <= width ? text.PadRight(width) : text[..(width - 1)] + "…";
-
-    private static string UnitCell(AgentStatus a) => a.Unit is null ? "?" : a.Unit.LoadState == "not-found" ? "not-found" : a.Unit.ActiveState;
-
-    private static string PaneCell(AgentStatus a) => a.SessionPresent switch
-    {
-        null => "?",
-        false => "-",
-        true when a.Pane!.Dead => $"dead({a.Pane.DeadStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"})",
-        _ => a.Processes?.Runtime?.Command ?? a.Pane!.CurrentCommand,
-    };
-
-    /// <summary>Unknown reads as "?", never as a state (README: unknown is never shown as healthy).</summary>
-    private static string StateCell(AgentStatus a) => a.State.Name == AgentStateName.Unknown ? "?" : a.State.NameLabel;
-
-    private static string HeartbeatCell(HeartbeatReading h) => h.State switch
-    {
-        HeartbeatState.Missing => "-",
-        HeartbeatState.Invalid => "bad",
-        HeartbeatState.Unknown => "?",
-        _ => Short(h.Age),
-    };
-
-    private static string Short(TimeSpan? span) => span is { } s ? Durations.Format(s) : "-";
 }

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using FleetExporter.Agents.Install;
+using FleetExporter.Roster;
+using FleetExporter.Setup;
+using FleetExporter.Subprocess;
+
+namespace FleetExporter.Cli;
+
+/// <summary>
+/// <c>fleet-exporter init --agent NAME --runtime RUNTIME</c>: the roster, the shipped agent units and each agent's
+/// env file, plus the runtime's hooks, printed before they are written.
+/// </summary>
+public static class InitCommand
+{
+    private const string ExitCodeHelp =
+        "Exit codes: 0 written (or dry run); 1 files exist with other content and --force was not given (listed; nothing written), " +
+        "or a write failed; 2 bad command line, or the runtime's settings file is refused (nothing written).";
+
+    public static Command Create()
+    {
+        var agents = new Option<string[]>("--agent") { Description = "An agent's name (repeat for more)", HelpName = "NAME", Required = true };
+        var runtime = new Option<string>("--runtime") { Description = "What the agents run: claude, codex, gemini, pi or aider", DefaultValueFactory = _ => "claude", HelpName = "RUNTIME" };
+        runtime.AcceptOnlyFromAmong([.. BuiltInRuntimes.All.Keys.Order(StringComparer.Ordinal)]);
+        var dir = new Option<string?>("--dir") { Description = "The agents' working directory (default: the current one)", HelpName = "PATH" };
+        var run = new Option<string?>("--run") { Description = "The command line each agent's pane runs (default: the runtime's command, by its full path when it is on PATH now)", HelpName = "COMMAND" };
+        var socket = new Option<string>("--tmux-socket") { Description = "The fleet's tmux server, tmux -L NAME (default: default, the roster's default)", DefaultValueFactory = _ => TmuxSettings.DefaultSocketName, HelpName = "NAME" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be written and write nothing" };
+        var force = new Option<bool>("--force") { Description = "Replace files that exist with other content (the old one is kept as FILE.bak)" };
+        var command = new Command("init", $"Scaffold a fleet: the roster, the agent units (fleet-tmux.service, fleet-agent@.service), each agent's env file and the runtime's hooks; prints everything before writing it. {ExitCodeHelp}")
+        {
+            agents, runtime, dir, run, socket, dryRun, force,
+        };
+        command.SetAction(parse =>
+        {
+            var names = parse.GetValue(agents)!;
+            if (names.FirstOrDefault(n => !HookCommandLine.IsValidAgentName(n)) is { } bad)
+                return Usage($"--agent \"{bad}\" is not an agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
+            if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                return Usage($"--agent \"{twice.Key}\" is given twice");
+            var socketName = parse.GetValue(socket)!;
+            if (!HookCommandLine.IsValidAgentName(socketName))
+                return Usage($"--tmux-socket \"{socketName}\" is not a socket name (letters, digits, '_' and '-')");
+            var rt = parse.GetValue(runtime)!;
+            var rosterPath = Path.GetFullPath(CommonOptions.RosterPath(parse));
+            var request = new InitRequest(names, rt, parse.GetValue(run) ?? RuntimeCommand(rt), Path.GetFullPath(parse.GetValue(dir) ?? Environment.CurrentDirectory),
+                socketName, rosterPath, RosterLoader.ConfigHome());
+            try { AgentEnvironmentFile.Render(names[0], request.Command, request.WorkingDirectory); }
+            catch (ArgumentException e) { return Usage(e.Message); }
+            return InitRunner.Run(request, Hooks(rt, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
+                parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+        });
+        return command;
+    }
+
+    /// <summary>As <c>hooks install RUNTIME</c> without <c>--agent</c>: each hook reports as the <c>$FLEET_AGENT</c> its unit sets.</summary>
+    private static InitHooks? Hooks(string runtime, string? roster) =>
+        HookRuntimes.Find(runtime) is { } rt
+            ? new(new HooksTarget(rt, rt.PathFor(Environment.GetEnvironmentVariable, RosterLoader.Home()), DryRun: false),
+                HookCommandLine.Create(HookCommandLine.ResolveExecutable(null, Environment.ProcessPath), rt.Name, null, roster))
+            : null;
+
+    /// <summary>
+    /// The runtime by its full path when this shell finds it: the pane's shell gets the user manager's PATH, which
+    /// often lacks the directories npm and pipx install into (~/.local/bin, ~/.npm-global/bin).
+    /// </summary>
+    private static string RuntimeCommand(string runtime) => ProgramPath.Find(runtime) is { } path && !path.Any(char.IsWhiteSpace) ? path : runtime;
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"fleet-exporter: {message}");
+        return ExitCodes.Usage;
+    }
+}

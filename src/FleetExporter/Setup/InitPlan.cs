@@ -1,0 +1,60 @@
+using FleetExporter.Roster;
+
+namespace FleetExporter.Setup;
+
+/// <summary>What <c>fleet-exporter init</c> was asked for.</summary>
+public sealed record InitRequest(
+    IReadOnlyList<string> Agents,
+    string Runtime,
+    string Command,
+    string WorkingDirectory,
+    string TmuxSocket,
+    string RosterPath,
+    string ConfigHome);
+
+/// <summary>One file init writes: where, why, and its text.</summary>
+public sealed record PlannedFile(string Path, string Purpose, string Text);
+
+/// <summary>
+/// The files of a new fleet, a pure function of the request: the roster, the two shipped units (named as the roster's
+/// defaults expect) and one <c>NAME.env</c> per agent. The roster written is checked by the roster loader itself.
+/// </summary>
+public static class InitPlan
+{
+    public static IReadOnlyList<PlannedFile> Files(InitRequest request)
+    {
+        var layout = UnitLayout.Named(UnitLayout.DefaultTmuxUnit, UnitLayout.DefaultAgentTemplate, ["-L", request.TmuxSocket], UnitLayout.DefaultAgentEnvironmentDirectory);
+        var unitDirectory = Path.Combine(request.ConfigHome, "systemd", "user");
+        var agentDirectory = Path.Combine(request.ConfigHome, "fleet", "agents");
+        var roster = RosterText(request);
+        RosterLoader.Parse(roster, request.RosterPath);
+        return
+        [
+            new(request.RosterPath, "the roster", roster),
+            .. FleetUnits.Render(layout).Select(u => new PlannedFile(Path.Combine(unitDirectory, u.Name),
+                u.Name == layout.TmuxUnit ? "the unit that owns the fleet's tmux server" : "the agents' unit template", u.Text)),
+            .. request.Agents.Select(a => new PlannedFile(Path.Combine(agentDirectory, a + ".env"),
+                $"what {layout.AgentUnit(a)} runs", AgentEnvironmentFile.Render(a, request.Command, request.WorkingDirectory))),
+        ];
+    }
+
+    /// <summary>The commands that start the fleet once the files are in place.</summary>
+    public static IReadOnlyList<string> NextCommands(InitRequest request) =>
+    [
+        "systemctl --user daemon-reload",
+        $"systemctl --user enable --now {string.Join(' ', request.Agents.Select(UnitLayout.Default.AgentUnit))}",
+        "sudo loginctl enable-linger \"$USER\"   # so the fleet starts at boot, without a login",
+        $"fleet-exporter ps{(request.RosterPath == RosterLoader.DefaultPath() ? "" : " --roster " + request.RosterPath)}",
+    ];
+
+    private static string RosterText(InitRequest request) => $"""
+        # The fleet's roster (written by `fleet-exporter init`; every key is in the README, "The roster").
+        # Each agent runs as {UnitLayout.DefaultAgentTemplate.Replace("@.", "@NAME.", StringComparison.Ordinal)} (the default systemd.unit_template) in a session
+        # on the tmux server of {UnitLayout.DefaultTmuxUnit}; its hooks write its heartbeat to the default heartbeat.dir.
+        tmux:
+          socket_name: {request.TmuxSocket}
+        agents:
+        {string.Join("\n", request.Agents.Select(a => $"  - name: {a}\n    runtime: {request.Runtime}"))}
+
+        """;
+}

@@ -1,0 +1,81 @@
+using FleetExporter.Agents.Install;
+using FleetExporter.Cli;
+
+namespace FleetExporter.Setup;
+
+/// <summary>The hooks init installs: into which runtime's settings, running which command line.</summary>
+public sealed record InitHooks(HooksTarget Target, HookCommandLine Command);
+
+/// <summary>
+/// Scaffolds a fleet: prints every file (and the hooks' settings) it would write, then, unless it is a dry run,
+/// writes them. Nothing is written when a file exists with other content and <c>--force</c> is not given, or when
+/// the runtime's settings are refused; files already as they should be are left alone.
+/// </summary>
+public static class InitRunner
+{
+    public static int Run(InitRequest request, InitHooks? hooks, bool dryRun, bool force, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
+    {
+        var files = InitPlan.Files(request);
+        var differing = new List<string>();
+        foreach (var file in files)
+        {
+            var existing = File.Exists(file.Path) ? File.ReadAllText(file.Path) : null;
+            var note = existing is null ? "" : existing == file.Text ? " (exists, unchanged)" : " (exists, different)";
+            if (existing is not null && existing != file.Text) differing.Add(file.Path);
+            stdout.WriteLine($"==> {file.Path}: {file.Purpose}{note}");
+            stdout.Write(file.Text);
+            stdout.WriteLine();
+        }
+        if (hooks is not null)
+        {
+            stdout.WriteLine($"==> {hooks.Target.Path}: {hooks.Target.Runtime.Name}'s settings with the hooks that report each agent's state and heartbeat (as `fleet-exporter hooks install {hooks.Target.Runtime.Name}`)");
+            try
+            {
+                // Always a dry run first: a settings file the installer refuses stops init before anything is written.
+                HooksInstaller.Install(hooks.Target with { DryRun = true }, hooks.Command, stdout, dryRun ? stderr : TextWriter.Null, env);
+            }
+            catch (SettingsFileException e)
+            {
+                stderr.WriteLine($"fleet-exporter: refused, nothing written: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            stdout.WriteLine();
+        }
+        else stderr.WriteLine($"fleet-exporter: {request.Runtime} has no hooks to install; its agents report no state or heartbeat of their own (see README, \"Hooks\")");
+
+        if (differing.Count > 0 && !force)
+        {
+            stderr.WriteLine($"fleet-exporter: nothing written: {differing.Count} file(s) exist with other content (--force replaces them, keeping FILE.bak):");
+            foreach (var path in differing) stderr.WriteLine($"  {path}");
+            return ExitCodes.Failed;
+        }
+        if (dryRun)
+        {
+            stderr.WriteLine("fleet-exporter: dry run, nothing written. Then:");
+            foreach (var line in InitPlan.NextCommands(request)) stderr.WriteLine($"  {line}");
+            return ExitCodes.Ok;
+        }
+        try
+        {
+            foreach (var file in files.Where(f => !File.Exists(f.Path) || File.ReadAllText(f.Path) != f.Text))
+            {
+                SettingsFileWriter.Replace(file.Path, file.Text);
+                stderr.WriteLine($"fleet-exporter: wrote {file.Path}");
+            }
+            if (hooks is not null) HooksInstaller.Install(hooks.Target, hooks.Command, stdout, stderr, env);
+        }
+        catch (SettingsFileException e)
+        {
+            stderr.WriteLine($"fleet-exporter: refused: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"fleet-exporter: cannot write: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        stderr.WriteLine("fleet-exporter: done. Next:");
+        foreach (var line in InitPlan.NextCommands(request)) stderr.WriteLine($"  {line}");
+        return ExitCodes.Ok;
+    }
+}
