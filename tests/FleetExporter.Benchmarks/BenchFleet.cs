@@ -23,17 +23,22 @@ internal sealed class BenchFleet
     /// <summary>The shipped agent units for up to <paramref name="agents"/> agents, installed (not started).</summary>
     public static async Task<BenchFleet> CreateAsync(PrivateManagers managers, int agents)
     {
+        // One pseudo-terminal per pane: the kernel's limit (4096 by default) caps the fleet below 10,000 agents.
+        if (long.TryParse(File.ReadAllText("/proc/sys/kernel/pty/max").Trim(), out var ptyMax)
+            && long.TryParse(File.ReadAllText("/proc/sys/kernel/pty/nr").Trim(), out var ptyUsed)
+            && agents > ptyMax - ptyUsed)
+            throw new InvalidOperationException($"{agents} agents need {agents} pseudo-terminals; kernel.pty.max is {ptyMax} and {ptyUsed} are in use (raise it with sysctl -w kernel.pty.max=N)");
         var fleet = new BenchFleet(managers, managers.Temp("fleet-bench-"));
         await managers.InstallFleetUnitsAsync(Enumerable.Range(1, agents).Select(Name), "sleep 100000");
         return fleet;
     }
 
-    /// <summary>Starts agents up to <paramref name="agents"/> (one systemctl line per 500 units), refreshes their heartbeats and writes the roster of the first N.</summary>
+    /// <summary>Starts agents up to <paramref name="agents"/> (one systemctl line per 100 units, each well within its 2-minute limit on a loaded machine), refreshes their heartbeats and writes the roster of the first N.</summary>
     public async Task<string> GrowAsync(int agents)
     {
-        for (var from = _started + 1; from <= agents; from += 500)
+        for (var from = _started + 1; from <= agents; from += 100)
         {
-            var to = Math.Min(agents, from + 499);
+            var to = Math.Min(agents, from + 99);
             await _managers.SystemctlAsync(["start", .. Enumerable.Range(from, to - from + 1).Select(Unit)]);
         }
         // All of them afresh: starting a large fleet takes longer than a heartbeat stays fresh.
