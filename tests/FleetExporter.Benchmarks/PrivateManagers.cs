@@ -91,10 +91,11 @@ internal sealed class PrivateManagers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { await SystemctlAsync("stop", $"{Prefix}-*"); } catch (InvalidOperationException) { }
+        // A step that fails or times out (a loaded machine) must not leave the manager running.
+        try { await SystemctlAsync("stop", $"{Prefix}-*"); } catch (Exception e) when (e is InvalidOperationException or ProcessRunException) { }
         foreach (var f in Directory.EnumerateFiles(UnitDirectory, Prefix + "*")) File.Delete(f);
-        try { await SystemctlAsync("daemon-reload"); } catch (InvalidOperationException) { }
-        await ProcessRunner.RunAsync("tmux", ["-L", TmuxSocket, "kill-server"]);
+        try { await SystemctlAsync("daemon-reload"); } catch (Exception e) when (e is InvalidOperationException or ProcessRunException) { }
+        try { await ProcessRunner.RunAsync("tmux", ["-L", TmuxSocket, "kill-server"], TimeSpan.FromMinutes(1)); } catch (ProcessRunException) { }
         if (_manager is { HasExited: false })
         {
             _manager.Kill(entireProcessTree: true);

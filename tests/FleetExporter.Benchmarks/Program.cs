@@ -2,4 +2,4 @@ using FleetExporter.Benchmarks;
 
 var options = BenchmarkOptions.Parse(args);
 if (options.Hooks > 0 && await HookBenchmark.RunAsync(options.Hooks) != 0) return 1;
-return options.Agents > 0 ? await JoinBenchmark.RunAsync(options) : 0;
+return options.Agents.Count > 0 ? await ScaleBenchmark.RunAsync(options) : 0;

@@ -160,5 +160,5 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note };
+    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note, Method = r.Ok ? r.Method : null };
 }

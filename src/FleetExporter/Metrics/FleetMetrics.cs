@@ -10,8 +10,9 @@ namespace FleetExporter.Metrics;
 public sealed class FleetMetrics
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<SeriesFamily, TrackedGauge> _gauges = [];
-    private readonly Dictionary<SeriesFamily, TrackedCounter> _counters = [];
+    // By reference: a family is one of FleetSeries' instances, and a record's hash would hash its help text at every sample.
+    private readonly Dictionary<SeriesFamily, TrackedGauge> _gauges = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SeriesFamily, TrackedCounter> _counters = new(ReferenceEqualityComparer.Instance);
     private readonly Counter _collections;
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
@@ -43,7 +44,7 @@ public sealed class FleetMetrics
         {
             foreach (var sample in FleetSeries.From(snapshot))
             {
-                var labels = sample.LabelValues.ToArray();
+                var labels = sample.LabelValues as string[] ?? [.. sample.LabelValues];
                 if (sample.Family.Kind == SeriesKind.Counter) _counters[sample.Family].Set(sample.Value, labels);
                 else _gauges[sample.Family].Set(sample.Value, labels);
             }

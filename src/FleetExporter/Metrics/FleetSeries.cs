@@ -2,6 +2,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Systemd;
 using FleetExporter.Telemetry;
 
 namespace FleetExporter.Metrics;
@@ -52,6 +53,7 @@ public static class FleetSeries
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
     public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
     public static readonly SeriesFamily CollectorDuration = new("fleet_collector_duration_seconds", "How long the source took in the last collection.", SeriesKind.Gauge, ["host", "collector"]);
+    public static readonly SeriesFamily CollectorMethod = new("fleet_collector_method", "How the source read its facts in the last collection, as a state set (systemd: dbus, or systemctl when D-Bus could not be used); absent when the source failed.", SeriesKind.Gauge, ["host", "collector", "method"]);
     public static readonly SeriesFamily RosterAgents = new("fleet_roster_agents", "Number of agents in the roster.", SeriesKind.Gauge, ["host"]);
     public static readonly SeriesFamily BuildInfo = new("fleet_exporter_build_info", "Build of the exporter: always 1.", SeriesKind.Gauge, ["version", "revision"]);
 
@@ -59,7 +61,7 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Flag, Linger, CollectorSuccess, CollectorDuration, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -79,6 +81,8 @@ public static class FleetSeries
         {
             yield return new(CollectorSuccess, [snapshot.Roster.Host, s.Source], s.Ok ? 1 : 0);
             yield return new(CollectorDuration, [snapshot.Roster.Host, s.Source], s.Duration.TotalSeconds);
+            if (s.Method is { } method && s.Source == SystemdSource.Name)
+                foreach (var m in SystemdSource.Methods) yield return new(CollectorMethod, [snapshot.Roster.Host, s.Source, m], m == method ? 1 : 0);
         }
         yield return new(RosterAgents, [snapshot.Roster.Host], snapshot.Agents.Count);
         yield return new(BuildInfo, [Telemetry.BuildInfo.Version, Telemetry.BuildInfo.Revision], 1);
@@ -86,15 +90,18 @@ public static class FleetSeries
 
     private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now)
     {
-        string[] L(params string[] extra) => [a.Spec.Tenant, a.Host, a.Spec.Name, .. extra];
+        // One array for every family without extra labels: samples only read their labels.
+        string[] id = [a.Spec.Tenant, a.Host, a.Spec.Name];
+        string[] L() => id;
+        string[] L1(string extra) => [.. id, extra];
         static double Unix(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
         var known = AgentFlags.Decided(a);
 
-        yield return new(Info, L(a.Spec.Runtime, a.Spec.Unit, a.Spec.Session), 1);
+        yield return new(Info, [.. id, a.Spec.Runtime, a.Spec.Unit, a.Spec.Session], 1);
         if (a.Unit is { } unit)
         {
             yield return new(Active, L(), AgentFlags.IsActive(unit) ? 1 : 0);
-            foreach (var state in UnitStates) yield return new(UnitState, L(state), unit.ActiveState == state ? 1 : 0);
+            foreach (var state in UnitStates) yield return new(UnitState, L1(state), unit.ActiveState == state ? 1 : 0);
             if (unit.Restarts is { } restarts) yield return new(Restarts, L(), restarts);
             if (unit.UnitFileStateReadAt is { } readAt) yield return new(UnitFileStateAge, L(), Math.Max(0, (now - readAt).TotalSeconds));
             yield return new(BootEnableMissing, L(), a.Flags.Contains(AgentFlags.BootEnable) ? 1 : 0);
@@ -129,10 +136,10 @@ public static class FleetSeries
             }
         }
 
-        foreach (var state in AgentState.All) yield return new(State, L(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
+        foreach (var state in AgentState.All) yield return new(State, L1(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
         if (a.State is { Since: { } since, Name: not AgentStateName.Unknown }) yield return new(StateSeconds, L(), Math.Max(0, (now - since).TotalSeconds));
 
         foreach (var flag in AgentFlags.All.Where(known.Contains))
-            yield return new(Flag, L(flag), a.Flags.Contains(flag) ? 1 : 0);
+            yield return new(Flag, L1(flag), a.Flags.Contains(flag) ? 1 : 0);
     }
 }

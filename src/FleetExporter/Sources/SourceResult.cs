@@ -11,6 +11,9 @@ public sealed record SourceResult<T>(string Source, T? Value, string? Error, Tim
     /// <summary>Something the source's health should say even when it succeeded (it fell back to another way).</summary>
     public string? Note { get; init; }
 
+    /// <summary>How a source with more than one way of reading its facts read them this time (systemd: dbus or systemctl); null otherwise, or when it failed.</summary>
+    public string? Method { get; init; }
+
     public static SourceResult<T> Success(string source, T value, TimeSpan duration) => new(source, value, null, duration);
     public static SourceResult<T> Failure(string source, string error, TimeSpan duration) => new(source, null, error, duration);
 }
@@ -19,4 +22,7 @@ public sealed record SourceResult<T>(string Source, T? Value, string? Error, Tim
 public sealed record SourceHealth(string Source, bool Ok, string? Error, TimeSpan Duration)
 {
     public string? Note { get; init; }
+
+    /// <summary>See <see cref="SourceResult{T}.Method"/>.</summary>
+    public string? Method { get; init; }
 }

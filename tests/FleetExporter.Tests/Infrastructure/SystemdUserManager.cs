@@ -63,6 +63,34 @@ public sealed class SystemdUserManager : IAsyncLifetime
             throw new InvalidOperationException($"systemctl --user {string.Join(' ', args)} exited {r.ExitCode}: {r.StandardError}");
     }
 
+    /// <summary>
+    /// <c>systemctl --user</c> as on a host where systemd is PID 1: enable and disable are then done by the manager,
+    /// which tells its clients (<c>UnitFilesChanged</c>) and is reloaded. Outside the private manager's mount namespace
+    /// there is no /run/systemd/system, so systemctl would edit the links itself and the manager would hear nothing.
+    /// </summary>
+    public async Task MustThroughManagerAsync(params string[] args)
+    {
+        if (!Private)
+        {
+            await MustAsync(args);
+            return;
+        }
+        var pid = ManagerPid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var r = await ProcessRunner.RunAsync("nsenter", ["-t", pid, "-m", "systemctl", "--user", "--no-pager", .. args], TimeSpan.FromSeconds(20));
+        if (r.ExitCode != 0)
+            throw new InvalidOperationException($"systemctl --user {string.Join(' ', args)} in the manager's namespace exited {r.ExitCode}: {r.StandardError}");
+    }
+
+    /// <summary>The process at the other end of the manager's private socket (SO_PEERCRED: pid, uid, gid).</summary>
+    private static int ManagerPid()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")!, "systemd", "private")));
+        Span<byte> credentials = stackalloc byte[12];
+        socket.GetRawSocketOption(1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, credentials);
+        return BitConverter.ToInt32(credentials[..4]);
+    }
+
     /// <summary>Writes a unit file under this run's prefix and reloads the manager.</summary>
     public async Task WriteUnitAsync(string fileName, string content)
     {

@@ -1,5 +1,11 @@
+using FleetExporter.Fleet;
+using FleetExporter.Metrics;
 using FleetExporter.Roster;
+using FleetExporter.Sources;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
+using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Join;
@@ -22,7 +28,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     }
 
     /// <summary>Units in every state the join tells apart: active enabled, active disabled, inactive, failed, static, a running service, not found, and a target.</summary>
-    private async Task<Units> UnitsAsync()
+    private async Task<Units> UnitsAsync(string unitFileStateMaxAge = "60s")
     {
         systemd.Require();
         var prefix = $"{systemd.Prefix}-bus{Guid.NewGuid().ToString("N")[..4]}";
@@ -42,7 +48,7 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
             tenant: t1
             host: testhost
             heartbeat: { dir: {{dir.File("hb")}}, interval: 2s }
-            systemd: { unit_template: "{{prefix}}-{name}.service", linger_dir: {{dir.File("linger")}} }
+            systemd: { unit_template: "{{prefix}}-{name}.service", linger_dir: {{dir.File("linger")}}, unit_file_state_max_age: {{unitFileStateMaxAge}} }
             tmux: { socket_name: unused-{{prefix}} }
             runtimes:
               sleeper: { commands: [sleep] }
@@ -94,22 +100,78 @@ public sealed class SystemdBusSourceTests(SystemdUserManager systemd)
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task The_D_Bus_source_reads_UnitFileState_again_only_when_the_cached_value_is_too_old()
+    public async Task The_D_Bus_source_does_not_read_UnitFileState_again_while_unit_files_are_unchanged_and_the_value_is_young()
     {
         using var units = await UnitsAsync();
         var bus = new SystemdBusSource(TimeProvider.System);
 
         var first = await bus.ObserveAsync(units.Roster, CancellationToken.None);
-        await systemd.MustAsync("disable", units.Unit("on"));
         var second = await bus.ObserveAsync(units.Roster, CancellationToken.None);
 
         Assert.True(first.Ok && second.Ok, first.Error ?? second.Error);
         var before = first.Value!.Units[units.Unit("on")];
         var after = second.Value!.Units[units.Unit("on")];
-        // Within unit_file_state_max_age the cached value stands, with the time it was read.
+        // Within unit_file_state_max_age, with no unit file changed, the cached value stands, with the time it was read.
+        Assert.NotNull(before.UnitFileStateReadAt);
         Assert.Equal((before.UnitFileState, before.UnitFileStateReadAt), (after.UnitFileState, after.UnitFileStateReadAt));
         Assert.Equal("enabled", after.UnitFileState);
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_disable_or_enable_shows_in_the_next_collection_without_waiting_for_the_max_age()
+    {
+        using var units = await UnitsAsync(unitFileStateMaxAge: "1h");
+        var bus = new SystemdBusSource(TimeProvider.System);
+
+        var enabled = await bus.ObserveAsync(units.Roster, CancellationToken.None);
+        await systemd.MustThroughManagerAsync("disable", units.Unit("on"));
+        var disabled = await bus.ObserveAsync(units.Roster, CancellationToken.None);
+        var unchanged = await bus.ObserveAsync(units.Roster, CancellationToken.None);
+        await systemd.MustThroughManagerAsync("enable", units.Unit("on"));
+        var again = await bus.ObserveAsync(units.Roster, CancellationToken.None);
+
+        string? State(SourceResult<SystemdObservation> r) => r.Value!.Units[units.Unit("on")].UnitFileState;
+        Assert.All(new[] { enabled, disabled, unchanged, again }, r => Assert.Equal((null, SystemdBusSource.MethodDbus), (r.Note, r.Method)));
+        Assert.Equal(("enabled", "disabled", "disabled", "enabled"), (State(enabled), State(disabled), State(unchanged), State(again)));
+        // Read again because systemd said so, not on every collection: the one between the changes kept its read time.
+        Assert.Equal(disabled.Value!.Units[units.Unit("on")].UnitFileStateReadAt, unchanged.Value!.Units[units.Unit("on")].UnitFileStateReadAt);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Disabling_and_enabling_a_unit_shows_in_the_next_collections_boot_enable_missing()
+    {
+        using var units = await UnitsAsync(unitFileStateMaxAge: "1h");
+        units.Dir.Write(Path.Combine("linger", Environment.UserName), "");
+        var join = Join(new SystemdBusSource(TimeProvider.System));
+        double BootEnableMissing(FleetSnapshot s) =>
+            FleetSeries.From(s).Single(x => x.Family == FleetSeries.BootEnableMissing && x.LabelValues[2] == "on").Value;
+
+        var enabled = await join.CollectAsync(units.Roster);
+        await systemd.MustThroughManagerAsync("disable", units.Unit("on"));
+        var disabled = await join.CollectAsync(units.Roster);
+        await systemd.MustThroughManagerAsync("enable", units.Unit("on"));
+        var again = await join.CollectAsync(units.Roster);
+
+        Assert.Equal((0.0, 1.0, 0.0), (BootEnableMissing(enabled), BootEnableMissing(disabled), BootEnableMissing(again)));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task The_collector_method_series_says_whether_systemd_was_read_over_D_Bus_or_through_systemctl()
+    {
+        using var units = await UnitsAsync();
+        var overBus = await Join(new SystemdBusSource(TimeProvider.System)).CollectAsync(units.Roster);
+        var fellBack = await Join(new SystemdBusSource(TimeProvider.System, new SystemdSource(TimeProvider.System), _ => "unix:path=" + units.Dir.File("no-such-socket")))
+            .CollectAsync(units.Roster);
+
+        IEnumerable<(string, double)> Methods(FleetSnapshot s) =>
+            FleetSeries.From(s).Where(x => x.Family == FleetSeries.CollectorMethod).Select(x => (x.LabelValues[2], x.Value)).Order();
+        Assert.Equal([("dbus", 1.0), ("systemctl", 0.0)], Methods(overBus));
+        Assert.Equal([("dbus", 0.0), ("systemctl", 1.0)], Methods(fellBack));
+        Assert.All(FleetSeries.From(overBus).Where(x => x.Family == FleetSeries.CollectorMethod), x => Assert.Equal(["testhost", "systemd"], x.LabelValues.Take(2)));
+    }
+
+    private static FleetJoin Join(ISystemdSource systemd) =>
+        new(systemd, new TmuxSource(), new ProcessSource(), new HeartbeatSource(TimeProvider.System), TimeProvider.System);
 
     [Fact(Timeout = Timeout)]
     public async Task Without_a_D_Bus_socket_the_source_falls_back_to_systemctl_and_says_why()

@@ -24,20 +24,23 @@ public static class ProcStatParser
         var close = line.LastIndexOf(')');
         if (open <= 0 || close < open || close + 2 >= line.Length) return null;
         if (!int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
-        var rest = line[(close + 2)..].Split(' ');
-        // rest[0] is field 3 (state); field N is rest[N - 3].
-        if (rest.Length < 22 || rest[0].Length != 1) return null;
-        return ulong.TryParse(rest[11], CultureInfo.InvariantCulture, out var utime)
-            && ulong.TryParse(rest[12], CultureInfo.InvariantCulture, out var stime)
-            && ulong.TryParse(rest[19], CultureInfo.InvariantCulture, out var start)
-            && long.TryParse(rest[21], CultureInfo.InvariantCulture, out var rss)
-            && int.TryParse(rest[1], CultureInfo.InvariantCulture, out var ppid)
-            ? new ProcStat(pid, line[(open + 1)..close], rest[0][0], ppid, utime, stime, start, rss, ExitCode(rest))
+        // Field N is rest[N - 3] (rest[0] is field 3, the state); read in place: this runs for every process at every collection.
+        var rest = line.AsSpan(close + 2);
+        Span<Range> fields = stackalloc Range[51];
+        var count = rest.Split(fields, ' ');
+        if (count < 22 || rest[fields[0]].Length != 1) return null;
+        return ulong.TryParse(rest[fields[11]], CultureInfo.InvariantCulture, out var utime)
+            && ulong.TryParse(rest[fields[12]], CultureInfo.InvariantCulture, out var stime)
+            && ulong.TryParse(rest[fields[19]], CultureInfo.InvariantCulture, out var start)
+            && long.TryParse(rest[fields[21]], CultureInfo.InvariantCulture, out var rss)
+            && int.TryParse(rest[fields[1]], CultureInfo.InvariantCulture, out var ppid)
+            ? new ProcStat(pid, line[(open + 1)..close], rest[fields[0]][0], ppid, utime, stime, start, rss,
+                count >= 50 ? ExitCode(rest[fields[49]]) : null)
             : null;
     }
 
-    private static int? ExitCode(string[] rest) =>
-        rest.Length >= 50 && int.TryParse(rest[49].AsSpan().TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null;
+    private static int? ExitCode(ReadOnlySpan<char> field) =>
+        int.TryParse(field.TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null;
 
     /// <summary>The <c>btime</c> line of <c>/proc/stat</c>: boot time in Unix seconds.</summary>
     public static long? ParseBootTime(string procStat)

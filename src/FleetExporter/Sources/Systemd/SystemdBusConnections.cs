@@ -1,5 +1,3 @@
-using Tmds.DBus.Protocol;
-
 namespace FleetExporter.Sources.Systemd;
 
 /// <summary>
@@ -9,23 +7,23 @@ namespace FleetExporter.Sources.Systemd;
 internal static class SystemdBusConnections
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, Task<DBusConnection>> Open = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Task<ManagerConnection>> Open = new(StringComparer.Ordinal);
 
     /// <summary>The connection to this address, and whether it was made before this call (and may have gone stale since).</summary>
-    public static (Task<DBusConnection> Connecting, bool Reused) Get(string address)
+    public static (Task<ManagerConnection> Connecting, bool Reused) Get(string address)
     {
         lock (Gate)
         {
             if (Open.TryGetValue(address, out var existing) && !existing.IsFaulted && !existing.IsCanceled)
                 return (existing, true);
-            var connecting = Task.Run(() => ConnectAsync(address));
+            var connecting = Task.Run(() => ManagerConnection.ConnectAsync(address));
             Open[address] = connecting;
             return (connecting, false);
         }
     }
 
     /// <summary>Forgets a connection that failed (or has a call in flight that nobody will read) and closes it.</summary>
-    public static void Drop(Task<DBusConnection> connecting)
+    public static void Drop(Task<ManagerConnection> connecting)
     {
         lock (Gate)
         {
@@ -37,20 +35,5 @@ internal static class SystemdBusConnections
             }
         }
         _ = connecting.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
-    }
-
-    private static async Task<DBusConnection> ConnectAsync(string address)
-    {
-        var connection = new DBusConnection(new SystemdBusOptions(address) { AutoConnect = false });
-        try
-        {
-            await connection.ConnectAsync();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
     }
 }

@@ -8,20 +8,26 @@ namespace FleetExporter.Sources.Systemd;
 /// <summary>
 /// The roster's units over D-Bus, as systemctl asks for them but without a subprocess and without one round trip
 /// per unit: one <c>ListUnitsByNames</c> (load, active and sub state) and a <c>Properties.Get</c> per unit for
-/// MainPID and NRestarts (and UnitFileState when the cached value is older than
-/// <c>systemd.unit_file_state_max_age</c>), all sent at once and awaited together. The connection (one per
-/// address, shared by every instance) stays open across collections and is made again after a failure. When D-Bus cannot be reached or fails, the collection
-/// falls back to <see cref="SystemdSource"/> (systemctl) and its result carries a note saying why.
+/// MainPID and NRestarts, all sent at once and awaited together. UnitFileState is read again only when the manager
+/// said its unit files changed (<c>UnitFilesChanged</c>, <c>Reloading</c>; a second round trip) or the cached value
+/// is older than <c>systemd.unit_file_state_max_age</c>. The connection (one per address, shared by every instance)
+/// stays open across collections and is made again after a failure. When D-Bus cannot be reached or fails, the
+/// collection falls back to <see cref="SystemdSource"/> (systemctl), and its result says so (a note, and the method).
 /// </summary>
 public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback, Func<SystemdScope, string?>? address = null)
     : ISystemdSource
 {
-    private const string Destination = "org.freedesktop.systemd1";
+    private const string Destination = ManagerConnection.Destination;
     private const string UnitInterface = "org.freedesktop.systemd1.Unit";
     private const string ServiceInterface = "org.freedesktop.systemd1.Service";
 
     private readonly Func<SystemdScope, string?> _address = address ?? SystemdBusAddress.For;
     private readonly UnitFileStateCache _unitFileStates = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
+    /// <summary>The connection and its count of unit-file changes when UnitFileState was last read (one reference, written whole).</summary>
+    private UnitFilesRead? _unitFilesSeen;
+
+    private sealed record UnitFilesRead(ManagerConnection Manager, long Changes);
 
     public SystemdBusSource(TimeProvider clock) : this(clock, new SystemdSource(clock)) { }
 
@@ -33,13 +39,12 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
         bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
         var units = roster.Agents.Select(a => a.Unit).ToList();
         if (units.Count == 0)
-            return SourceResult<SystemdObservation>.Success(SystemdSource.Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed);
+            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch);
 
         var now = clock.GetUtcNow();
         var cache = _unitFileStates.Snapshot();
-        var refreshFileState = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
+        var tooOld = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
         span?.SetTag("fleet.units", units.Count);
-        span?.SetTag("fleet.unit_file_state_refreshed", refreshFileState);
 
         string why;
         for (var attempt = 0; ; attempt++)
@@ -47,10 +52,15 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
             var (connecting, reused) = Connection(roster.Systemd.Scope);
             try
             {
-                var connection = await connecting.WaitAsync(ct);
-                var facts = await QueryAsync(connection, units, refreshFileState, cache, now).WaitAsync(ct);
-                if (refreshFileState) _unitFileStates.Refreshed(facts, now);
-                return SourceResult<SystemdObservation>.Success(SystemdSource.Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed);
+                var manager = await connecting.WaitAsync(ct);
+                var (facts, refreshed) = await QueryAsync(manager, units, tooOld, cache, now).WaitAsync(ct);
+                span?.SetTag("fleet.unit_file_state_refreshed", refreshed is not null);
+                if (refreshed is { } seen)
+                {
+                    _unitFileStates.Refreshed(facts, now);
+                    _unitFilesSeen = seen;
+                }
+                return Read(new SystemdObservation(facts, linger, lingerFile), watch);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -70,37 +80,51 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
 
         span?.SetTag("fleet.dbus_fallback", why);
         var result = await fallback.ObserveAsync(roster, ct);
-        return result with { Note = $"D-Bus failed ({why}); used systemctl" };
+        return result with { Note = $"D-Bus failed ({why}); used systemctl", Method = SystemdSource.MethodSystemctl };
     }
 
-    private (Task<DBusConnection> Connecting, bool Reused) Connection(SystemdScope scope)
+    private static SourceResult<SystemdObservation> Read(SystemdObservation observation, Stopwatch watch) =>
+        SourceResult<SystemdObservation>.Success(SystemdSource.Name, observation, watch.Elapsed) with { Method = MethodDbus };
+
+    public const string MethodDbus = "dbus";
+
+    private (Task<ManagerConnection> Connecting, bool Reused) Connection(SystemdScope scope)
     {
         var address = _address(scope);
         if (address is null)
-            return (Task.FromException<DBusConnection>(new DBusConnectFailedException(
+            return (Task.FromException<ManagerConnection>(new DBusConnectFailedException(
                 "no D-Bus address for the systemd manager (no $XDG_RUNTIME_DIR/systemd/private, no $DBUS_SESSION_BUS_ADDRESS)")), false);
         return SystemdBusConnections.Get(address);
     }
 
-    private static void Drop(Task<DBusConnection> connecting) => SystemdBusConnections.Drop(connecting);
+    private static void Drop(Task<ManagerConnection> connecting) => SystemdBusConnections.Drop(connecting);
 
-    private static async Task<IReadOnlyDictionary<string, UnitFacts>> QueryAsync(
-        DBusConnection connection, IReadOnlyList<string> units, bool refreshFileState,
+    /// <summary>
+    /// The units' facts; UnitFileState read afresh (and the unit-file changes it reflects returned) when the cached
+    /// values are too old, or when the manager said its unit files changed since they were read (known once the first
+    /// reply is in: the signal came before it), else taken from the cache and null returned.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, UnitFacts> Facts, UnitFilesRead? Refreshed)> QueryAsync(
+        ManagerConnection manager, IReadOnlyList<string> units, bool tooOld,
         IReadOnlyDictionary<string, (string? State, DateTimeOffset At)> cache, DateTimeOffset now)
     {
+        var connection = manager.Bus;
+        var changesBefore = manager.UnitFileChanges;
         // Everything is written before anything is awaited: systemd answers in order, so this is one round trip.
         var states = connection.CallMethodAsync(ListUnitsByNames(connection, units), static (m, _) => ReadUnitStates(m), null);
+        var paths = units.Select(UnitPath).ToList();
         var pids = new Task<VariantValue?>[units.Count];
         var restarts = new Task<VariantValue?>[units.Count];
-        var fileStates = refreshFileState ? new Task<VariantValue?>[units.Count] : null;
         for (var i = 0; i < units.Count; i++)
         {
-            var path = SystemdBusAddress.UnitPath(units[i]);
-            pids[i] = GetAsync(connection, path, ServiceInterface, "MainPID");
-            restarts[i] = GetAsync(connection, path, ServiceInterface, "NRestarts");
-            if (fileStates is not null) fileStates[i] = GetAsync(connection, path, UnitInterface, "UnitFileState");
+            pids[i] = GetAsync(connection, paths[i], ServiceInterface, "MainPID");
+            restarts[i] = GetAsync(connection, paths[i], ServiceInterface, "NRestarts");
         }
+        var fileStates = tooOld ? FileStates(connection, paths) : null;
         var listed = await states;
+        // A second round trip only when unit files changed since the cache was filled (or the connection is new).
+        var changes = manager.UnitFileChanges;
+        if (fileStates is null && _unitFilesSeen != new UnitFilesRead(manager, changes)) fileStates = FileStates(connection, paths);
         await Task.WhenAll(pids);
         await Task.WhenAll(restarts);
         if (fileStates is not null) await Task.WhenAll(fileStates);
@@ -124,14 +148,21 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
                 Number(pids[i].Result) is > 0 and <= int.MaxValue and var pid ? (int)pid : null,
                 Number(restarts[i].Result));
         }
-        return facts;
+        // Read before the first reply when the cache was too old: a change signalled after that is read next time.
+        return (facts, fileStates is null ? null : new UnitFilesRead(manager, tooOld ? changesBefore : changes));
     }
+
+    private static Task<VariantValue?>[] FileStates(DBusConnection connection, IReadOnlyList<string> paths) =>
+        [.. paths.Select(p => GetAsync(connection, p, UnitInterface, "UnitFileState"))];
+
+    /// <summary>Object paths by unit, kept: the roster's units are the same from one collection to the next.</summary>
+    private string UnitPath(string unit) => _paths.GetOrAdd(unit, SystemdBusAddress.UnitPath);
 
     private static MessageBuffer ListUnitsByNames(DBusConnection connection, IReadOnlyList<string> units)
     {
         using var writer = connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: "/org/freedesktop/systemd1",
-            @interface: "org.freedesktop.systemd1.Manager", signature: "as", member: "ListUnitsByNames");
+        writer.WriteMethodCallHeader(destination: Destination, path: ManagerConnection.ManagerPath,
+            @interface: ManagerConnection.ManagerInterface, signature: "as", member: "ListUnitsByNames");
         writer.WriteArray(units);
         return writer.CreateMessage();
     }

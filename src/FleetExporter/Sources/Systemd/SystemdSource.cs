@@ -12,6 +12,10 @@ namespace FleetExporter.Sources.Systemd;
 public sealed class SystemdSource(TimeProvider clock, string program = "systemctl", TimeSpan? timeout = null) : ISystemdSource
 {
     public const string Name = "systemd";
+    public const string MethodSystemctl = "systemctl";
+
+    /// <summary>The ways the systemd facts can be read, as exported in <c>fleet_collector_method</c>.</summary>
+    public static readonly IReadOnlyList<string> Methods = [SystemdBusSource.MethodDbus, MethodSystemctl];
     private const string LiveProperties = "Id,LoadState,ActiveState,SubState,MainPID,NRestarts";
 
     private readonly UnitFileStateCache _unitFileStates = new();
@@ -24,7 +28,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
         bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
         var units = roster.Agents.Select(a => a.Unit).ToList();
         if (units.Count == 0)
-            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed);
+            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed) with { Method = MethodSystemctl };
 
         var now = clock.GetUtcNow();
         var cache = _unitFileStates.Snapshot();
@@ -42,7 +46,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
                 return Fail($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}", watch);
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
             if (refreshFileState) _unitFileStates.Refreshed(facts, now);
-            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed);
+            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed) with { Method = MethodSystemctl };
         }
         catch (Exception e) when (e is ProcessRunException or FormatException)
         {

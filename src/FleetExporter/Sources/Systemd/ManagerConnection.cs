@@ -1,0 +1,64 @@
+using Tmds.DBus.Protocol;
+
+namespace FleetExporter.Sources.Systemd;
+
+/// <summary>
+/// One open D-Bus connection to a systemd manager, and a count of the times the manager said its unit files
+/// changed (<c>UnitFilesChanged</c> after an enable or disable, <c>Reloading</c> around a daemon-reload) since it
+/// was made. The signals are handled on the connection's read loop in message order, so once a reply to a later
+/// call has arrived, every such signal sent before it has been counted.
+/// </summary>
+internal sealed class ManagerConnection(DBusConnection connection) : IDisposable
+{
+    internal const string Destination = "org.freedesktop.systemd1";
+    internal const string ManagerPath = "/org/freedesktop/systemd1";
+    internal const string ManagerInterface = "org.freedesktop.systemd1.Manager";
+
+    private long _unitFileChanges;
+
+    public DBusConnection Bus => connection;
+
+    public long UnitFileChanges => Interlocked.Read(ref _unitFileChanges);
+
+    public static async Task<ManagerConnection> ConnectAsync(string address)
+    {
+        var connection = new DBusConnection(new SystemdBusOptions(address) { AutoConnect = false });
+        try
+        {
+            await connection.ConnectAsync();
+            var manager = new ManagerConnection(connection);
+            await manager.WatchUnitFilesAsync();
+            return manager;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// On the manager's private socket systemd sends its signals to every client; on a bus only to clients that
+    /// called <c>Subscribe</c> and added a match (the match is added only where there is a bus).
+    /// </summary>
+    private async Task WatchUnitFilesAsync()
+    {
+        foreach (var member in new[] { "UnitFilesChanged", "Reloading" })
+            await connection.AddMatchAsync(
+                new MatchRule { Type = MessageType.Signal, Path = ManagerPath, Interface = ManagerInterface, Member = member },
+                static (_, _) => true,
+                // A completion (the connection closed) counts too: whatever happened after it is unknown.
+                static n => Interlocked.Increment(ref ((ManagerConnection)n.State!)._unitFileChanges),
+                emitOnCapturedContext: false, flags: ObserverFlags.None, state: this);
+        await connection.CallMethodAsync(Subscribe());
+
+        MessageBuffer Subscribe()
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(destination: Destination, path: ManagerPath, @interface: ManagerInterface, member: "Subscribe");
+            return writer.CreateMessage();
+        }
+    }
+
+    public void Dispose() => connection.Dispose();
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using FleetExporter.Roster;
+
+namespace FleetExporter.Benchmarks;
+
+/// <summary>
+/// The fleet at each size of <c>--agents</c>, measured side by side in one run on the same private managers: the
+/// floor, the in-process join, HTTP scrapes of a real <c>serve</c>, the naive per-agent join, the serve process's
+/// RSS, allocations and subprocesses per collection, and the start-up of the short-lived commands. Prints one
+/// table of figures (no pass/fail).
+/// </summary>
+internal static class ScaleBenchmark
+{
+    private sealed record Size(int Agents, double SetupS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
+
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        await using var managers = await PrivateManagers.StartAsync();
+        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1]);
+        var collection = await InProcessCollection.CreateAsync(fleet.Work);
+        Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
+            string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order()
+                .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")));
+        var sizes = new List<Size>();
+        foreach (var agents in options.Agents)
+        {
+            var setup = Stopwatch.StartNew();
+            var rosterPath = await fleet.GrowAsync(agents);
+            var setupS = setup.Elapsed.TotalSeconds;
+            var roster = RosterLoader.LoadFile(rosterPath);
+            Progress(agents, $"fleet ready in {setupS:0.0} s");
+
+            var floor = await SubprocessBaselines.FloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
+            Progress(agents, $"floor {floor:0.0} ms");
+            var figures = await collection.MeasureAsync(roster, options.Joins);
+            Progress(agents, $"join {figures.JoinMedianMs:0.0} ms");
+            ServeFigures serve;
+            await using (var probe = await ServeProbe.StartAsync(rosterPath))
+            {
+                serve = await probe.MeasureAsync(options.Scrapes);
+                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB");
+                if (options.Soak > 0 && agents == options.Agents[^1]) await probe.SoakAsync(options.Soak, concurrency: 8);
+            }
+            var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
+            Progress(agents, $"naive join {naive.Ms:0} ms");
+            var startup = StartupProbe.Measure(rosterPath, BenchFleet.Name(1), fleet.Unit(1), options.Starts);
+            sizes.Add(new Size(agents, setupS, floor, figures, serve, naive, startup));
+        }
+        Print(sizes, options);
+        return 0;
+    }
+
+    private static void Progress(int agents, string what) => Console.Error.WriteLine($"[{agents} agents] {what}");
+
+    private static void Print(List<Size> sizes, BenchmarkOptions options)
+    {
+        var rows = new List<(string Label, Func<Size, string> Value)>
+        {
+            ("floor: list-units + list-panes + ps, concurrently", s => Ms(s.FloorMs)),
+            ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
+            ("  systemd / tmux / processes / heartbeat", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
+            ("scrape of serve over HTTP, p50 / p95", s => $"{Ms(s.Serve.ScrapeP50Ms)} / {Ms(s.Serve.ScrapeP95Ms)}"),
+            ("naive join (systemctl show + tmux per agent)", s => (s.Naive.Extrapolated ? "~" : "") + Ms(s.Naive.Ms)),
+            ("scrape p50 / floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
+            ("join / floor", s => Ratio(s.Collection.JoinMedianMs / s.FloorMs)),
+            ("naive join / scrape p50", s => Ratio(s.Naive.Ms / s.Serve.ScrapeP50Ms)),
+            ($"serve RSS after {options.Scrapes + 2} scrapes", s => $"{s.Serve.RssKiB / 1024.0:0} MiB"),
+            ("allocated per collection: join", s => Bytes(s.Collection.JoinBytes)),
+            ("  + publishing the series", s => Bytes(s.Collection.PublishBytes)),
+            ("  + rendering the text page", s => Bytes(s.Collection.RenderBytes)),
+            ("live heap held by the published series", s => Bytes(s.Collection.PublishedLiveBytes)),
+            ("subprocesses per collection", s => s.Collection.SubprocessesPerCollection.ToString("0.##", CultureInfo.InvariantCulture)),
+            ("bytes per scrape, plain / gzip", s => $"{Bytes(s.Serve.BytesPlain)} / {Bytes(s.Serve.BytesGzip)}"),
+            ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),
+            ("start-up: systemctl --user show, one unit", s => Ms(s.Startup.SystemctlShowMs)),
+            ("start-up: heartbeat (x systemctl show)", s => $"{Ms(s.Startup.HeartbeatMs)} ({Ratio(s.Startup.HeartbeatMs / s.Startup.SystemctlShowMs)})"),
+            ("start-up: hook (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
+            ("start-up: ps (x floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.FloorMs + 30))})"),
+            ("fleet set-up (not measured above)", s => $"{s.SetupS:0} s"),
+        };
+        var width = rows.Max(r => r.Label.Length);
+        var columns = sizes.Select(s => Math.Max(12, rows.Max(r => r.Value(s).Length))).ToList();
+        Console.WriteLine();
+        Console.WriteLine($"medians of {options.Joins} joins, {options.Scrapes} scrapes, {options.Starts} starts each; the naive join runs once (~: scaled up from {SubprocessBaselines.NaiveSample} agents)");
+        Console.WriteLine("agents".PadRight(width) + string.Concat(sizes.Select((s, i) => " | " + s.Agents.ToString(CultureInfo.InvariantCulture).PadLeft(columns[i]))));
+        Console.WriteLine(new string('-', width) + string.Concat(columns.Select(c => "-|-" + new string('-', c))));
+        foreach (var (label, value) in rows)
+            Console.WriteLine(label.PadRight(width) + string.Concat(sizes.Select((s, i) => " | " + value(s).PadLeft(columns[i]))));
+    }
+
+    private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
+    private static string Ratio(double x) => x.ToString("0.0", CultureInfo.InvariantCulture) + "x";
+
+    private static string Bytes(long b) => b switch
+    {
+        >= 1 << 20 => (b / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+        >= 1 << 10 => (b / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " KiB",
+        _ => b.ToString(CultureInfo.InvariantCulture) + " B",
+    };
+}

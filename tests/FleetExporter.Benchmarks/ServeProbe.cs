@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace FleetExporter.Benchmarks;
+
+/// <summary>HTTP scrape times and the resident memory of a real <c>fleet-exporter serve</c> process.</summary>
+internal sealed record ServeFigures(double ScrapeP50Ms, double ScrapeP95Ms, long RssKiB, long BytesPlain, long BytesGzip);
+
+/// <summary>
+/// A real <c>fleet-exporter serve</c> (<see cref="Exe"/>) on 127.0.0.1 port 0 with one size's roster, scraped as
+/// Prometheus does (one at a time, <c>Accept-Encoding: gzip</c>); stopped with SIGINT at the end.
+/// </summary>
+internal sealed partial class ServeProbe : IAsyncDisposable
+{
+    private static readonly HttpClient Gzip = new(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromMinutes(1) };
+    private readonly Process _process;
+    private readonly string _url;
+
+    private ServeProbe(Process process, string url) => (_process, _url) = (process, url);
+
+    /// <summary>The apphost measured: <c>FLEET_EXPORTER_EXE</c> (a published build, say), else the build output beside this benchmark.</summary>
+    public static string Exe => Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServeProbe> StartAsync(string roster)
+    {
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--default-signal=INT", Exe, "serve", "--roster", roster, "--web.listen-address", "127.0.0.1:0" }) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            string text;
+            lock (output) text = output.ToString();
+            if (Serving().Match(text) is { Success: true } m) return new ServeProbe(process, $"http://127.0.0.1:{m.Groups[1].Value}/metrics");
+            await Task.Delay(50);
+        }
+        if (!process.HasExited) process.Kill();
+        lock (output) throw new InvalidOperationException($"fleet-exporter serve did not start:\n{output}");
+    }
+
+    [GeneratedRegex(@"serving http://127\.0\.0\.1:(\d+)/")]
+    private static partial Regex Serving();
+
+    /// <summary>One warm-up scrape, then <paramref name="scrapes"/> one after the other; RSS read after the last.</summary>
+    public async Task<ServeFigures> MeasureAsync(int scrapes)
+    {
+        var gzipBytes = await ScrapeAsync(gzip: true); // warm-up; the first collection reads UnitFileState
+        var plainBytes = await ScrapeAsync(gzip: false);
+        var walls = new List<double>();
+        for (var i = 0; i < scrapes; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await ScrapeAsync(gzip: true);
+            walls.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return new ServeFigures(Stats.Median(walls), Stats.Percentile(walls, 0.95), RssKiB(), plainBytes, gzipBytes);
+    }
+
+    /// <summary><paramref name="scrapes"/> more scrapes, <paramref name="concurrency"/> at a time, printing RSS five times on the way.</summary>
+    public async Task SoakAsync(int scrapes, int concurrency)
+    {
+        var done = 0;
+        var step = Math.Max(1, scrapes / 5);
+        var watch = Stopwatch.StartNew();
+        Console.WriteLine($"soak: {scrapes} scrapes, {concurrency} at a time; rss before {RssKiB() / 1024.0:0} MiB");
+        await Parallel.ForEachAsync(Enumerable.Range(0, scrapes), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, _) =>
+        {
+            await ScrapeAsync(gzip: true);
+            var n = Interlocked.Increment(ref done);
+            if (n % step == 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after {n,6} scrapes ({watch.Elapsed.TotalSeconds,5:0} s): rss {RssKiB() / 1024.0:0} MiB"));
+        });
+    }
+
+    private async Task<long> ScrapeAsync(bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _url);
+        if (gzip) request.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var response = await Gzip.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"scrape answered {(int)response.StatusCode}");
+        return body.Length;
+    }
+
+    public long RssKiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        _process.Dispose();
+    }
+}
