@@ -81,7 +81,8 @@ public sealed partial class RealAgent : IAsyncDisposable
         try
         {
             agent.PanePid = int.Parse(await tmux.DisplayAsync(options.Session, "#{pane_pid}"));
-            await agent.WaitForPromptAsync(TimeSpan.FromSeconds(45));
+            // A bound for a hang, not a speed: Codex took 35-45 s to start with a load average of 50 on two cores.
+            await agent.WaitForPromptAsync(TimeSpan.FromSeconds(90));
         }
         catch
         {
