@@ -128,8 +128,8 @@ public sealed partial class RealAgent : IAsyncDisposable
 
     /// <summary>
     /// Types the prompt, then presses Enter 300 ms later (an Enter in the same burst may be swallowed). When the
-    /// text is still in the input line 2 s later, the Enter was lost: again, for up to about 15 s (Codex, busy
-    /// starting up on a loaded machine, ignored Enter for several seconds after drawing its prompt).
+    /// text is still in the input line 2 s later, the Enter was lost: again, for up to about 15 s (a TUI busy on a
+    /// loaded machine may redraw late; Codex's startup screen, which only queues the text, is waited out at start).
     /// </summary>
     public async Task SubmitAsync(string text)
     {
