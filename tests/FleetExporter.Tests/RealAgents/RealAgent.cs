@@ -240,6 +240,10 @@ public sealed partial class RealAgent : IAsyncDisposable
         // every program run from this agent's own directory is one of ours. (Only the program: the tmux server's
         // command line names the launch script too, and so does the pane's shell before the agent exits.)
         foreach (var pid in ProgramsUnder(Paths.Root + "/").Where(p => p != PanePid)) Kill(pid);
+        // The daemon's socket lives in /tmp/codex-daemon-<uid>/ (not under TMPDIR), linked from CODEX_HOME: ours goes too.
+        if (new FileInfo(Path.Combine(Paths.CodexHome, "app-server-control", "app-server-control.sock")).LinkTarget is { } socket)
+            foreach (var file in new[] { socket, socket + ".lock" })
+                try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static IEnumerable<int> ProgramsUnder(string directory)
