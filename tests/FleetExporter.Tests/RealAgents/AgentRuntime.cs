@@ -50,7 +50,9 @@ public sealed record AgentRuntime(
 
     public static readonly AgentRuntime Gemini = new(
         "gemini", "@google/gemini-cli", "0.61.0", "gemini",
-        new Regex(@"Type your message or @path/to/file"), "/quit",
+        // The input box is drawn before the configuration is loaded; a prompt typed then is queued, and a slash
+        // command typed then is queued as a prompt (the model got "/quit"). The header comes with the configuration.
+        new Regex(@"Gemini CLI v\d[\s\S]*Type your message or @path/to/file"), "/quit",
         ["SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "BeforeModel", "AfterModel", "BeforeToolSelection",
          "BeforeTool", "AfterTool", "PreCompress", "Notification"]);
 
