@@ -24,6 +24,12 @@ public sealed record AgentRuntime(
         _ => null,
     };
 
+    /// <summary>
+    /// What shows once the typed exit command will run as a command, null when nothing needs waiting for: Gemini
+    /// CLI loads its slash commands after drawing its prompt, and sends an unknown "/quit" to the model as a prompt.
+    /// </summary>
+    public Regex? ExitOffered => Name == "gemini" ? new Regex(@"(?m)^\s*quit\s+Exit the cli") : null;
+
     /// <summary>How long after <see cref="Ready"/> shows the agent takes keys: none lost a key after 0.7 s.</summary>
     public TimeSpan Settle => TimeSpan.FromSeconds(0.7);
 

@@ -173,7 +173,13 @@ public sealed partial class RealAgent : IAsyncDisposable
     /// </summary>
     public async Task ExitAsync(TimeSpan? within = null)
     {
-        await SubmitAsync(Runtime.ExitCommand);
+        if (Runtime.ExitOffered is { } offered)
+        {
+            await TypeAsync(Runtime.ExitCommand);
+            await WaitForScreenAsync(offered, TimeSpan.FromSeconds(30), $"{Runtime.ExitCommand} offered as a command");
+            await PressAsync("Enter");
+        }
+        else await SubmitAsync(Runtime.ExitCommand);
         if (!await TmuxServer.EventuallyAsync(() => Task.FromResult(!IsRunning), within ?? TimeSpan.FromSeconds(20)))
             throw new TimeoutException($"{Runtime} still runs {within?.TotalSeconds ?? 20} s after {Runtime.ExitCommand}; the pane shows:\n{await CaptureAsync()}");
         KillLeftovers();
