@@ -29,7 +29,16 @@ public sealed record Acknowledgement(IReadOnlySet<string> Fingerprints, DateTime
             ? p
             : null;
 
+    /// <summary>What the hook report says about this message: its acknowledgement, and whether the hooks report at all.</summary>
+    public AcknowledgementCheck Read(HookReport? report) => new(Match(report), report is not null);
+
     /// <summary>Reads the agent's heartbeat now and matches its hook report.</summary>
-    public PromptReport? Check(string heartbeatFile, TimeSpan interval) =>
-        Match(new HeartbeatSource(TimeProvider.System).Read(heartbeatFile, interval).Hook);
+    public AcknowledgementCheck Check(string heartbeatFile, TimeSpan interval) =>
+        Read(new HeartbeatSource(TimeProvider.System).Read(heartbeatFile, interval).Hook);
 }
+
+/// <summary>
+/// One look at the agent's hook report during a send: the prompt report that acknowledges the message (or null),
+/// and whether the agent's hooks report at all (then an acknowledgement is due).
+/// </summary>
+public sealed record AcknowledgementCheck(PromptReport? Prompt, bool HooksReport);

@@ -54,7 +54,7 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         catch (DeliveryUncertainException e)
         {
             // The agent may still say it got it: with hooks, the acknowledgement is still proof.
-            if (acknowledgement.Check(file, agent.HeartbeatInterval) is { } late)
+            if (acknowledgement.Check(file, agent.HeartbeatInterval).Prompt is { } late)
                 return new("acknowledged", $"{e.Message}, yet the agent's hook reported this prompt (id {late.Id})", true, readiness, null);
             return new("unknown", e.Message, true, readiness, null);
         }

@@ -21,11 +21,13 @@ public static class SendVerifier
     /// false), accepted ends it at once. Draft ends it when seen on two polls in a row: a program that has read the
     /// Enter may not have redrawn yet, and a false draft invites a duplicate send. Anything else keeps watching, and
     /// the answer at the timeout fails closed: an agent whose hooks report but did not acknowledge is unverifiable,
-    /// whatever its pane looks like (the message may be queued, or it went somewhere else).
+    /// whatever its pane looks like (the message may be queued, or it went somewhere else). Hooks that begin to
+    /// report during the watch make the acknowledgement due as well: Codex runs its first hooks with its first
+    /// prompt, and on a busy machine they report after the pane already looked accepted.
     /// </summary>
     public static async Task<VerifyResult> PollAsync(
         OperatorTmux tmux, string pane, string message, IReadOnlyList<Regex> prompts, PaneSnapshot before, TimeSpan timeout, CancellationToken ct,
-        Func<PromptReport?>? acknowledged = null, bool expectAcknowledgement = false)
+        Func<AcknowledgementCheck>? acknowledged = null, bool expectAcknowledgement = false)
     {
         var watch = Stopwatch.StartNew();
         var polls = 0;
@@ -39,7 +41,9 @@ public static class SendVerifier
             var step = acknowledged is null ? PollInterval : AcknowledgementInterval;
             var remaining = timeout - watch.Elapsed;
             await Task.Delay(remaining < step ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : step, ct);
-            if (acknowledged?.Invoke() is { } prompt)
+            var check = acknowledged?.Invoke();
+            expectAcknowledgement |= check?.HooksReport == true;
+            if (check?.Prompt is { } prompt)
                 return new VerifyResult(new(SendOutcome.Acknowledged, $"the agent's hook reported this prompt (id {prompt.Id}, SHA-256 {prompt.Sha256[..12]}…)"),
                     before, after, polls, watch.Elapsed, prompt);
             if (watch.Elapsed < nextPoll && watch.Elapsed < timeout) continue;

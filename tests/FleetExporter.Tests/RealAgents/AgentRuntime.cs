@@ -15,10 +15,6 @@ public sealed record AgentRuntime(
     string ExitCommand,
     IReadOnlyList<string> HookEvents)
 {
-    /// <summary>
-    /// How long after the prompt is drawn the agent is ready for keys: Codex drew its prompt about 2 s before it
-    /// took an Enter (an earlier Enter left the text as a draft); the others lost nothing after 0.7 s.
-    /// </summary>
     /// <summary>The input line (its text in group 1; the last match is the box), null when it has no marker (pi).</summary>
     public Regex? InputLine => Name switch
     {
@@ -28,7 +24,14 @@ public sealed record AgentRuntime(
         _ => null,
     };
 
-    public TimeSpan Settle => Name == "codex" ? TimeSpan.FromSeconds(2.5) : TimeSpan.FromSeconds(0.7);
+    /// <summary>
+    /// What shows once the typed exit command will run as a command, null when nothing needs waiting for: Gemini
+    /// CLI loads its slash commands after drawing its prompt, and sends an unknown "/quit" to the model as a prompt.
+    /// </summary>
+    public Regex? ExitOffered => Name == "gemini" ? new Regex(@"(?m)^\s*quit\s+Exit the cli") : null;
+
+    /// <summary>How long after <see cref="Ready"/> shows the agent takes keys: none lost a key after 0.7 s.</summary>
+    public TimeSpan Settle => TimeSpan.FromSeconds(0.7);
 
     public static readonly AgentRuntime Claude = new(
         "claude", "@anthropic-ai/claude-code", "2.1.328", "claude",
@@ -43,13 +46,19 @@ public sealed record AgentRuntime(
 
     public static readonly AgentRuntime Codex = new(
         "codex", "@openai/codex", "0.169.0", "codex",
-        new Regex(@"^› .*\n(.*\n)*.*\? for shortcuts", RegexOptions.Multiline), "/quit",
+        // Ready once the footer names the model: Codex 0.169 draws its input line and "? for shortcuts" at once,
+        // then spends its startup (installing and starting its app-server daemon, connecting, starting the thread;
+        // 30 s and more on a loaded machine) on that screen, where typed text stays a draft and Enter does nothing.
+        // The footer's "<model> <effort> · <cwd>" line comes with the configured session.
+        new Regex(@"^› .*\n(?:[ \t]*\n)*[ \t]+" + Regex.Escape(RealAgent.ModelName) + @" .*· ", RegexOptions.Multiline), "/quit",
         ["SessionStart", "SessionEnd", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PermissionRequest", "Stop",
          "SubagentStart", "SubagentStop", "PreCompact", "PostCompact"]);
 
     public static readonly AgentRuntime Gemini = new(
         "gemini", "@google/gemini-cli", "0.61.0", "gemini",
-        new Regex(@"Type your message or @path/to/file"), "/quit",
+        // The input box is drawn before the configuration is loaded; a prompt typed then is queued, and a slash
+        // command typed then is queued as a prompt (the model got "/quit"). The header comes with the configuration.
+        new Regex(@"Gemini CLI v\d[\s\S]*Type your message or @path/to/file"), "/quit",
         ["SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "BeforeModel", "AfterModel", "BeforeToolSelection",
          "BeforeTool", "AfterTool", "PreCompress", "Notification"]);
 

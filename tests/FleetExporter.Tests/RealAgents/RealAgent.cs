@@ -81,7 +81,8 @@ public sealed partial class RealAgent : IAsyncDisposable
         try
         {
             agent.PanePid = int.Parse(await tmux.DisplayAsync(options.Session, "#{pane_pid}"));
-            await agent.WaitForPromptAsync(TimeSpan.FromSeconds(45));
+            // A bound for a hang, not a speed: Codex took 35-45 s to start with a load average of 50 on two cores.
+            await agent.WaitForPromptAsync(TimeSpan.FromSeconds(90));
         }
         catch
         {
@@ -127,8 +128,8 @@ public sealed partial class RealAgent : IAsyncDisposable
 
     /// <summary>
     /// Types the prompt, then presses Enter 300 ms later (an Enter in the same burst may be swallowed). When the
-    /// text is still in the input line 2 s later, the Enter was lost: again, for up to about 15 s (Codex, busy
-    /// starting up on a loaded machine, ignored Enter for several seconds after drawing its prompt).
+    /// text is still in the input line 2 s later, the Enter was lost: again, for up to about 15 s (a TUI busy on a
+    /// loaded machine may redraw late; Codex's startup screen, which only queues the text, is waited out at start).
     /// </summary>
     public async Task SubmitAsync(string text)
     {
@@ -172,7 +173,13 @@ public sealed partial class RealAgent : IAsyncDisposable
     /// </summary>
     public async Task ExitAsync(TimeSpan? within = null)
     {
-        await SubmitAsync(Runtime.ExitCommand);
+        if (Runtime.ExitOffered is { } offered)
+        {
+            await TypeAsync(Runtime.ExitCommand);
+            await WaitForScreenAsync(offered, TimeSpan.FromSeconds(30), $"{Runtime.ExitCommand} offered as a command");
+            await PressAsync("Enter");
+        }
+        else await SubmitAsync(Runtime.ExitCommand);
         if (!await TmuxServer.EventuallyAsync(() => Task.FromResult(!IsRunning), within ?? TimeSpan.FromSeconds(20)))
             throw new TimeoutException($"{Runtime} still runs {within?.TotalSeconds ?? 20} s after {Runtime.ExitCommand}; the pane shows:\n{await CaptureAsync()}");
         KillLeftovers();
@@ -239,6 +246,10 @@ public sealed partial class RealAgent : IAsyncDisposable
         // every program run from this agent's own directory is one of ours. (Only the program: the tmux server's
         // command line names the launch script too, and so does the pane's shell before the agent exits.)
         foreach (var pid in ProgramsUnder(Paths.Root + "/").Where(p => p != PanePid)) Kill(pid);
+        // The daemon's socket lives in /tmp/codex-daemon-<uid>/ (not under TMPDIR), linked from CODEX_HOME: ours goes too.
+        if (new FileInfo(Path.Combine(Paths.CodexHome, "app-server-control", "app-server-control.sock")).LinkTarget is { } socket)
+            foreach (var file in new[] { socket, socket + ".lock" })
+                try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static IEnumerable<int> ProgramsUnder(string directory)

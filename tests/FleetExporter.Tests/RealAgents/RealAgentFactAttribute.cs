@@ -8,7 +8,7 @@ public sealed class RealAgentFactAttribute : FactAttribute
 {
     public RealAgentFactAttribute(string runtime)
     {
-        Timeout = 120_000;
+        Timeout = 180_000;  // room for a start of up to 90 s (RealAgent.StartAsync) on a loaded machine
         if (AgentRuntime.Named(runtime).Missing() is { } why) Skip = why;
         else if (RealAgent.MissingTools() is { } tools) Skip = tools;
     }

@@ -93,7 +93,7 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
         Assert.DoesNotContain("should-never-run", await rig.Agent.CaptureAsync());
     }
 
-    /// <summary>A verify timeout for a machine busy with the whole suite: Codex ignores Enter while it starts up.</summary>
+    /// <summary>A verify timeout for a machine busy with the whole suite (hooks are .NET processes that start slowly there).</summary>
     private static Task<ProcessOutput> SendAsync(HookedAgent rig, string message, params string[] more) =>
         rig.FleetAsync(["send", Agent, message, "--verify", "--json", .. more.Contains("--verify-timeout") ? more : [.. more, "--verify-timeout", "15000"]]);
 
