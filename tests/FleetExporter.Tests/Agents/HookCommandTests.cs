@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FleetExporter.Agents.Hooks;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
@@ -226,7 +227,11 @@ public sealed class HookCommandTests
             .Select(i => HookPayloads.Claude(i % 2 == 0 ? "PreToolUse" : "PostToolUse", new { tool_name = "Bash", tool_use_id = $"toolu_{i:00}" }))
             .ToList();
 
-        var results = await Task.WhenAll(tools.Select(payload => rig.HookAsync(payload, "c1", "--roster", rig.Roster)));
+        // The claim is that the lock orders the 20 read-modify-writes, not that they all fit in the default 2 s
+        // patience: on a loaded host 20 process start-ups can take longer, and then a beat is lost by design.
+        var env = rig.Env();
+        env[HookRunner.LockPatienceVariable] = "60s";
+        var results = await Task.WhenAll(tools.Select(payload => FleetBinary.RunAsync(["hook", "c1", "--roster", rig.Roster], env: env, stdin: payload)));
 
         Assert.All(results, AssertQuietSuccess);
         var file = rig.HeartbeatFile("c1");
@@ -252,6 +257,22 @@ public sealed class HookCommandTests
         AssertQuietSuccess(r);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
         Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1), $"took {watch.Elapsed}: the hook did not wait for the lock at all");
+        Assert.Equal("idle", rig.Heartbeat("c1").GetProperty("state").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_lock_patience_that_is_no_duration_is_logged_and_the_hook_still_writes()
+    {
+        using var rig = new Rig();
+        var env = rig.Env();
+        env[HookRunner.LockPatienceVariable] = "forever";
+
+        var r = await FleetBinary.RunAsync(["hook", "c1", "--roster", rig.Roster], env: env, stdin: HookPayloads.Claude("Stop"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.StandardOutput);
+        Assert.Contains("FLEET_HOOK_LOCK_PATIENCE=\"forever\" is not a duration", r.StandardError);
+        Assert.Contains(rig.LogLines(), l => l.Contains("FLEET_HOOK_LOCK_PATIENCE", StringComparison.Ordinal));
         Assert.Equal("idle", rig.Heartbeat("c1").GetProperty("state").GetString());
     }
 }

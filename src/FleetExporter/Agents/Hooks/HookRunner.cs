@@ -14,10 +14,13 @@ namespace FleetExporter.Agents.Hooks;
 public sealed class HookRunner(TextWriter error, TimeProvider clock)
 {
     public const string AgentVariable = "FLEET_AGENT";
+    /// <summary>Overrides <see cref="DefaultLockPatience"/> (a duration: <c>500ms</c>, <c>10s</c>), for hosts so loaded
+    /// that 20 hooks cannot each take the lock within it and beats get lost.</summary>
+    public const string LockPatienceVariable = "FLEET_HOOK_LOCK_PATIENCE";
     public static readonly TimeSpan StdinDeadline = TimeSpan.FromSeconds(2);
     /// <summary>The lock is held for a few milliseconds, but a hook starting among many (parallel tool calls on a busy
     /// host) can be descheduled while it holds it; 300 ms lost a quarter of 20 concurrent updates on 2 cores.</summary>
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultLockPatience = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs one hook event; returns the heartbeat it wrote, or null when it wrote none (the reason is logged).</summary>
     public string? Run(string? agentArgument, string? runtimeArgument, string rosterPath, Func<byte[]?> readPayload)
@@ -55,12 +58,22 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
         // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
-        using var held = AgentLock.TryTake(Path.Combine(roster.Heartbeat.Directory, $".{spec.Name}.hb.lock"), LockPatience);
+        using var held = AgentLock.TryTake(Path.Combine(roster.Heartbeat.Directory, $".{spec.Name}.hb.lock"), LockPatience(spec.Name));
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         var now = clock.GetUtcNow();
         var seq = (previous.Seq ?? 0) + 1;
         var report = HookTransition.Apply(previous.Hook, hookEvent, map, now, seq);
         return HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
+    }
+
+    /// <summary>The patience from <see cref="LockPatienceVariable"/>; a value that is no duration is logged and the default used.</summary>
+    private TimeSpan LockPatience(string agent)
+    {
+        var text = Environment.GetEnvironmentVariable(LockPatienceVariable);
+        if (string.IsNullOrEmpty(text)) return DefaultLockPatience;
+        if (Durations.TryParse(text, out var patience)) return patience;
+        Problem(agent, $"${LockPatienceVariable}=\"{text}\" is not a duration (like 500ms or 10s); waiting the default {DefaultLockPatience.TotalSeconds:0} s for the lock");
+        return DefaultLockPatience;
     }
 
     private string? Problem(string? agent, string why)
