@@ -17,8 +17,13 @@ public sealed class SendOutcomeTests
         var pane = await rig.Tmux.DisplayAsync("cat1", "#{pane_id}");
         var server = int.Parse(await rig.Tmux.DisplayAsync("cat1", "#{pid}"));
 
-        var send = rig.FleetAsync("send", "--allow-unknown", "cat1", "maybe-delivered", "--enter-delay", "3000");
-        await Task.Delay(1500);   // the text is typed and the check before the Enter is done; the Enter is due
+        // The server is stopped in the gap before the Enter: after the check that runs in it (the readiness probe
+        // and that check each capture the pane once, counted by a hook) and before the Enter, due 10 s after the text.
+        var captures = rig.Dir.File("captures");
+        await rig.Tmux.RunAsync("set-hook", "-g", "after-capture-pane", $"run-shell 'echo >> {captures}'");
+        var send = rig.FleetAsync("send", "--allow-unknown", "cat1", "maybe-delivered", "--enter-delay", "10000");
+        Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(CaptureCount(captures) >= 2 && !ClientRunning(rig, "capture-pane")), TimeSpan.FromSeconds(30)),
+            $"the send never reached the gap before the Enter ({CaptureCount(captures)} captures)");
         Signal("-STOP", server);
         Task<FleetExporter.Subprocess.ProcessOutput> finished;
         try { finished = Task.FromResult(await send); }
@@ -116,6 +121,21 @@ public sealed class SendOutcomeTests
     {
         using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    private static int CaptureCount(string file) => File.Exists(file) ? File.ReadAllLines(file).Length : 0;
+
+    /// <summary>Whether a tmux client of this rig's server is running the given command (its reply not yet read).</summary>
+    private static bool ClientRunning(OperatorRig rig, string command)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            string[] argv;
+            try { argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }   // gone meanwhile
+            if (argv.Contains(rig.Tmux.SocketName) && argv.Contains(command)) return true;
+        }
+        return false;
     }
 
     private static async Task<List<string>> Lines(OperatorRig rig, string pane) =>
