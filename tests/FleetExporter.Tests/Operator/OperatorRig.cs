@@ -60,7 +60,8 @@ internal sealed class OperatorRig : IAsyncDisposable
 /// first N Enters (a TUI still busy starting up); --delay=S draws a submission
 /// only S seconds after reading it (a slowly changing pane); --brackets draws the input as INPUT[...];
 /// --burst=S takes everything that arrives within S seconds of a first byte as one read and, as agent TUIs do,
-/// ignores a CR (outside a bracketed paste) that comes in the same read as other bytes.
+/// ignores a CR (outside a bracketed paste) that comes in the same read as other bytes; --burst-until=PATH does
+/// the same with everything up to the key typed when PATH appears (an event, where a window of seconds is a guess).
 /// </summary>
 internal static class FakeTui
 {
@@ -70,11 +71,6 @@ internal static class FakeTui
     /// </summary>
     public const string Burst = "0.03";
 
-    /// <summary>
-    /// The --burst window where send does not wait before the Enter: wide enough that the text and the Enter
-    /// share one read however slowly the second tmux command starts.
-    /// </summary>
-    public const string WideBurst = "1";
 
     public const string Source = """
         import os, select, sys, time, tty
@@ -84,6 +80,7 @@ internal static class FakeTui
         brackets = '--brackets' in args
         delay = float(next((a.split('=', 1)[1] for a in args if a.startswith('--delay=')), '0'))
         burst = float(next((a.split('=', 1)[1] for a in args if a.startswith('--burst=')), '0'))
+        burst_until = next((a.split('=', 1)[1] for a in args if a.startswith('--burst-until=')), '')
         tty.setraw(0)
         def w(s): os.write(1, s.encode())
         w('\x1b[?2004h')
@@ -96,10 +93,14 @@ internal static class FakeTui
         draw()
         while True:
             chunk = os.read(0, 4096)
-            if burst:
+            if burst_until:
+                while not os.path.exists(burst_until): time.sleep(0.01)
+                # PATH marks the key tmux just typed; the server may write it to the terminal a moment after.
+                while b'\r' not in chunk and b'\n' not in chunk: chunk += os.read(0, 4096)
+            elif burst:
                 time.sleep(burst)
-                while select.select([0], [], [], 0)[0]: chunk += os.read(0, 4096)
-            drop_cr = burst and len(chunk) > 1
+            while (burst or burst_until) and select.select([0], [], [], 0)[0]: chunk += os.read(0, 4096)
+            drop_cr = (burst or burst_until) and len(chunk) > 1
             pending += chunk
             submitted = False
             while pending:
