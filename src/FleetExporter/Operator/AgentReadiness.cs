@@ -15,9 +15,15 @@ namespace FleetExporter.Operator;
 /// </summary>
 public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookReport? Hook, string? Mode)
 {
-    /// <summary>Why nothing may be typed, or null when a prompt may go: idle, or working (the agent queues it).</summary>
+    /// <summary>
+    /// Why nothing may be typed, or null when a prompt may go: idle, or working (the agent queues it). A screen that
+    /// shows the runtime still starting refuses whatever the hooks say (they report nothing of a start).
+    /// </summary>
     public string? Refusal(bool allowUnknown) => Mode is { } mode
         ? $"the pane is in {(mode == "copy-mode" ? "copy mode (someone is scrolling back in it)" : mode)}"
+        : Screen is { Starting: true } starting
+        ? $"it is still starting (screen matches {starting.Pattern}): a prompt typed now is held and submitted once it has started, " +
+          "so whether and when it arrives could not be told; send again once it has started"
         : State.Name switch
         {
             AgentStateName.Waiting => $"it is waiting for a human ({State.Reason}): the Enter would answer that dialog",

@@ -85,7 +85,7 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         return new(result.Verdict.Name, result.Verdict.Reason, true, readiness, result);
 
         Task<VerifyResult> VerifyAsync(TimeSpan timeout) => SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, timeout, ct,
-            () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null);
+            () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null || agent.HooksInstalled);
     }
 
     /// <summary>During the gap before the Enter: a dialog that came up meanwhile (hooks or screen) withholds it.</summary>

@@ -27,26 +27,34 @@ public static class BuiltInRuntimes
     public static PaneRecognizer ClaudeScreens => new(
         Waiting: [R(@"(?m)^[\s│]*Do you want to .*\?[\s│]*\n[\s│]*❯\s*1\.\s"), R(@"(?m)^[\s│]*Esc to cancel\b")],
         Working: [R(@"(?i)esc to interrupt")],
-        Idle: [R("(?m)^[\\s│]*❯\u00a0")]);
+        Idle: [R("(?m)^[\\s│]*❯\u00a0")],
+        Starting: []);
 
-    /// <summary>Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn shows "Working (… esc to interrupt)"; the input line starts "›".</summary>
+    /// <summary>
+    /// Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn
+    /// shows "Working (… esc to interrupt)"; the input line starts "›". It draws its input line seconds (on a busy
+    /// machine tens of seconds) before it takes prompts: then the footer under it is "? for shortcuts" alone, without
+    /// the "model · directory" line, and a prompt submitted then shows "Waiting for startup" and goes out later.
+    /// </summary>
     public static PaneRecognizer CodexScreens => new(
         Waiting: [R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel")],
-        // Still starting (its tools and servers): a prompt typed now waits, and an Enter is ignored.
-        Working: [R(@"(?i)esc to interrupt"), R(@"(?m)^\s*Waiting for startup\b")],
-        Idle: [R(@"(?m)^[\s│]*›\s")]);
+        Working: [R(@"(?i)esc to interrupt")],
+        Idle: [R(@"(?m)^[\s│]*›\s")],
+        Starting: [R(@"(?m)^[\s│]*›\s.*\n\s*\? for shortcuts\s*$"), R(@"(?m)^\s*Waiting for startup\b")]);
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
     public static PaneRecognizer GeminiScreens => new(
         Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
         Working: [R(@"\(esc to cancel, \d+s\)")],
-        Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")]);
+        Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")],
+        Starting: []);
 
     /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working..."; the editor is a line (or none) between two rules.</summary>
     public static PaneRecognizer PiScreens => new(
         Waiting: [],
         Working: [R(@"(?m)^\s*\S\s+Working\.\.\.")],
-        Idle: [R(@"(?m)^─{20,}\n(?:[^\n]*\n)?─{20,}$")]);
+        Idle: [R(@"(?m)^─{20,}\n(?:[^\n]*\n)?─{20,}$")],
+        Starting: []);
 
     private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 

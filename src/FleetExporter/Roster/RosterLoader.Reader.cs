@@ -16,8 +16,8 @@ public static partial class RosterLoader
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
         private static readonly string[] RuntimeKeys = ["commands", "match", "prompts", "states"];
-        private static readonly string[] StateKeys = ["waiting", "working", "idle"];
-        private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval"];
+        private static readonly string[] StateKeys = ["waiting", "working", "idle", "starting"];
+        private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval", "hooks"];
 
         public FleetRoster ReadRoster(YamlMappingNode root)
         {
@@ -133,7 +133,7 @@ public static partial class RosterLoader
             // Screens are read line by line: ^ and $ anchor at each line, as an operator writing `^mybot> ` expects.
             List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
                 .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", "(?m)" + p)).ToList();
-            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"));
+            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"), Patterns("starting"));
         }
 
         /// <summary>
@@ -181,7 +181,8 @@ public static partial class RosterLoader
             if (!AgentName().IsMatch(agentTenant))
                 throw Error(Value(map, "tenant"), path + ".tenant", $"{Q(agentTenant)} is not a valid tenant");
             var agentInterval = OptionalDuration(map, "heartbeat_interval", path + ".") ?? interval;
-            return new AgentSpec(name, runtime, unit, session, agentTenant, agentInterval, Line(map));
+            var hooks = OptionalBool(map, "hooks", path + ".") ?? false;
+            return new AgentSpec(name, runtime, unit, session, agentTenant, agentInterval, Line(map), hooks);
         }
 
         private void CheckKeys(YamlMappingNode map, string prefix, string[] known)
@@ -220,6 +221,14 @@ public static partial class RosterLoader
             return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } v } && !IsNull(c)
                 ? v : throw Error(c, $"{prefix}{key}[{i}]", "expected a non-empty string")).ToList();
         }
+
+        private bool? OptionalBool(YamlMappingNode map, string key, string prefix) => OptionalString(map, key, prefix) switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            var text => throw Error(Value(map, key), prefix + key, $"{Q(text)} is not true or false"),
+        };
 
         private TimeSpan? OptionalDuration(YamlMappingNode? map, string key, string prefix)
         {

@@ -57,6 +57,10 @@ public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IR
     public PaneRecognizer States => Screens ?? PaneRecognizer.None;
 }
 
+/// <summary>
+/// One roster agent. <see cref="HooksInstalled"/> (roster <c>hooks: true</c>): the operator says its hooks are installed,
+/// so `send --verify` waits for their acknowledgement from the first message on, before any hook has reported.
+/// </summary>
 public sealed record AgentSpec(
     string Name,
     string Runtime,
@@ -64,4 +68,5 @@ public sealed record AgentSpec(
     string Session,
     string Tenant,
     TimeSpan HeartbeatInterval,
-    int Line);
+    int Line,
+    bool HooksInstalled = false);

@@ -23,6 +23,7 @@ public sealed class RecordedFixtureTests
         { "claude", "working", AgentStateName.Working }, { "claude", "waiting", AgentStateName.Waiting },
         { "codex", "idle", AgentStateName.Idle }, { "codex", "finished", AgentStateName.Idle }, { "codex", "draft", AgentStateName.Idle },
         { "codex", "working", AgentStateName.Working }, { "codex", "waiting", AgentStateName.Waiting },
+        { "codex", "starting", AgentStateName.Working }, { "codex", "starting-typed", AgentStateName.Working },
         { "gemini", "idle", AgentStateName.Idle }, { "gemini", "finished", AgentStateName.Idle }, { "gemini", "draft", AgentStateName.Idle },
         { "gemini", "working", AgentStateName.Working }, { "gemini", "waiting", AgentStateName.Waiting },
         { "pi", "idle", AgentStateName.Idle }, { "pi", "finished", AgentStateName.Idle }, { "pi", "draft", AgentStateName.Idle },
@@ -38,6 +39,27 @@ public sealed class RecordedFixtureTests
         var verdict = BuiltInRuntimes.All[runtime].States.Recognize(text);
 
         Assert.Equal(expected, verdict?.State);
+    }
+
+    /// <summary>
+    /// Codex draws its input line before it takes prompts; a prompt submitted then is held ("Waiting for startup")
+    /// and goes out later, so `send` must not take that screen for idle. Every other recorded screen is no start.
+    /// </summary>
+    [Theory]
+    [InlineData("starting", true)]
+    [InlineData("starting-typed", true)]
+    [InlineData("idle", false)]
+    [InlineData("finished", false)]
+    [InlineData("draft", false)]
+    [InlineData("working", false)]
+    [InlineData("waiting", false)]
+    public void Codex_still_starting_is_told_from_Codex_ready(string screen, bool starting)
+    {
+        var text = File.ReadAllText(Fixtures("screens", $"codex-{screen}.txt"));
+
+        var verdict = BuiltInRuntimes.All["codex"].States.Recognize(text);
+
+        Assert.Equal(starting, verdict?.Starting);
     }
 
     /// <summary>The state after each recorded event, in recording order (one letter each: i idle, w working, a waiting, s stopped).</summary>

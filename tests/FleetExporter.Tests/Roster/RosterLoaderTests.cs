@@ -67,6 +67,7 @@ public sealed class RosterLoaderTests
                 session: s2
                 tenant: other
                 heartbeat_interval: 1m30s
+                hooks: true
             """, FileName);
 
         Assert.Equal("build-01", roster.Host);
@@ -83,6 +84,7 @@ public sealed class RosterLoaderTests
         var (a1, a2) = (roster.Agents[0], roster.Agents[1]);
         Assert.Equal(("acme", "agent-a1.service", "a1", TimeSpan.FromSeconds(15)), (a1.Tenant, a1.Unit, a1.Session, a1.HeartbeatInterval));
         Assert.Equal(("other", "custom.service", "s2", TimeSpan.FromSeconds(90)), (a2.Tenant, a2.Unit, a2.Session, a2.HeartbeatInterval));
+        Assert.Equal((false, true), (a1.HooksInstalled, a2.HooksInstalled));
     }
 
     [Fact]
@@ -312,6 +314,7 @@ public sealed class RosterLoaderTests
     [InlineData("agents:\n  - just-a-name\n", 2, "agents[0]")]
     [InlineData("agents: []\nheartbeat: { dir: [a] }\n", 2, "heartbeat.dir")]
     [InlineData("agents:\n  - name: \"\"\n    runtime: claude\n", 2, "agents[0].name")]
+    [InlineData("agents:\n  - name: a1\n    runtime: claude\n    hooks: yes\n", 4, "agents[0].hooks")]
     public void Other_bad_values_are_refused_with_file_line_and_key(string yaml, int line, string key)
     {
         AssertNames(Refused(yaml), line, key);
