@@ -37,7 +37,11 @@ internal sealed class HookedAgent : IAsyncDisposable
     public RealAgent Agent { get; }
     public ITestOutputHelper Output { get; }
 
-    public static async Task<HookedAgent> StartAsync(AgentRuntime runtime, ITestOutputHelper output)
+    /// <summary>
+    /// Starts the agent with fleet-exporter's hooks installed and a roster that says so (<c>hooks: true</c>);
+    /// <paramref name="waitForPrompt"/> false returns while it is still starting (<see cref="RealAgentOptions.WaitForPrompt"/>).
+    /// </summary>
+    public static async Task<HookedAgent> StartAsync(AgentRuntime runtime, ITestOutputHelper output, bool waitForPrompt = true)
     {
         var temp = new TempDirectory();
         var tmux = new TmuxServer();
@@ -46,10 +50,11 @@ internal sealed class HookedAgent : IAsyncDisposable
             tmux: {"{"} socket_name: {tmux.SocketName} {"}"}
             send_journal: {temp.File("sends.jsonl")}
             agents:
-              - {"{"} name: {AgentName}, runtime: {runtime.Name}, session: agent {"}"}
+              - {"{"} name: {AgentName}, runtime: {runtime.Name}, session: agent, hooks: true {"}"}
             """);
         var options = new RealAgentOptions
         {
+            WaitForPrompt = waitForPrompt,
             // The hooks as a user installs them; the hook command is this build's own binary.
             Prepare = async paths =>
             {

@@ -82,7 +82,8 @@ public sealed partial class RealAgent : IAsyncDisposable
         {
             agent.PanePid = int.Parse(await tmux.DisplayAsync(options.Session, "#{pane_pid}"));
             // A bound for a hang, not a speed: Codex took 35-45 s to start with a load average of 50 on two cores.
-            await agent.WaitForPromptAsync(TimeSpan.FromSeconds(90));
+            if (options.WaitForPrompt) await agent.WaitForPromptAsync(TimeSpan.FromSeconds(90));
+            else await agent.WaitForProcessAsync(TimeSpan.FromSeconds(30));
         }
         catch
         {

@@ -24,6 +24,12 @@ public sealed record RealAgentOptions
     /// <summary>More environment for the agent (and so for its hooks), e.g. <c>FLEET_AGENT</c>.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// False: the start returns as soon as the agent's process is known, without waiting for its prompt, so a test
+    /// can see the screens it shows while it starts.
+    /// </summary>
+    public bool WaitForPrompt { get; init; } = true;
+
     public string Session { get; init; } = "agent";
 
     public int Width { get; init; } = 160;

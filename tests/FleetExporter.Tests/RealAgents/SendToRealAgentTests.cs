@@ -46,6 +46,78 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
         Assert.Contains("did not acknowledge", Json(merged).GetProperty("reason").GetString());
     }
 
+    /// <summary>
+    /// Codex draws its input line before it takes prompts; text submitted then is held and goes out once it has
+    /// started, after any verdict. The start screen is held still (the agent's processes stopped) while `send` runs,
+    /// then Codex continues: the refused text must never reach the model, and the first message after the start is
+    /// acknowledged (the roster says hooks: true, so the wait for Codex's first hooks is not cut short).
+    /// </summary>
+    [RealAgentFact("codex")]
+    public async Task Codex_still_starting_gets_nothing_and_its_first_message_once_started_is_acknowledged()
+    {
+        await using var rig = await StartHeldOnStartScreenAsync();
+        string screen;
+        ProcessOutput early;
+        try
+        {
+            screen = await rig.Agent.CaptureAsync();
+            early = await SendAsync(rig, "too early");
+        }
+        finally { rig.Agent.ContinueTree(); }
+
+        Assert.True(Verdict(early) == ("not_ready", 4), $"{early.StandardOutput}\n{early.StandardError}\nscreen:\n{screen}");
+        Assert.Contains("still starting", early.StandardError);
+        Assert.False(Json(early).GetProperty("text_typed").GetBoolean());
+
+        await rig.Agent.WaitForScreenAsync(AgentRuntime.Codex.Ready, TimeSpan.FromSeconds(90), "Codex started");
+        var first = await SendAsync(rig, "now that you have started");
+        Assert.True(Verdict(first) == ("acknowledged", 0), $"{first.StandardOutput}\n{first.StandardError}");
+        await rig.UntilAsync(_ => rig.Agent.ModelRequests().Any(q => q["body"]!.ToJsonString().Contains("now that you have started", StringComparison.Ordinal)),
+            "the message reaching the model", TimeSpan.FromSeconds(30));
+        // Text held during the start would have gone out before the first message: it never went.
+        Assert.DoesNotContain(rig.Agent.ModelRequests(), q => q["body"]!.ToJsonString().Contains("too early", StringComparison.Ordinal));
+        Assert.DoesNotContain("too early", await rig.Agent.CaptureAsync());
+    }
+
+    /// <summary>
+    /// Starts Codex and stops its processes while its start screen (input line drawn, no "model · directory" footer
+    /// yet) is up. A start that got past that screen before it could be held is tried again, at most three times.
+    /// </summary>
+    private async Task<HookedAgent> StartHeldOnStartScreenAsync()
+    {
+        static bool Starting(string s) => s.Contains("› Ask Codex to do anything", StringComparison.Ordinal) && !AgentRuntime.Codex.Ready.IsMatch(s);
+        for (var attempt = 1; ; attempt++)
+        {
+            var rig = await HookedAgent.StartAsync(AgentRuntime.Codex, output, waitForPrompt: false);
+            try
+            {
+                var seen = await TmuxServerWait(rig, s => Starting(s) || AgentRuntime.Codex.Ready.IsMatch(s));
+                if (Starting(seen))
+                {
+                    rig.Agent.StopTree();
+                    if (Starting(await rig.Agent.CaptureAsync())) return rig;
+                    rig.Agent.ContinueTree();
+                }
+            }
+            catch
+            {
+                await rig.DisposeAsync();
+                throw;
+            }
+            await rig.DisposeAsync();
+            output.WriteLine($"attempt {attempt}: Codex got past its start screen before it was held");
+            Assert.True(attempt < 3, "Codex got past its start screen before it could be held, three times");
+        }
+    }
+
+    private static async Task<string> TmuxServerWait(HookedAgent rig, Func<string, bool> condition)
+    {
+        var screen = "";
+        var held = await FleetExporter.Tests.Infrastructure.TmuxServer.EventuallyAsync(async () => condition(screen = await rig.Agent.CaptureAsync()), TimeSpan.FromSeconds(90));
+        Assert.True(held, "Codex showed neither its start screen nor its prompt; the pane shows:\n" + screen);
+        return screen;
+    }
+
     private async Task AcknowledgesAndRefusesDialogs(AgentRuntime runtime, string dialog)
     {
         await using var rig = await HookedAgent.StartAsync(runtime, output);
