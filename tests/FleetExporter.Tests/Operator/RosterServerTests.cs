@@ -42,10 +42,25 @@ public sealed class RosterServerTests(SystemdUserManager systemd)
         Assert.Equal(servers.FleetPane, session.GetProperty("pane_id").GetString());
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task The_exporter_started_inside_another_tmux_reports_the_default_servers_sessions()
+    {
+        await using var servers = await TwoServers.StartAsync();
+        var env = servers.OperatorEnvironment.ToDictionary(e => e.Key, e => e.Value ?? "");
+
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", servers.RosterPath], env);
+        var metrics = await serve.GetAsync("/metrics");
+
+        // a1 has a session on both servers, a2 only on the operator's: the exporter must see the fleet's alone.
+        Assert.Matches(@"(?m)^fleet_agent_session_present\{[^}]*agent=""a1""[^}]*\} 1$", metrics);
+        Assert.Matches(@"(?m)^fleet_agent_session_present\{[^}]*agent=""a2""[^}]*\} 0$", metrics);
+    }
+
     /// <summary>
     /// The "default" server under a private <c>$TMUX_TMPDIR</c> holds the fleet's session a1; a second server, the
     /// operator's, holds a session a1 too and is the one <c>$TMUX</c> and <c>$TMUX_PANE</c> name. Their pane ids
-    /// differ (the operator's server has an extra pane first), so a listing of the wrong server cannot pass.
+    /// differ (the operator's server has an extra pane first), so a listing of the wrong server cannot pass. The
+    /// roster's agent a2 has a session on the operator's server only.
     /// </summary>
     private sealed class TwoServers : IAsyncDisposable
     {
@@ -62,9 +77,10 @@ public sealed class RosterServerTests(SystemdUserManager systemd)
         {
             var s = new TwoServers();
             Directory.CreateDirectory(s.TmuxTmpDir);
-            s.RosterPath = s._dir.Write("roster.yaml", $"heartbeat: {{ dir: {s._dir.File("run")} }}\nsend_journal: {s._dir.File("sends.jsonl")}\nruntimes:\n  reader: {{ commands: [cat] }}\nagents:\n  - {{ name: a1, runtime: reader }}\n");
+            s.RosterPath = s._dir.Write("roster.yaml", $"heartbeat: {{ dir: {s._dir.File("run")} }}\nsend_journal: {s._dir.File("sends.jsonl")}\nruntimes:\n  reader: {{ commands: [cat] }}\nagents:\n  - {{ name: a1, runtime: reader }}\n  - {{ name: a2, runtime: reader }}\n");
             await s._operator.NewSessionAsync("operator", "exec cat");
             await s._operator.NewSessionAsync("a1", "exec cat");
+            await s._operator.NewSessionAsync("a2", "exec cat");
             await s.FleetAsync("new-session", "-d", "-s", "a1", "-x", "120", "-y", "40", "exec cat");
             s.FleetPane = (await s.FleetAsync("display-message", "-p", "-t", "=a1:", "#{pane_id}")).Trim();
             var operatorPane = (await s._operator.DisplayAsync("operator", "#{pane_id}")).Trim();
