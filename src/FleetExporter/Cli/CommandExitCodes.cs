@@ -78,7 +78,7 @@ public static class CommandExitCodes
             (ExitCodes.Failed, "draft (the Enter was not taken), unverifiable, or failed before anything was typed"),
             (ExitCodes.Usage, "bad command line, roster or message; nothing was typed"),
             (ExitCodes.UnknownAgent, "the agent is not in the roster, or its tmux session does not exist; nothing was typed"),
-            (ExitCodes.NotReady, "the agent is not ready for a prompt (a dialog, copy mode, its runtime gone, a state it cannot tell); nothing was typed"),
+            (ExitCodes.NotReady, "the agent is not ready for a prompt (a dialog, copy mode, its runtime gone, still starting, a state it cannot tell); nothing was typed"),
             (ExitCodes.OutcomeUnknown, "the outcome is unknown (a step failed after the text went to tmux): do not resend blindly"),
         ],
         ["hooks"] = Hooks,

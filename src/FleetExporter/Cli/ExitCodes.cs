@@ -15,7 +15,7 @@ public static class ExitCodes
     /// <summary>The agent is not in the roster, or its tmux session does not exist.</summary>
     public const int UnknownAgent = 3;
 
-    /// <summary>send: the agent is not ready for a prompt (a dialog, a menu, copy mode, not running, or a state it cannot tell); nothing was typed.</summary>
+    /// <summary>send: the agent is not ready for a prompt (a dialog, a menu, copy mode, not running, still starting, or a state it cannot tell); nothing was typed.</summary>
     public const int NotReady = 4;
 
     /// <summary>send: the outcome is unknown (a step failed after the text was handed to tmux); do not resend blindly.</summary>

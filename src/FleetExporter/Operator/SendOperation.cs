@@ -10,7 +10,7 @@ public sealed record SendPlan(string Message, bool Verify, TimeSpan Timeout, Tim
 /// <summary>
 /// How a send ended. <see cref="Verdict"/> names it as the journal and JSON do: <c>sent</c> (not verified),
 /// <c>acknowledged</c>, <c>accepted</c>, <c>draft</c>, <c>unverifiable</c>, <c>unknown</c>, <c>not_ready</c>
-/// (nothing typed: a dialog, a menu, copy mode, not running, or a state it cannot tell) or <c>failed</c> (nothing typed).
+/// (nothing typed: a dialog, a menu, copy mode, not running, still starting, or a state it cannot tell) or <c>failed</c> (nothing typed).
 /// </summary>
 public sealed record SendReport(string Verdict, string Reason, bool TextTyped, AgentReadiness? Readiness, VerifyResult? Verified);
 
