@@ -39,7 +39,12 @@ public static class HooksCommand
             // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
             var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
             var line = HookCommandLine.Create(HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath), rt.Name, name, roster);
-            return Run(() => HooksInstaller.Install(Target(parse, rt, settings, dryRun), line, Console.Out, Console.Error, Environment.GetEnvironmentVariable));
+            return Run(() =>
+            {
+                HooksInstaller.Install(Target(parse, rt, settings, dryRun), line, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+                // The roster cannot be told from here which agents run this runtime's settings; init writes it itself.
+                Console.Error.WriteLine($"note: give the roster entries of the agents these hooks serve `hooks: true`, so that `send --verify` waits for their acknowledgement (README, \"The roster\")");
+            });
         });
         return command;
     }

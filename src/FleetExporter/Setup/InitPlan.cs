@@ -1,3 +1,4 @@
+using FleetExporter.Agents.Install;
 using FleetExporter.Roster;
 
 namespace FleetExporter.Setup;
@@ -47,6 +48,11 @@ public static class InitPlan
         $"fleet-exporter ps{(request.RosterPath == RosterLoader.DefaultPath() ? "" : " --roster " + request.RosterPath)}",
     ];
 
+    // init installs the hooks of every runtime that has them, so send --verify may wait for the agent's own
+    // acknowledgement of a first message (Codex runs its first hook only with its first prompt).
+    private static string HooksLine(string runtime) =>
+        HookRuntimes.Find(runtime) is null ? "" : "\n    hooks: true";
+
     private static string RosterText(InitRequest request) => $"""
         # The fleet's roster (written by `fleet-exporter init`; every key is in the README, "The roster").
         # Each agent runs as {UnitLayout.DefaultAgentTemplate.Replace("@.", "@NAME.", StringComparison.Ordinal)} (the default systemd.unit_template) in a session
@@ -54,7 +60,7 @@ public static class InitPlan
         tmux:
           socket_name: {request.TmuxSocket}
         agents:
-        {string.Join("\n", request.Agents.Select(a => $"  - name: {a}\n    runtime: {request.Runtime}"))}
+        {string.Join("\n", request.Agents.Select(a => $"  - name: {a}\n    runtime: {request.Runtime}{HooksLine(request.Runtime)}"))}
 
         """;
 }

@@ -35,6 +35,7 @@ public sealed class HooksCommandTests
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.Equal("", first.StandardOutput);
         Assert.Contains($"claude hooks installed (11 added, 0 replaced) in {settings}", first.StandardError);
+        Assert.Contains("`hooks: true`", first.StandardError);
         var root = Json(settings);
         Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest",
             "Notification", "Stop", "SubagentStop", "PreCompact", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));

@@ -64,6 +64,7 @@ public sealed class InitCommandTests
         var roster = RosterLoader.LoadFile(home.File(".config/fleet/roster.yaml"));
         var agent = Assert.Single(roster.Agents);
         Assert.Equal(("a1", "codex", "fleet-agent@a1.service", "a1"), (agent.Name, agent.Runtime, agent.Unit, agent.Session));
+        Assert.True(agent.HooksInstalled, "init installs codex's hooks, so its roster says hooks: true");
         Assert.Equal(["-L", "default"], roster.Tmux.ServerArguments());
         Assert.Contains("FLEET_COMMAND=\"codex --full-auto\"\n", File.ReadAllText(home.File(".config/fleet/agents/a1.env")));
         Assert.True(second.ExitCode == 0, second.StandardError);
@@ -152,7 +153,9 @@ public sealed class InitCommandTests
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Contains("aider has no hooks to install", r.StandardError);
-        Assert.Equal(["-L", "fleet"], RosterLoader.LoadFile(home.File(".config/fleet/roster.yaml")).Tmux.ServerArguments());
+        var roster = RosterLoader.LoadFile(home.File(".config/fleet/roster.yaml"));
+        Assert.Equal(["-L", "fleet"], roster.Tmux.ServerArguments());
+        Assert.False(Assert.Single(roster.Agents).HooksInstalled, "aider has no hooks, so send must not wait for an acknowledgement");
         Assert.Contains("ExecStart=tmux -L fleet -D\n", File.ReadAllText(home.File(".config/systemd/user/fleet-tmux.service")));
         Assert.DoesNotContain("-L default", File.ReadAllText(home.File(".config/systemd/user/fleet-agent@.service")));
     }
