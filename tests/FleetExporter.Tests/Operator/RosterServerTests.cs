@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FleetExporter.Operator;
 using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
 
@@ -56,6 +57,20 @@ public sealed class RosterServerTests(SystemdUserManager systemd)
         Assert.Matches(@"(?m)^fleet_agent_session_present\{[^}]*agent=""a2""[^}]*\} 0$", metrics);
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task Watch_from_a_pane_of_another_tmux_views_the_default_servers_agent()
+    {
+        await using var servers = await TwoServers.StartAsync();
+
+        // A pane of the operator's server sets $TMUX (and $TMUX_PANE) to that server, as a real operator's would.
+        await servers.OperatorTerminalAsync($"TMUX_TMPDIR='{servers.TmuxTmpDir}' dotnet '{FleetBinary.Dll}' --roster '{servers.RosterPath}' watch a1; echo EXIT=$?; sleep 600");
+
+        var attached = await TmuxServer.EventuallyAsync(async () =>
+            (await servers.FleetAsync("list-clients", "-F", "#{client_session}")).Contains(WatchScript.ViewerPrefix), TimeSpan.FromSeconds(40));
+        Assert.True(attached, $"no viewer on the fleet's server; the operator's terminal shows: {await servers.OperatorTerminalScreenAsync()}");
+        Assert.DoesNotContain(WatchScript.ViewerPrefix, await servers.OperatorSessionsAsync());
+    }
+
     /// <summary>
     /// The "default" server under a private <c>$TMUX_TMPDIR</c> holds the fleet's session a1; a second server, the
     /// operator's, holds a session a1 too and is the one <c>$TMUX</c> and <c>$TMUX_PANE</c> name. Their pane ids
@@ -71,7 +86,7 @@ public sealed class RosterServerTests(SystemdUserManager systemd)
         public string FleetPane { get; private set; } = "";
         public IReadOnlyDictionary<string, string?> OperatorEnvironment { get; private set; } = new Dictionary<string, string?>();
 
-        private string TmuxTmpDir => _dir.File("tmp");
+        public string TmuxTmpDir => _dir.File("tmp");
 
         public static async Task<TwoServers> StartAsync()
         {
@@ -108,10 +123,16 @@ public sealed class RosterServerTests(SystemdUserManager systemd)
         public async Task<List<string>> OperatorLinesAsync() =>
             [.. Lines(await _operator.CaptureAsync("a1")), .. Lines(await _operator.CaptureAsync("operator"))];
 
+        public Task OperatorTerminalAsync(string command) => _operator.NewSessionAsync("term", command, 80, 24);
+
+        public Task<string> OperatorTerminalScreenAsync() => _operator.CaptureAsync("term");
+
+        public Task<string> OperatorSessionsAsync() => _operator.RunAsync("list-sessions", "-F", "#{session_name}");
+
         private static List<string> Lines(string pane) => pane.Split('\n').Where(l => l.Length > 0).ToList();
 
         /// <summary>tmux on the default server under the private TMUX_TMPDIR, with neither -L nor -S, as tmux's defaults find it.</summary>
-        private async Task<string> FleetAsync(params string[] args)
+        public async Task<string> FleetAsync(params string[] args)
         {
             var r = await ProcessRunner.RunAsync("tmux", ["-f", "/dev/null", .. args], TimeSpan.FromSeconds(10),
                 new Dictionary<string, string?> { ["TMUX_TMPDIR"] = TmuxTmpDir, ["TMUX"] = null, ["TMUX_PANE"] = null });
