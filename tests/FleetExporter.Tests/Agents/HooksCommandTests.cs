@@ -69,6 +69,23 @@ public sealed class HooksCommandTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task A_home_that_does_not_exist_yet_gets_the_settings_never_the_current_directory()
+    {
+        using var dir = new TempDirectory();
+        var home = dir.File("new-user");
+        var settings = Path.Combine(home, ".claude", "settings.json");
+        var stray = Path.Combine(Environment.CurrentDirectory, ".claude", "settings.json");
+        Assert.False(File.Exists(stray), $"{stray} exists before the test");
+
+        var r = await FleetBinary.RunAsync(["hooks", "install", "claude"], env: new Dictionary<string, string?> { ["HOME"] = home, ["CLAUDE_CONFIG_DIR"] = null });
+
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Contains($"claude hooks installed (14 added, 0 replaced) in {settings}", r.StandardError);
+        Assert.True(File.Exists(settings), r.StandardError);
+        Assert.False(File.Exists(stray), $"wrote {stray}");
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task A_linked_settings_file_stays_a_link_and_its_target_gets_the_hooks()
     {
         using var home = new TempDirectory();
