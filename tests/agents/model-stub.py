@@ -17,6 +17,7 @@ What it answers depends on the text of the last user message:
                       once the tool's result comes back, the answer is "done"
   HANG                the request is accepted and never answered (the agent stays working)
   SLOW                the reply "ok" streams slowly over about 8 seconds
+  FAIL                (Anthropic only) an HTTP 400 invalid_request_error, which no client retries: the turn fails
   anything else       the reply "ok"
 """
 import json
@@ -45,7 +46,7 @@ def log_request(method, path, body):
 
 
 def decide(text, tool_result):
-    """('tool', name) | ('hang',) | ('slow',) | ('text', reply)"""
+    """('tool', name) | ('hang',) | ('fail',) | ('slow',) | ('text', reply)"""
     if tool_result:
         return ("text", "done")
     text = text or ""
@@ -54,6 +55,8 @@ def decide(text, tool_result):
         return ("tool", match.group(1))
     if "HANG" in text:
         return ("hang",)
+    if "FAIL" in text:
+        return ("fail",)
     if "SLOW" in text:
         return ("slow",)
     return ("text", "ok")
@@ -227,6 +230,8 @@ class Handler(BaseHTTPRequestHandler):
         model = body.get("model", "stub")
         if action[0] == "hang":
             return self.hang()
+        if action[0] == "fail":
+            return self.send_json({"type": "error", "error": {"type": "invalid_request_error", "message": "stub: FAIL"}}, 400)
         if not body.get("stream"):
             content = [{"type": "text", "text": "ok"}]
             stop = "end_turn"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FleetExporter.Agents.Install;
+using FleetExporter.Roster;
 
 namespace FleetExporter.Cli;
 
@@ -68,7 +69,7 @@ public static class HooksCommand
 
     private static HooksTarget Target(ParseResult parse, HookRuntime runtime, Option<string?> settings, Option<bool> dryRun) =>
         new(runtime, parse.GetValue(settings) is { Length: > 0 } s ? Path.GetFullPath(s)
-            : runtime.PathFor(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)),
+            : runtime.PathFor(Environment.GetEnvironmentVariable, RosterLoader.Home()),
             parse.GetValue(dryRun));
 
     private static int Run(Action action)

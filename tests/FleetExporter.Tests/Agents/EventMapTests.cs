@@ -205,4 +205,27 @@ public sealed class EventMapTests
     {
         Assert.Throws<HookPayloadException>(() => HookEvent.Parse(Encoding.UTF8.GetBytes(payload), EventMaps.Claude));
     }
+
+    /// <summary>
+    /// An event that ends a turn, blocks on a human or ends the session must reach the hook, or the agent's last word
+    /// stays "working": its silence then pages at night, and nobody learns it waits. Codex 0.169 fires no SessionEnd
+    /// (its pane says stopped), so none is installed for it.
+    /// </summary>
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    [InlineData("gemini")]
+    [InlineData("pi")]
+    public void Every_event_that_ends_a_turn_waits_on_a_human_or_ends_the_session_is_installed(string runtime)
+    {
+        var installed = FleetExporter.Agents.Install.HookRuntimes.Find(runtime)!.Events.Select(e => e.Name).ToHashSet();
+        var notWorking = EventMaps.ByRuntime[runtime].Rules
+            .Where(r => r.Value.State is AgentStateName.Idle or AgentStateName.Waiting or AgentStateName.Stopped)
+            .Select(r => r.Key.Split('/')[0])
+            .Where(e => !(runtime == "codex" && e == "SessionEnd"))
+            .Distinct();
+
+        var missing = notWorking.Where(e => !installed.Contains(e)).ToList();
+        Assert.True(missing.Count == 0, $"{runtime}: mapped but not installed: {string.Join(", ", missing)}");
+    }
 }

@@ -34,11 +34,11 @@ public sealed class HooksCommandTests
 
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.Equal("", first.StandardOutput);
-        Assert.Contains($"claude hooks installed (11 added, 0 replaced) in {settings}", first.StandardError);
+        Assert.Contains($"claude hooks installed (14 added, 0 replaced) in {settings}", first.StandardError);
         Assert.Contains("`hooks: true`", first.StandardError);
         var root = Json(settings);
         Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest",
-            "Notification", "Stop", "SubagentStop", "PreCompact", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));
+            "Notification", "Stop", "StopFailure", "Elicitation", "ElicitationResult", "SubagentStop", "PreCompact", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));
         // Run as `dotnet fleet-exporter.dll`, this process is not the apphost: the hook runs fleet-exporter from PATH.
         Assert.Equal(["fleet-exporter hook --runtime claude b1"], Commands(root, "PermissionRequest"));
         Assert.True(second.ExitCode == 0, second.StandardError);
@@ -64,9 +64,26 @@ public sealed class HooksCommandTests
         Assert.Equal("opus", installed["model"]!.GetValue<string>());
         Assert.Equal(["notify-send done", $"'/opt/my fleet/fleet-exporter' hook --runtime claude --roster {roster}"], Commands(installed, "Stop"));
         Assert.True(uninstall.ExitCode == 0, uninstall.StandardError);
-        Assert.Contains($"11 claude hooks removed from {settings}", uninstall.StandardError);
+        Assert.Contains($"14 claude hooks removed from {settings}", uninstall.StandardError);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(UserClaudeSettings), Json(settings)), File.ReadAllText(settings));
         Assert.Equal(["settings.json", "settings.json.bak"], Directory.GetFiles(home.File(".claude")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_home_that_does_not_exist_yet_gets_the_settings_never_the_current_directory()
+    {
+        using var dir = new TempDirectory();
+        var home = dir.File("new-user");
+        var settings = Path.Combine(home, ".claude", "settings.json");
+        var stray = Path.Combine(Environment.CurrentDirectory, ".claude", "settings.json");
+        Assert.False(File.Exists(stray), $"{stray} exists before the test");
+
+        var r = await FleetBinary.RunAsync(["hooks", "install", "claude"], env: new Dictionary<string, string?> { ["HOME"] = home, ["CLAUDE_CONFIG_DIR"] = null });
+
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Contains($"claude hooks installed (14 added, 0 replaced) in {settings}", r.StandardError);
+        Assert.True(File.Exists(settings), r.StandardError);
+        Assert.False(File.Exists(stray), $"wrote {stray}");
     }
 
     [Fact(Timeout = Timeout)]

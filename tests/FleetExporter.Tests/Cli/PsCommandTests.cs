@@ -60,6 +60,41 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Ps_its_json_the_landing_page_and_the_metrics_show_the_state_a_hook_reported_with_its_source_and_since()
+    {
+        await using var fleet = await TestFleet.CreateAsync(systemd);
+        fleet.Script("asker", "exec sleep 1000");
+        fleet.Roster(TestFleet.Agents("asker"));
+        await fleet.EnableAsync("asker");
+        await fleet.StartAsync("asker");
+        await fleet.WaitForRuntimeAsync("asker");
+        // The agent's own hook reports a permission prompt, through the real `fleet-exporter hook`.
+        var hook = await FleetBinary.RunAsync(["hook", "asker", "--runtime", "claude", "--roster", fleet.RosterPath],
+            stdin: """{"session_id":"s1","hook_event_name":"PermissionRequest","tool_name":"Bash"}""");
+        Assert.True(hook.ExitCode == 0 && hook.StandardError.Length == 0, hook.StandardError);
+        using var beat = JsonDocument.Parse(File.ReadAllText(Path.Combine(fleet.HeartbeatDir, "asker.hb")));
+        var since = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(beat.RootElement.GetProperty("state_since").GetDouble() * 1000));
+
+        var json = await FleetBinary.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
+        var table = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath]);
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", fleet.RosterPath]);
+        var page = await serve.GetAsync("/");
+        var metrics = await serve.GetAsync("/metrics");
+
+        using var doc = JsonDocument.Parse(json.StandardOutput);
+        var state = doc.RootElement[0].GetProperty("state");
+        Assert.Equal("waiting", state.GetProperty("name").GetString());
+        Assert.Equal("hook", state.GetProperty("source").GetString());
+        Assert.Equal(since, state.GetProperty("since").GetDateTimeOffset());
+        Assert.Matches(@"(?m)^AGENT +TENANT +HOST +UNIT +PANE +STATE ", table.StandardOutput);
+        Assert.Matches(@"(?m)^asker +t1 +testhost +\S+ +\S+ +waiting ", table.StandardOutput);
+        Assert.Contains($"title=\"from hook since {since:HH:mm:ss}: hook PermissionRequest\">waiting</a> <small>(hook)</small>", page);
+        foreach (var name in new[] { "working", "waiting", "idle", "stopped", "unknown" })
+            Assert.Contains($"fleet_agent_state{{tenant=\"t1\",host=\"testhost\",agent=\"asker\",state=\"{name}\"}} {(name == "waiting" ? 1 : 0)}\n", metrics);
+        Assert.Matches("(?m)^fleet_agent_state_seconds\\{tenant=\"t1\",host=\"testhost\",agent=\"asker\"\\} [0-9.e+-]+$", metrics);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Ps_json_marks_a_failed_sources_facts_unknown_and_says_why()
     {
         await using var fleet = await TestFleet.CreateAsync(systemd);

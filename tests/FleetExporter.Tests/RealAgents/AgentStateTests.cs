@@ -47,6 +47,20 @@ public sealed class AgentStateTests(ITestOutputHelper output)
         await TheAgentExitingIsStoppedWithDrift(rig, expectHookStop: true);
     }
 
+    [RealAgentFact("claude")]
+    public async Task Claude_Code_whose_turn_ends_on_an_API_error_is_idle_from_its_hooks_not_working()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
+        await rig.UntilAsync(a => a.State is { Name: AgentStateName.Idle, Source: StateSource.Hook }, "idle after SessionStart");
+
+        // The stub refuses the request (HTTP 400, never retried): no Stop fires, StopFailure does.
+        await rig.Agent.SubmitAsync("FAIL");
+        var failed = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "StopFailure", "the StopFailure hook", TimeSpan.FromSeconds(40));
+        Assert.Equal(AgentStateName.Idle, failed.Heartbeat.Hook?.State);
+        Assert.Equal((StateSource?)StateSource.Hook, failed.State.Source);
+        Assert.Equal(AgentStateName.Idle, failed.State.Name);
+    }
+
     [RealAgentFact("codex")]
     public async Task Codex_moves_through_working_idle_waiting_and_stopped()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetExporter.Roster;
 
 namespace FleetExporter.Agents.Hooks;
 
@@ -14,7 +15,7 @@ public static class HookLog
     {
         var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } s
             ? s
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+            : Path.Combine(RosterLoader.Home(), ".local", "state");
         return Path.Combine(state, "fleet", "hook.log");
     }
 

@@ -45,6 +45,8 @@ public static class HookRuntimes
     [
         new("SessionStart", "*"), new("UserPromptSubmit"), new("PreToolUse", "*"), new("PostToolUse", "*"),
         new("PostToolUseFailure", "*"), new("PermissionRequest", "*"), new("Notification", "*"), new("Stop"),
+        // A turn that ends on an API error fires StopFailure instead of Stop; an MCP server's question, Elicitation.
+        new("StopFailure", "*"), new("Elicitation", "*"), new("ElicitationResult", "*"),
         new("SubagentStop", "*"), new("PreCompact", "*"), new("SessionEnd", "*"),
     ],
         // Claude Code keeps its user settings in $CLAUDE_CONFIG_DIR when that is set.
