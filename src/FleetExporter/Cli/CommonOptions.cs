@@ -56,7 +56,7 @@ public static class CommonOptions
         agent = roster.FindAgent(name);
         if (agent is null)
         {
-            error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath}){(consequence is null ? "" : "; " + consequence)}");
+            error.WriteLine($"fleet-exporter: unknown agent {Text.Printable.Quote(name)} (not in {roster.SourcePath}){(consequence is null ? "" : "; " + consequence)}");
             exitCode = ExitCodes.UnknownAgent;
             return false;
         }
