@@ -26,7 +26,7 @@ public static class CommonOptions
         // Anything at the path (a directory, a FIFO) is the loader's to refuse with its reason; only nothing is "no roster".
         if (!Path.Exists(path))
         {
-            error.WriteLine($"fleet-exporter: no roster at {path}. Pass --roster PATH, set ${RosterLoader.EnvironmentVariable}, or create it (see README \"The roster\").");
+            error.WriteLine($"fleet-exporter: no roster at {Text.Printable.Escape(path)}. Pass --roster PATH, set ${RosterLoader.EnvironmentVariable}, or create it (see README \"The roster\").");
             return null;
         }
         try { return RosterLoader.LoadFile(path); }
@@ -56,7 +56,7 @@ public static class CommonOptions
         agent = roster.FindAgent(name);
         if (agent is null)
         {
-            error.WriteLine($"fleet-exporter: unknown agent \"{name}\" (not in {roster.SourcePath}){(consequence is null ? "" : "; " + consequence)}");
+            error.WriteLine($"fleet-exporter: unknown agent {Text.Printable.Quote(name)} (not in {roster.SourcePath}){(consequence is null ? "" : "; " + consequence)}");
             exitCode = ExitCodes.UnknownAgent;
             return false;
         }

@@ -95,7 +95,7 @@ public static class FleetCli
         if (parse.Errors.Count > 0 && !AsksForHelpOrVersion(parse))
         {
             foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"fleet-exporter: {error.Message}");
+                Console.Error.WriteLine($"fleet-exporter: {Text.Printable.Message(error.Message)}");
             Console.Error.WriteLine(HelpPointer(parse));
             // A hook that exits non-zero can block or alter the agent (Claude Code treats exit 2 as "deny"), and the
             // runtimes hide its stderr: the hook log says why it did nothing. `--roster PATH hook ...` is a hook too.

@@ -5,6 +5,7 @@ using FleetExporter.Agents.Hooks;
 using FleetExporter.Operator;
 using FleetExporter.Operator.Journal;
 using FleetExporter.Subprocess;
+using FleetExporter.Text;
 
 namespace FleetExporter.Cli;
 
@@ -46,9 +47,9 @@ public static class SendCommand
             var timeoutMs = (int)timeout.TotalMilliseconds;
             var delayMs = (int)delay.TotalMilliseconds;
             if (MessageSender.Problem(text) is { } problem)
-                return Usage($"not sent to \"{name}\": {problem}");
+                return Usage($"not sent to {Printable.Quote(name)}: {problem}");
             if (ArgumentBytes.Utf8Problem(text) is { } notUtf8)
-                return Usage($"not sent to \"{name}\": {notUtf8}");
+                return Usage($"not sent to {Printable.Quote(name)}: {notUtf8}");
             if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode, "nothing sent"))
                 return exitCode;
 
@@ -64,7 +65,7 @@ public static class SendCommand
                 // Resolved once: the session's current window may change while this runs, the pane id does not.
                 pane = await tmux.AgentPaneAsync(spec.Session, ct);
                 if (await CanonicalLine.ProblemAsync(tmux, pane, text, ct) is { } tooLong)
-                    return Usage($"not sent to \"{name}\": {tooLong}; nothing was typed");
+                    return Usage($"not sent to {Printable.Quote(name)}: {tooLong}; nothing was typed");
             }
             catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
             {
@@ -94,8 +95,10 @@ public static class SendCommand
         _ => ExitCodes.Failed,
     };
 
+    /// <summary>The verdict for a terminal; its reason may quote the pane or the roster's patterns, so it is escaped.</summary>
     private static void Tell(string name, SendReport report, int timeoutMs, bool json)
     {
+        report = report with { Reason = Printable.Escape(report.Reason) };
         switch (report.Verdict)
         {
             case "sent" or "acknowledged" or "accepted" when !json:

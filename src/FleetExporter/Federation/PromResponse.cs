@@ -61,4 +61,5 @@ public static class PromResponse
 }
 
 /// <summary>Prometheus could not be asked: unreachable, refused the request, or answered with an error.</summary>
-public sealed class PrometheusException(string message) : Exception(message);
+/// <summary>Why Prometheus could not be asked; cut and escaped, as it may quote the server's own error text.</summary>
+public sealed class PrometheusException(string message) : Exception(Text.Printable.Message(message));

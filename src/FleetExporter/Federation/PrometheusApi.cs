@@ -12,6 +12,12 @@ public sealed class PrometheusApi : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// The most one answer may weigh: a fleet of thousands of agents answers a few MiB. Without a cap, a URL that
+    /// streams without end filled the memory within seconds (an OutOfMemoryException trace, not an error).
+    /// </summary>
+    public const int MaxAnswerBytes = 64 << 20;
+
     private readonly HttpClient _http;
 
     public Uri BaseUrl { get; }
@@ -20,7 +26,7 @@ public sealed class PrometheusApi : IDisposable
     {
         BaseUrl = baseUrl;
         var handler = new SocketsHttpHandler { SslOptions = config.Tls.ClientOptions(), ConnectTimeout = TimeSpan.FromSeconds(5) };
-        _http = new HttpClient(handler) { Timeout = Timeout };
+        _http = new HttpClient(handler) { Timeout = Timeout, MaxResponseContentBufferSize = MaxAnswerBytes };
         if (config.AuthorizationHeader is { } header)
         {
             var space = header.IndexOf(' ');
@@ -50,6 +56,10 @@ public sealed class PrometheusApi : IDisposable
         var url = new Uri(BaseUrl.AbsoluteUri.TrimEnd('/') + "/api/v1/query?query=" + Uri.EscapeDataString(promql) + "&time=" + time);
         HttpResponseMessage response;
         try { response = await _http.GetAsync(url, ct); }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new PrometheusException($"Prometheus at {BaseUrl} answered more than {MaxAnswerBytes >> 20} MiB for {url.AbsolutePath}: not the API, or a fleet too large for one answer");
+        }
         catch (HttpRequestException e) { throw new PrometheusException($"cannot reach Prometheus at {BaseUrl}: {Inner(e)}"); }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -27,7 +27,12 @@ public sealed record PrometheusHttpConfig(string? AuthorizationHeader, Prometheu
     public static PrometheusHttpConfig Parse(string text, string file)
     {
         var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
+        try
+        {
+            if (Text.YamlDepth.FirstLineDeeperThan(text) is { } deep)
+                throw new HttpConfigException($"{file}:{deep}: nested deeper than {Text.YamlDepth.Max}");
+            stream.Load(new StringReader(text));
+        }
         catch (YamlException e) { throw new HttpConfigException($"{file}:{e.Start.Line}: {e.Message}"); }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return None;
         var reader = new Reader(file);
@@ -160,4 +165,5 @@ public sealed record PrometheusHttpConfig(string? AuthorizationHeader, Prometheu
     }
 }
 
-public sealed class HttpConfigException(string message) : Exception(message);
+/// <summary>Why the http_config cannot be used; the message is cut and escaped, as it quotes the file's keys and paths.</summary>
+public sealed class HttpConfigException(string message) : Exception(Text.Printable.Message(message));

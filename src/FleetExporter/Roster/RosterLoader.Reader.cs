@@ -100,10 +100,7 @@ public static partial class RosterLoader
         }
 
         private static bool Selected(string name, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
-            (include.Count == 0 || include.Any(g => Glob(g).IsMatch(name))) && !exclude.Any(g => Glob(g).IsMatch(name));
-
-        private static Regex Glob(string pattern) =>
-            new("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+            (include.Count == 0 || include.Any(g => Glob.Matches(g, name))) && !exclude.Any(g => Glob.Matches(g, name));
 
         private RuntimeSpec ReadRuntime(string name, YamlNode keyNode, YamlNode node)
         {

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Roster;
@@ -14,7 +13,7 @@ public static partial class RosterLoader
     public const string EnvironmentVariable = "FLEET_ROSTER";
 
     /// <summary>Deeper YAML is refused while it is read: a roster needs about five levels, and depth costs stack.</summary>
-    public const int MaxDepth = 64;
+    public const int MaxDepth = Text.YamlDepth.Max;
 
     /// <summary>Larger files are refused unread: a roster of a thousand agents is about 100 KB.</summary>
     public const int MaxBytes = 1 << 20;
@@ -71,20 +70,10 @@ public static partial class RosterLoader
         }
     }
 
-    /// <summary>
-    /// The representation model builds nested nodes by recursion, so 40,000 '[' would overflow the stack (a crash
-    /// no handler can catch). The event parser is not recursive: count the depth with it first.
-    /// </summary>
     private static void CheckDepth(string yaml, string file)
     {
-        var parser = new Parser(new StringReader(yaml));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            if (parser.Current is SequenceEnd or MappingEnd) depth--;
-            else if (parser.Current is SequenceStart or MappingStart && ++depth > MaxDepth)
-                throw new RosterException(file, (int)parser.Current.Start.Line, "(yaml)", $"nested deeper than {MaxDepth}");
-        }
+        if (Text.YamlDepth.FirstLineDeeperThan(yaml, MaxDepth) is { } line)
+            throw new RosterException(file, line, "(yaml)", $"nested deeper than {MaxDepth}");
     }
 
     private static string Unwrap(YamlException e)

@@ -31,6 +31,12 @@ public static class Printable
     public static string Cut(string text, int limit = EchoLimit) =>
         text.Length <= limit ? text : text[..(char.IsHighSurrogate(text[limit - 1]) ? limit - 1 : limit)] + "…";
 
+    /// <summary>How long a whole message built from outside values (a config file's keys and paths) may be.</summary>
+    public const int MessageLimit = 1000;
+
+    /// <summary>A whole message that quotes outside values unquoted: cut to <see cref="MessageLimit"/>, then escaped.</summary>
+    public static string Message(string text) => Escape(Cut(text, MessageLimit));
+
     /// <summary>A value as an error message quotes it: cut, escaped, in double quotes.</summary>
     public static string Quote(string text) => "\"" + Escape(Cut(text)) + "\"";
 

@@ -32,6 +32,7 @@ public static class ExporterApp
         ConfigureLogging(builder.Logging, options.Log);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxConcurrentConnections = OpenFileLimit.MaxConnections(OpenFileLimit.Soft());
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
                 if (webConfig.Tls is { } tls) KestrelTls.Apply(o, tls, webConfig.Http);
@@ -120,6 +121,8 @@ public static class ExporterApp
         logging.SetMinimumLevel(log.Level);
         logging.AddFilter("Microsoft", log.Level <= LogLevel.Debug ? LogLevel.Information : (LogLevel)Math.Max((int)log.Level, (int)LogLevel.Warning));
         logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // One warning per connection refused over the cap: a client holding connections would flood the journal.
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", log.Level <= LogLevel.Debug ? LogLevel.Debug : LogLevel.Error);
     }
 
     /// <summary>

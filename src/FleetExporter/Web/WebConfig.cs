@@ -36,7 +36,12 @@ public sealed record WebConfig(string? CertFile, string? KeyFile, IReadOnlyDicti
         try { text = Encoding.UTF8.GetString(RegularFile.ReadAll(file)); }
         catch (IOException e) { throw new WebConfigException($"--web.config.file {file}: {e.Message}"); }
         var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
+        try
+        {
+            if (Text.YamlDepth.FirstLineDeeperThan(text) is { } deep)
+                throw new WebConfigException($"{file}:{deep}: nested deeper than {Text.YamlDepth.Max}");
+            stream.Load(new StringReader(text));
+        }
         catch (YamlException e) { throw new WebConfigException($"{file}:{e.Start.Line}: {e.Message}"); }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             return None;
@@ -74,4 +79,5 @@ public sealed record WebConfig(string? CertFile, string? KeyFile, IReadOnlyDicti
     }
 }
 
-public sealed class WebConfigException(string message) : Exception(message);
+/// <summary>Why the web config cannot serve; the message is cut and escaped, as it quotes the file's keys and paths.</summary>
+public sealed class WebConfigException(string message) : Exception(Text.Printable.Message(message));

@@ -145,6 +145,41 @@ public sealed class HooksCommandTests
         Assert.Equal(["claude.json"], Directory.GetFiles(home.File("elsewhere")).Select(Path.GetFileName));
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("a FIFO", "is a FIFO, not a settings file")]
+    [InlineData("/dev/zero", "is a character device, not a settings file")]
+    [InlineData("a directory", "is a directory, not a settings file")]
+    [InlineData("5 MB", "is larger than 4194304 bytes")]
+    [InlineData("UTF-16", "")]
+    public async Task A_settings_file_that_is_no_small_regular_file_is_refused_at_once(string kind, string says)
+    {
+        using var home = new TempDirectory();
+        var settings = home.File(".claude/settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        switch (kind)
+        {
+            case "a FIFO": System.Diagnostics.Process.Start("mkfifo", [settings])!.WaitForExit(); break;
+            case "/dev/zero": File.CreateSymbolicLink(settings, "/dev/zero"); break;
+            case "a directory": Directory.CreateDirectory(settings); break;
+            case "5 MB": File.WriteAllText(settings, "{\"a\": \"" + new string('x', 5 << 20) + "\"}"); break;
+            default: File.WriteAllText(settings, "{\"model\": \"opus\"}", System.Text.Encoding.Unicode); break;
+        }
+
+        var r = await FleetBinary.RunAsync(["hooks", "install", "claude", "--dry-run"], env: new Dictionary<string, string?> { ["HOME"] = home.Path, ["CLAUDE_CONFIG_DIR"] = null },
+            timeout: TimeSpan.FromSeconds(30));
+
+        if (says.Length == 0)
+        {
+            // A byte-order mark still tells the encoding, as File.ReadAllText did.
+            Assert.True(r.ExitCode == 0, r.StandardError);
+            Assert.Equal("opus", JsonNode.Parse(r.StandardOutput)!["model"]!.GetValue<string>());
+            return;
+        }
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.StandardError[..Math.Min(500, r.StandardError.Length)]}");
+        Assert.Contains($"{settings}:1:1: {says}", r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Codex_hooks_go_to_codex_home_with_notes_on_the_feature_switch_and_trust()
     {

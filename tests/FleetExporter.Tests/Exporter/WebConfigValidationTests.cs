@@ -64,6 +64,36 @@ public sealed class WebConfigValidationTests : IDisposable
         Assert.Single(r.StandardError.Trim().Split('\n'));
     }
 
+    /// <summary>Web configs an attack would write → what the refusal says; the file's own values never reach the terminal raw or whole.</summary>
+    private static readonly Dictionary<string, (string Yaml, string Says)> Hostile = new()
+    {
+        ["nested 40000 deep"] = ("x: " + new string('[', 40_000) + new string(']', 40_000) + "\n", "web.yml:1: nested deeper than 64"),
+        ["a mapping nested 40000 deep"] = ("basic_auth_users: " + string.Concat(Enumerable.Repeat("{a: ", 40_000)) + "1" + new string('}', 40_000) + "\n", "web.yml:1: nested deeper than 64"),
+        ["an OSC 52 in a user name"] = ("basic_auth_users:\n  \"a\\e]52;c;aGk=\\a\": x\n", "web.yml:2: basic_auth_users.a\\x1b]52;c;aGk=\\x07: "),
+        ["an ESC in a cert_file"] = ("tls_server_config:\n  cert_file: \"x\\e[2J\"\n  key_file: good.key\n", "x\\x1b[2J: no such file"),
+        ["a 100 KB cert_file"] = ("tls_server_config:\n  cert_file: " + new string('c', 100_000) + "\n  key_file: good.key\n", "web.yml:2: tls_server_config.cert_file: "),
+    };
+
+    public static TheoryData<string> HostileNames => [.. Hostile.Keys];
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(HostileNames))]
+    public async Task A_hostile_web_config_is_refused_in_one_short_line_with_no_control_character(string name)
+    {
+        var (yaml, says) = Hostile[name];
+        var config = _dir.Write("web.yml", yaml);
+
+        var r = await ServeAsync(config);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {Head(r.StandardError)}");
+        Assert.Contains(says, r.StandardError);
+        Assert.True(r.StandardError.Length < 1100, $"{r.StandardError.Length} characters: {Head(r.StandardError)}");
+        Assert.DoesNotContain(r.StandardError, c => char.IsControl(c) && c != '\n');
+        Assert.Single(r.StandardError.Trim().Split('\n'));
+    }
+
+    private static string Head(string s) => s.Length > 500 ? s[..500] + "…" : s;
+
     [Theory(Timeout = 60_000)]
     [InlineData("fifo")]
     [InlineData("a-directory")]

@@ -48,6 +48,29 @@ public sealed class PrometheusHttpConfigTests
     }
 
     [Fact]
+    public void Yaml_nested_too_deep_is_refused_at_its_line_not_a_crash()
+    {
+        using var dir = new TempDirectory();
+
+        var message = Refused(dir, "basic_auth: {username: a, password: b}\nx: " + new string('[', 40_000) + new string(']', 40_000) + "\n");
+
+        Assert.Equal($"{dir.File("http.yml")}:2: nested deeper than 64", message);
+    }
+
+    [Fact]
+    public void A_value_quoted_in_an_error_is_cut_and_its_control_characters_escaped()
+    {
+        using var dir = new TempDirectory();
+
+        var message = Refused(dir, $"bearer_token_file: \"\\e]52;c;{new string('x', 100_000)}\"\n");
+
+        Assert.Contains("bearer_token_file: ", message);
+        Assert.Contains("\\x1b]52;c;xxx", message);
+        Assert.DoesNotContain(message, char.IsControl);
+        Assert.True(message.Length < 1100, $"{message.Length} characters");
+    }
+
+    [Fact]
     public void Tls_files_are_checked_when_the_file_is_read()
     {
         using var dir = new TempDirectory();

@@ -393,6 +393,20 @@ public sealed class SendTests
         Assert.True(string.IsNullOrWhiteSpace(await rig.Tmux.CaptureAsync("cat1")), "nothing may reach the pane");
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("x\u001b]52;c;aGk=\u0007", "hi", 3, "unknown agent \"x\\x1b]52;c;aGk=\\x07\"")]
+    [InlineData("x\u001b[2J", "bad\u001b[2J", 2, "not sent to \"x\\x1b[2J\"")]
+    public async Task An_agent_name_with_control_characters_is_echoed_escaped(string agent, string message, int exitCode, string says)
+    {
+        await using var rig = new OperatorRig().WithRoster(["cat1"]);
+
+        var r = await rig.FleetAsync("send", "--allow-unknown", agent, message);
+
+        Assert.Equal(exitCode, r.ExitCode);
+        Assert.Contains(says, r.StandardError);
+        Assert.DoesNotContain(r.StandardError, c => char.IsControl(c) && c != '\n');
+    }
+
     /// <summary>The pane's non-empty lines.</summary>
     private static async Task<List<string>> LinesAsync(OperatorRig rig, string paneId) =>
         (await rig.Tmux.RunAsync("capture-pane", "-p", "-t", paneId)).Split('\n').Where(l => l.Length > 0).ToList();

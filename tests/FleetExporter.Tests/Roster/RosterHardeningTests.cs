@@ -48,6 +48,17 @@ public sealed class RosterHardeningTests
         Assert.Equal(["b-1", "ok"], roster.Agents.Select(a => a.Name));
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task An_include_glob_that_would_backtrack_exponentially_selects_nobody_at_once()
+    {
+        var glob = string.Concat(Enumerable.Repeat("*a", 25)) + "*b";
+        var yaml = $"include: ['{glob}']\nagents:\n  - {{ name: {new string('a', 63)}, runtime: claude }}\n";
+
+        var roster = await Task.Run(() => RosterLoader.Parse(yaml, FileName));
+
+        Assert.Empty(roster.Agents);
+    }
+
     [Theory]
     [InlineData("\"evil\\e[2J\"")]
     [InlineData("\"has space\"")]

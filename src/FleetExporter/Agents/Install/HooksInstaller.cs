@@ -1,4 +1,5 @@
 using System.Text;
+using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Agents.Install;
 
@@ -94,6 +95,21 @@ public static class HooksInstaller
         stderr.WriteLine($"fleet-exporter: {where}");
     }
 
-    private static string? ReadOrNull(string path) =>
-        File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null; // drops a byte-order mark
+    /// <summary>Larger settings files are refused unread: an agent's settings are kilobytes.</summary>
+    public const int MaxBytes = 4 << 20;
+
+    /// <summary>
+    /// The file's text (a byte-order mark dropped), or null when there is none. Read as the roster is: never blocking
+    /// (a FIFO hung install), nothing but a regular file (/dev/zero exhausted the memory), at most <see cref="MaxBytes"/>.
+    /// </summary>
+    private static string? ReadOrNull(string path)
+    {
+        byte[] bytes;
+        try { bytes = NonBlockingFile.ReadRegular(path, MaxBytes); }
+        catch (FileNotFoundException) { return null; }
+        catch (NotRegularFileException e) { throw new SettingsFileException(path, 1, 1, $"is {e.Kind}, not a settings file; left as it is"); }
+        catch (FileTooLargeException e) { throw new SettingsFileException(path, 1, 1, $"is {e.Message}; left as it is"); }
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
 }
