@@ -27,12 +27,19 @@ public static class SendCommand
         {
             Description = "Send even when the agent's state cannot be told (no hooks, no screen pattern matches); never into a dialog, copy mode or a pane whose runtime is gone",
         };
+        var asCommand = new Option<bool>("--as-command")
+        {
+            Description = "MESSAGE is meant as the runtime's own command or shell line: send it although it starts with a prefix the runtime " +
+                          "treats specially (claude: ! / # &; codex, gemini, pi: ! /), which is otherwise refused (exit 2)",
+        };
+        var lockTimeout = DurationOption.Create("--lock-timeout",
+            "How long to wait while another send to the same agent runs (one send at a time per agent), before giving up with not_ready", SendLock.DefaultPatience);
         var journalMessage = new Option<bool>("--journal-message") { Description = "Also keep the message text in the send journal (by default only its SHA-256 and length)" };
         var json = new Option<bool>("--json") { Description = "Print the verdict and its evidence as JSON" };
         var command = new Command("send",
             "Send MESSAGE to AGENT's tmux pane and submit it, only when the agent is ready for a prompt; with --verify, prove it arrived")
         {
-            agent, message, verify, verifyTimeout, enterDelay, allowUnknown, journalMessage, json,
+            agent, message, verify, verifyTimeout, enterDelay, allowUnknown, asCommand, lockTimeout, journalMessage, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,12 +53,36 @@ public static class SendCommand
                 return Usage("--enter-delay must be between 0 and 10s");
             var timeoutMs = (int)timeout.TotalMilliseconds;
             var delayMs = (int)delay.TotalMilliseconds;
+            var patience = parse.GetValue(lockTimeout) ?? SendLock.DefaultPatience;
+            if (patience > TimeSpan.FromMinutes(10))
+                return Usage("--lock-timeout must be between 0 and 10m");
             if (MessageSender.Problem(text) is { } problem)
                 return Usage($"not sent to {Printable.Quote(name)}: {problem}");
             if (ArgumentBytes.Utf8Problem(text) is { } notUtf8)
                 return Usage($"not sent to {Printable.Quote(name)}: {notUtf8}");
             if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode, "nothing sent"))
                 return exitCode;
+            if (!parse.GetValue(asCommand) && roster.Runtimes[spec.Runtime].CommandPrefixOf(text) is { } prefix)
+                return Usage($"not sent to {Printable.Quote(name)}: the message starts with \"{prefix}\", which {spec.Runtime} reads as a command " +
+                             "or a shell line, not as a message; pass --as-command if that is meant");
+
+            // One send at a time per agent, from the first look at its pane to the journaled verdict.
+            IDisposable? held;
+            try { held = await SendLock.TakeAsync(SendLock.PathFor(roster.Heartbeat.Directory, name), patience, ct); }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"fleet-exporter: send to {name} failed, nothing sent: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            if (held is null)
+            {
+                var busy = new SendReport("not_ready", $"another send to this agent was still running after {patience.TotalSeconds:0.###} s (--lock-timeout)", false, null, null);
+                Journal(roster.SendJournal, name, text, busy, ExitCodes.NotReady, parse.GetValue(journalMessage));
+                if (parse.GetValue(json)) Print(SendJson.From(name, spec.Session, "", busy, parse.GetValue(verify), ExitCodes.NotReady, delayMs, null));
+                Tell(name, busy, timeoutMs, parse.GetValue(json));
+                return ExitCodes.NotReady;
+            }
+            using var _ = held;
 
             var tmux = new OperatorTmux(roster.Tmux);
             string pane;

@@ -12,9 +12,14 @@ namespace FleetExporter.Operator;
 /// Whether an agent can take a prompt now, decided as the exporter decides its state (hooks, else the screen, and
 /// the pane's process tree; <see cref="AgentStateResolver"/>), plus the pane's mode. <see cref="Hook"/> is the
 /// hook report the heartbeat held (any session: its presence says the agent's hooks are installed).
+/// <see cref="EmptyInput"/>: whether the screen shows the runtime's empty input box with nothing over it (null: the
+/// runtime declares no such pattern); <see cref="ScreenTail"/>: the bottom lines it was judged on, for the refusal.
 /// </summary>
-public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookReport? Hook, string? Mode)
+public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookReport? Hook, string? Mode, bool? EmptyInput = null, string ScreenTail = "")
 {
+    /// <summary>How many of the screen's bottom non-blank lines a refusal quotes.</summary>
+    private const int QuotedLines = 4;
+
     /// <summary>
     /// Why nothing may be typed, or null when a prompt may go: idle, or working (the agent queues it). A screen that
     /// shows the runtime still starting refuses whatever the hooks say (they report nothing of a start).
@@ -30,8 +35,20 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
             AgentStateName.Stopped => $"its runtime is not running ({State.Reason}): the text would go to whatever took its place",
             AgentStateName.Unknown when !allowUnknown =>
                 "its state cannot be told (no hook report and no screen pattern matches); pass --allow-unknown to send to a program you know is waiting for input",
+            // Whatever the hooks say: only the empty input box itself is evidence that typed text becomes this
+            // message alone (a draft would be merged, a menu would take the keys).
+            _ when EmptyInput == false =>
+                "the pane does not show its empty input box (someone's draft or a prompt put back by Esc, a menu or an overlay, " +
+                $"pasted content): it is never merged or typed over; the screen ends: {ScreenTail}",
             _ => null,
         };
+
+    private static string Tail(string screen)
+    {
+        var lines = PaneRecognizer.Bottom(screen).Split('\n');
+        var tail = string.Join(" | ", lines.Skip(Math.Max(0, lines.Length - QuotedLines)).Select(l => l.Trim()));
+        return tail.Length > 400 ? tail[..400] + "…" : tail;
+    }
 
     public static async Task<AgentReadiness> ProbeAsync(FleetRoster roster, AgentSpec spec, OperatorTmux tmux, string pane, CancellationToken ct)
     {
@@ -52,6 +69,6 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
         var evidence = new StateEvidence(heartbeat.Hook, heartbeat.Timestamp, processes is null ? null : processes.Runtime is not null,
             processes?.Runtime?.StartTime, processes is { Runtime: null } ? "the pane runs " + string.Join(" ", processes.TreeCommands) : null, screen, null);
         var state = AgentStateResolver.Resolve(evidence, previous: null, DateTimeOffset.UtcNow);
-        return new AgentReadiness(state, screen, heartbeat.Hook, mode);
+        return new AgentReadiness(state, screen, heartbeat.Hook, mode, runtime.States.ShowsEmptyInput(screenText), Tail(screenText));
     }
 }

@@ -9,11 +9,16 @@ public static class MessageSender
     /// </summary>
     public static readonly TimeSpan DefaultEnterDelay = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>The largest message `send` takes, in UTF-8 bytes (16 KiB).</summary>
+    public const int MaxBytes = 16 * 1024;
+
     /// <summary>Why a message cannot be sent, or null. Control characters other than line ends and tabs are refused.</summary>
     public static string? Problem(string message)
     {
         var text = Prepare(message);
         if (text.Length == 0) return "the message is empty";
+        if (System.Text.Encoding.UTF8.GetByteCount(text) is var bytes and > MaxBytes)
+            return $"the message is {bytes} bytes; send takes at most {MaxBytes} (16 KiB)";
         foreach (var c in text)
             if (char.IsControl(c) && c is not '\n' and not '\t')
                 return $"the message contains the control character U+{(int)c:X4}; only text, tabs and line breaks are sent";

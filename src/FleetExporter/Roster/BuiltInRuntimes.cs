@@ -11,12 +11,22 @@ public static class BuiltInRuntimes
 
     public static IReadOnlyDictionary<string, RuntimeSpec> All { get; } = new Dictionary<string, RuntimeSpec>
     {
-        ["claude"] = Simple("claude", ClaudeScreens, "claude"),
-        ["codex"] = Simple("codex", CodexScreens, "codex"),
+        // Claude Code: "!" bash mode, "/" commands, "#" its memory shortcut, "&" a task sent to the background.
+        ["claude"] = Simple("claude", ClaudeScreens, "claude") with { CommandPrefixes = ["!", "/", "#", "&"] },
+        // Codex: "!" runs a local shell command, "/" commands.
+        ["codex"] = Simple("codex", CodexScreens, "codex") with { CommandPrefixes = ["!", "/"] },
         // Node programs: the process is `node` and its script comes first on the command line (npm's bin link or the package's own file).
-        ["pi"] = Simple("pi", PiScreens, "pi") with { Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:pi|pi-coding-agent/dist/cli\.js)(?:\s|$)")] },
-        ["gemini"] = Simple("gemini", GeminiScreens, "gemini") with { Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:gemini|gemini-cli/bundle/gemini\.js)(?:\s|$)")] },
-        ["aider"] = Simple("aider", PaneRecognizer.None, "aider"),
+        // pi: "!" and "!!" run a bash line, "/" commands. Gemini CLI: "!" shell mode, "/" commands.
+        ["pi"] = Simple("pi", PiScreens, "pi") with
+        {
+            Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:pi|pi-coding-agent/dist/cli\.js)(?:\s|$)")], CommandPrefixes = ["!", "/"],
+        },
+        ["gemini"] = Simple("gemini", GeminiScreens, "gemini") with
+        {
+            Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:gemini|gemini-cli/bundle/gemini\.js)(?:\s|$)")], CommandPrefixes = ["!", "/"],
+        },
+        // aider: "/" commands, "!" an alias of /run.
+        ["aider"] = Simple("aider", PaneRecognizer.None, "aider") with { CommandPrefixes = ["!", "/"] },
     };
 
     /// <summary>
@@ -28,7 +38,12 @@ public static class BuiltInRuntimes
         Waiting: [R(@"(?m)^[\s│]*Do you want to .*\?[\s│]*\n[\s│]*❯\s*1\.\s"), R(@"(?m)^[\s│]*Esc to cancel\b")],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R("(?m)^[\\s│]*❯\u00a0")],
-        Starting: []);
+        Starting: [])
+    {
+        // The box empty between its rules, and the footer's own hint under it: a draft (typed, or the prompt Esc
+        // puts back), a "!" bash line or a menu (Rewind, a "/" command list) changes one of the three.
+        Ready = [R("(?m)^─{8,}\n❯\u00a0[ \u00a0]*\n─{8,}\n[^\n]*(?:\\? for shortcuts|esc to interrupt)")],
+    };
 
     /// <summary>
     /// Codex 0.169: approvals ask "Would you like to ..." and end "Press enter to confirm or esc to cancel"; a turn
@@ -40,21 +55,34 @@ public static class BuiltInRuntimes
         Waiting: [R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel")],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R(@"(?m)^[\s│]*›\s")],
-        Starting: [R(@"(?m)^[\s│]*›\s.*\n\s*\? for shortcuts\s*$"), R(@"(?m)^\s*Waiting for startup\b")]);
+        Starting: [R(@"(?m)^[\s│]*›\s.*\n\s*\? for shortcuts\s*$"), R(@"(?m)^\s*Waiting for startup\b")])
+    {
+        // The input line, the "model · directory" line, then the footer's "? for shortcuts", which goes as soon as
+        // the input holds text (its placeholder varies, so the hint is the witness). Menus draw no such footer.
+        Ready = [R(@"(?m)^›\s[^\n]*\n[ ]+\S[^\n]*·[^\n]*\n[^\n]*\? for shortcuts")],
+    };
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
     public static PaneRecognizer GeminiScreens => new(
         Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
         Working: [R(@"\(esc to cancel, \d+s\)")],
         Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")],
-        Starting: []);
+        Starting: [])
+    {
+        // The input line shows its placeholder only while it is empty.
+        Ready = [R(@"(?m)^[\s│]*>\s+Type your message or @path/to/file\s*$")],
+    };
 
     /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working..."; the editor is a line (or none) between two rules.</summary>
     public static PaneRecognizer PiScreens => new(
         Waiting: [],
         Working: [R(@"(?m)^\s*\S\s+Working\.\.\.")],
         Idle: [R(@"(?m)^─{20,}\n(?:[^\n]*\n)?─{20,}$")],
-        Starting: []);
+        Starting: [])
+    {
+        // The editor's two rules with nothing between them (blank lines are not read).
+        Ready = [R(@"(?m)^─{20,}\n─{20,}$")],
+    };
 
     private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 

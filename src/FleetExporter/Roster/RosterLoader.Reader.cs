@@ -15,8 +15,8 @@ public static partial class RosterLoader
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
-        private static readonly string[] RuntimeKeys = ["commands", "match", "prompts", "states"];
-        private static readonly string[] StateKeys = ["waiting", "working", "idle", "starting"];
+        private static readonly string[] RuntimeKeys = ["commands", "match", "prompts", "states", "command_prefixes"];
+        private static readonly string[] StateKeys = ["waiting", "working", "idle", "starting", "ready"];
         private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval", "hooks"];
 
         public FleetRoster ReadRoster(YamlMappingNode root)
@@ -118,7 +118,12 @@ public static partial class RosterLoader
             var prompts = promptTexts.Count == 0
                 ? new List<Regex> { BuiltInRuntimes.DefaultPrompt }
                 : promptTexts.Select((p, i) => ParsePrompt(map, path + $".prompts[{i}]", i, p)).ToList();
-            return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name));
+            var prefixes = map.Children.ContainsKey(new YamlScalarNode("command_prefixes"))
+                ? OptionalStringList(map, "command_prefixes", path + ".")
+                : BuiltInRuntimes.All.GetValueOrDefault(name)?.CommandPrefixes ?? [];
+            if (prefixes.FirstOrDefault(p => p.Trim().Length == 0) is not null)
+                throw Error(Value(map, "command_prefixes"), path + ".command_prefixes", "a command prefix cannot be empty or blank");
+            return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name)) { CommandPrefixes = prefixes };
         }
 
         /// <summary>`states:` patterns per state; without it a built-in runtime keeps its own screens, a new one has none.</summary>
@@ -130,7 +135,7 @@ public static partial class RosterLoader
             // Screens are read line by line: ^ and $ anchor at each line, as an operator writing `^mybot> ` expects.
             List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
                 .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", "(?m)" + p)).ToList();
-            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"), Patterns("starting"));
+            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"), Patterns("starting")) { Ready = Patterns("ready") };
         }
 
         /// <summary>

@@ -55,6 +55,19 @@ public sealed record TmuxSettings(string? SocketName, string? SocketPath)
 public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IReadOnlyList<Regex> Match, IReadOnlyList<Regex> Prompts, PaneRecognizer? Screens = null)
 {
     public PaneRecognizer States => Screens ?? PaneRecognizer.None;
+
+    /// <summary>
+    /// What the runtime's input treats as a command rather than a message when a prompt starts with it (Claude
+    /// Code's <c>!</c> runs a shell line, <c>/</c> a command): `send` refuses such text unless told it is meant so.
+    /// </summary>
+    public IReadOnlyList<string> CommandPrefixes { get; init; } = [];
+
+    /// <summary>The command prefix <paramref name="message"/> starts with (after leading blanks), or null.</summary>
+    public string? CommandPrefixOf(string message)
+    {
+        var start = message.TrimStart(' ', '\t', '\n', '\r', '\u00a0');
+        return CommandPrefixes.FirstOrDefault(p => start.StartsWith(p, StringComparison.Ordinal));
+    }
 }
 
 /// <summary>

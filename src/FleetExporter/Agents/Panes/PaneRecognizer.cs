@@ -19,12 +19,32 @@ public sealed record PaneVerdict(AgentStateName State, string Pattern, bool Star
 /// </summary>
 public sealed record PaneRecognizer(IReadOnlyList<Regex> Waiting, IReadOnlyList<Regex> Working, IReadOnlyList<Regex> Idle, IReadOnlyList<Regex> Starting)
 {
+    /// <summary>
+    /// The runtime's empty input box with nothing over it (no draft, menu, overlay or pasted-content placeholder):
+    /// the one screen `send` types into. Positive evidence only: a screen none of these match is not ready.
+    /// Empty for a runtime that declares none; `send` then decides by the state alone.
+    /// </summary>
+    public IReadOnlyList<Regex> Ready { get; init; } = [];
+
     /// <summary>How many non-blank lines, counted from the bottom, the patterns see.</summary>
     public const int BottomLines = 25;
 
     public static readonly PaneRecognizer None = new([], [], [], []);
 
     public bool IsEmpty => Waiting.Count == 0 && Working.Count == 0 && Idle.Count == 0 && Starting.Count == 0;
+
+    /// <summary>
+    /// Whether the bottom of <paramref name="screen"/> shows the empty input box: true or false when the runtime
+    /// declares <see cref="Ready"/> patterns (a pattern that ran out of time is false: never a guess), null when it
+    /// declares none.
+    /// </summary>
+    public bool? ShowsEmptyInput(string screen)
+    {
+        if (Ready.Count == 0) return null;
+        var bottom = Bottom(screen);
+        try { return Ready.Any(p => p.IsMatch(bottom)); }
+        catch (RegexMatchTimeoutException) { return false; }
+    }
 
     /// <summary>The state the screen shows, or null when no pattern matches (or one ran out of time: unknown, never a guess).</summary>
     public PaneVerdict? Recognize(string screen)

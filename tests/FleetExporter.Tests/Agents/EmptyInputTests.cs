@@ -1,0 +1,73 @@
+using FleetExporter.Roster;
+using FleetExporter.Tests.Infrastructure;
+
+namespace FleetExporter.Tests.Agents;
+
+/// <summary>
+/// `send` types only on positive evidence: the runtime's empty input box with nothing over it. The built-in
+/// <c>ready</c> patterns over every screen recorded from the real agents (Fixtures/README.md): only the empty box,
+/// idle or working, is ready; a draft, a dialog, a menu, a start screen or a shell is not.
+/// </summary>
+public sealed class EmptyInputTests
+{
+    private static string Screen(string name) =>
+        File.ReadAllText(RepoPaths.Of("tests", "FleetExporter.Tests", "Agents", "Fixtures", "screens", name + ".txt"));
+
+    public static TheoryData<string, string, bool> Recorded => new()
+    {
+        { "claude", "idle", true }, { "claude", "finished", true }, { "claude", "working", true },
+        { "claude", "draft", false }, { "claude", "waiting", false }, { "claude", "exited", false },
+        { "codex", "idle", true }, { "codex", "finished", true }, { "codex", "working", true },
+        { "codex", "draft", false }, { "codex", "waiting", false }, { "codex", "exited", false },
+        { "codex", "starting", false }, { "codex", "starting-typed", false },
+        { "gemini", "idle", true }, { "gemini", "finished", true }, { "gemini", "working", true },
+        { "gemini", "draft", false }, { "gemini", "waiting", false }, { "gemini", "exited", false },
+        { "pi", "idle", true }, { "pi", "finished", true }, { "pi", "working", true },
+        // pi's last screen stays under the shell's prompt at the top after it exits, so its screen cannot say it is
+        // gone: the pane's process tree does (send refuses a stopped runtime first).
+        { "pi", "draft", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Recorded))]
+    public void Only_the_empty_input_box_is_ready(string runtime, string screen, bool ready)
+    {
+        var shows = BuiltInRuntimes.All[runtime].States.ShowsEmptyInput(Screen($"{runtime}-{screen}"));
+
+        Assert.Equal(ready, shows);
+    }
+
+    [Theory]
+    [InlineData("claude", "idle")]
+    [InlineData("codex", "idle")]
+    [InlineData("gemini", "idle")]
+    [InlineData("pi", "idle")]
+    public void One_runtimes_empty_box_is_not_another_runtimes(string runtime, string screen)
+    {
+        var text = Screen($"{runtime}-{screen}");
+
+        foreach (var other in new[] { "claude", "codex", "gemini", "pi" }.Where(o => o != runtime))
+            Assert.False(BuiltInRuntimes.All[other].States.ShowsEmptyInput(text), $"{other} read {runtime}'s idle screen as its own empty box");
+    }
+
+    [Fact]
+    public void A_runtime_without_ready_patterns_has_no_say()
+    {
+        Assert.Null(BuiltInRuntimes.All["aider"].States.ShowsEmptyInput("> "));
+    }
+
+    [Theory]
+    [InlineData("claude", "!touch x", "!")]
+    [InlineData("claude", "  /clear", "/")]
+    [InlineData("claude", "# remember this", "#")]
+    [InlineData("codex", "!rm -rf build", "!")]
+    [InlineData("gemini", "/quit", "/")]
+    [InlineData("pi", "!!ls", "!")]
+    [InlineData("claude", "please run !ls", null)]
+    [InlineData("codex", "# a heading", null)]
+    [InlineData("aider", "/add x", "/")]
+    public void Text_a_runtime_reads_as_a_command_is_named(string runtime, string message, string? prefix)
+    {
+        Assert.Equal(prefix, BuiltInRuntimes.All[runtime].CommandPrefixOf(message));
+    }
+}
