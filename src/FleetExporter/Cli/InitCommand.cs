@@ -63,7 +63,14 @@ public static class InitCommand
     /// The runtime by its full path when this shell finds it: the pane's shell gets the user manager's PATH, which
     /// often lacks the directories npm and pipx install into (~/.local/bin, ~/.npm-global/bin).
     /// </summary>
-    private static string RuntimeCommand(string runtime) => ProgramPath.Find(runtime) is { } path && !path.Any(char.IsWhiteSpace) ? path : runtime;
+    private static string RuntimeCommand(string runtime) =>
+        (ProgramPath.Find(runtime) is { } path && !path.Any(char.IsWhiteSpace) ? path : runtime) + RuntimeArguments(runtime);
+
+    /// <summary>
+    /// Codex otherwise runs its hooks in a daemon shared by every Codex of the user (one per CODEX_HOME), with the
+    /// environment of the first one that started it: every agent's events would report as that agent's.
+    /// </summary>
+    private static string RuntimeArguments(string runtime) => runtime == "codex" ? " --no-daemon" : "";
 
     private static int Usage(string message)
     {

@@ -35,7 +35,8 @@ public static class BuiltInRuntimes
     /// not enough: the agent's own reply can say "Do you want to ...".
     /// </summary>
     public static PaneRecognizer ClaudeScreens => new(
-        Waiting: [R(@"(?m)^[\s│]*Do you want to .*\?[\s│]*\n[\s│]*❯\s*1\.\s"), R(@"(?m)^[\s│]*Esc to cancel\b")],
+        // A menu opened in the box (Rewind by Esc Esc, the /model picker) ends its hints "· Esc to cancel" too.
+        Waiting: [R(@"(?m)^[\s│]*Do you want to .*\?[\s│]*\n[\s│]*❯\s*1\.\s"), R(@"(?m)^[\s│]*(?:[^\n]*·\s*)?Esc to cancel\b")],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R("(?m)^[\\s│]*❯\u00a0")],
         Starting: [])
@@ -52,7 +53,13 @@ public static class BuiltInRuntimes
     /// the "model · directory" line, and a prompt submitted then shows "Waiting for startup" and goes out later.
     /// </summary>
     public static PaneRecognizer CodexScreens => new(
-        Waiting: [R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel")],
+        // Its menus (the first start's "Hooks need review", the hooks list, the /model picker) end in "enter confirm",
+        // "enter review" or "enter select" hints; their "›" lines look like the input line.
+        Waiting:
+        [
+            R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel"),
+            R(@"(?m)^\s*Hooks need review\s*$"), R(@"(?m)^\s*(?:[^\n]*·\s*)?enter (?:confirm|select|review)\b"),
+        ],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R(@"(?m)^[\s│]*›\s")],
         Starting: [R(@"(?m)^[\s│]*›\s.*\n\s*\? for shortcuts\s*$"), R(@"(?m)^\s*Waiting for startup\b")])
@@ -64,7 +71,8 @@ public static class BuiltInRuntimes
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
     public static PaneRecognizer GeminiScreens => new(
-        Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once")],
+        // Its dialogs (the Esc Esc rewind, the /model picker) say "Esc to close".
+        Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once"), R(@"\bEsc to close\b")],
         Working: [R(@"\(esc to cancel, \d+s\)")],
         Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")],
         Starting: [])
@@ -75,7 +83,8 @@ public static class BuiltInRuntimes
 
     /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working..."; the editor is a line (or none) between two rules.</summary>
     public static PaneRecognizer PiScreens => new(
-        Waiting: [],
+        // No permission prompts, but selectors that take the editor's place: the session tree (Esc Esc), /model.
+        Waiting: [R(@"(?m)^\s*Type to search:"), R(@"(?m)^Only showing models from configured providers")],
         Working: [R(@"(?m)^\s*\S\s+Working\.\.\.")],
         Idle: [R(@"(?m)^─{20,}\n(?:[^\n]*\n)?─{20,}$")],
         Starting: [])

@@ -26,7 +26,35 @@ public sealed class EmptyInputTests
         // pi's last screen stays under the shell's prompt at the top after it exits, so its screen cannot say it is
         // gone: the pane's process tree does (send refuses a stopped runtime first).
         { "pi", "draft", false },
+        // Captured from the real agents for this (Fixtures/README.md): menus, drafts Esc put back, pasted content.
+        { "claude", "esc-restored", false }, { "claude", "rewind", false }, { "claude", "slash-menu", false },
+        { "claude", "bang-mode", false }, { "claude", "long-paste", false }, { "claude", "model-picker", false },
+        { "claude", "shortcuts", false },
+        { "codex", "esc-restored", true }, { "codex", "hooks-review", false }, { "codex", "hooks-review-list", false },
+        { "codex", "long-paste", false }, { "codex", "warnings", false }, { "codex", "esc-once-idle", false },
+        { "codex", "backtrack", false }, { "codex", "slash-menu", false }, { "codex", "model-picker", false },
+        { "gemini", "esc-restored", true }, { "gemini", "rewind", false }, { "gemini", "slash-menu", false },
+        { "gemini", "model-picker", false },
+        { "pi", "esc-restored", true }, { "pi", "tree", false }, { "pi", "slash-menu", false }, { "pi", "model-picker", false },
     };
+
+    /// <summary>The menus that take the input's place wait for a human: `ps` says waiting, as for a permission dialog.</summary>
+    [Theory]
+    [InlineData("claude", "rewind")]
+    [InlineData("claude", "model-picker")]
+    [InlineData("codex", "hooks-review")]
+    [InlineData("codex", "hooks-review-list")]
+    [InlineData("codex", "model-picker")]
+    [InlineData("gemini", "rewind")]
+    [InlineData("gemini", "model-picker")]
+    [InlineData("pi", "tree")]
+    [InlineData("pi", "model-picker")]
+    public void A_menu_over_the_input_is_waiting(string runtime, string screen)
+    {
+        var verdict = BuiltInRuntimes.All[runtime].States.Recognize(Screen($"{runtime}-{screen}"));
+
+        Assert.Equal(FleetExporter.Agents.State.AgentStateName.Waiting, verdict?.State);
+    }
 
     [Theory]
     [MemberData(nameof(Recorded))]

@@ -26,6 +26,45 @@ public sealed class HookTransitionTests
 
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
+    /// <summary>
+    /// Claude Code runs a Task subagent in the background: the main turn's Stop comes while it still runs. The agent
+    /// stays working until the last subagent ends, so a hung one pages; the ids survive the heartbeat file.
+    /// </summary>
+    [Fact]
+    public void A_background_subagent_keeps_the_agent_working_until_it_stops()
+    {
+        var agent = new Agent("claude");
+        agent.Fire(HookPayloads.Claude("UserPromptSubmit", new { prompt = "research it", prompt_id = "p1" }), T0);
+        agent.Fire(HookPayloads.Claude("SubagentStart", new { agent_id = "sa-1", agent_type = "general-purpose" }), T0.AddSeconds(1));
+        agent.Fire(HookPayloads.Claude("SubagentStart", new { agent_id = "sa-2", agent_type = "general-purpose" }), T0.AddSeconds(1));
+
+        var mainDone = agent.Fire(HookPayloads.Claude("Stop", new { }), T0.AddSeconds(2));
+        var oneLeft = agent.Fire(HookPayloads.Claude("SubagentStop", new { agent_id = "sa-1" }), T0.AddSeconds(30));
+        var again = agent.Fire(HookPayloads.Claude("SubagentStop", new { agent_id = "sa-1" }), T0.AddSeconds(31));
+        var lastOne = agent.Fire(HookPayloads.Claude("SubagentStop", new { agent_id = "sa-2" }), T0.AddSeconds(40));
+        var reported = agent.Fire(HookPayloads.Claude("Stop", new { }), T0.AddSeconds(41));
+
+        Assert.Equal(AgentStateName.Working, mainDone.State);
+        Assert.Equal(["sa-1", "sa-2"], mainDone.Subagents);
+        Assert.Equal(T0, mainDone.Since);
+        Assert.Equal(["sa-2"], oneLeft.Subagents);
+        Assert.Equal(["sa-2"], again.Subagents);
+        Assert.Empty(lastOne.Subagents);
+        Assert.Equal(AgentStateName.Idle, reported.State);
+    }
+
+    [Fact]
+    public void A_new_session_or_an_ended_one_has_no_subagents_left()
+    {
+        var agent = new Agent("claude");
+        agent.Fire(HookPayloads.Claude("SubagentStart", new { agent_id = "sa-1" }), T0);
+
+        var ended = agent.Fire(HookPayloads.Claude("SessionEnd", new { reason = "prompt_input_exit" }), T0.AddSeconds(5));
+
+        Assert.Equal(AgentStateName.Stopped, ended.State);
+        Assert.Empty(ended.Subagents);
+    }
+
     [Fact]
     public void Since_is_kept_while_the_state_holds_and_reset_when_it_changes()
     {

@@ -34,11 +34,11 @@ public sealed class HooksCommandTests
 
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.Equal("", first.StandardOutput);
-        Assert.Contains($"claude hooks installed (14 added, 0 replaced) in {settings}", first.StandardError);
+        Assert.Contains($"claude hooks installed (15 added, 0 replaced) in {settings}", first.StandardError);
         Assert.Contains("`hooks: true`", first.StandardError);
         var root = Json(settings);
         Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest",
-            "Notification", "Stop", "StopFailure", "Elicitation", "ElicitationResult", "SubagentStop", "PreCompact", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));
+            "Notification", "Stop", "StopFailure", "Elicitation", "ElicitationResult", "SubagentStart", "SubagentStop", "PreCompact", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));
         // Run as `dotnet fleet-exporter.dll`, this process is not the apphost: the hook runs fleet-exporter from PATH.
         Assert.Equal(["fleet-exporter hook --runtime claude b1"], Commands(root, "PermissionRequest"));
         Assert.True(second.ExitCode == 0, second.StandardError);
@@ -64,7 +64,7 @@ public sealed class HooksCommandTests
         Assert.Equal("opus", installed["model"]!.GetValue<string>());
         Assert.Equal(["notify-send done", $"'/opt/my fleet/fleet-exporter' hook --runtime claude --roster {roster}"], Commands(installed, "Stop"));
         Assert.True(uninstall.ExitCode == 0, uninstall.StandardError);
-        Assert.Contains($"14 claude hooks removed from {settings}", uninstall.StandardError);
+        Assert.Contains($"15 claude hooks removed from {settings}", uninstall.StandardError);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(UserClaudeSettings), Json(settings)), File.ReadAllText(settings));
         Assert.Equal(["settings.json", "settings.json.bak"], Directory.GetFiles(home.File(".claude")).Select(Path.GetFileName).Order());
     }
@@ -81,7 +81,7 @@ public sealed class HooksCommandTests
         var r = await FleetBinary.RunAsync(["hooks", "install", "claude"], env: new Dictionary<string, string?> { ["HOME"] = home, ["CLAUDE_CONFIG_DIR"] = null });
 
         Assert.True(r.ExitCode == 0, r.StandardError);
-        Assert.Contains($"claude hooks installed (14 added, 0 replaced) in {settings}", r.StandardError);
+        Assert.Contains($"claude hooks installed (15 added, 0 replaced) in {settings}", r.StandardError);
         Assert.True(File.Exists(settings), r.StandardError);
         Assert.False(File.Exists(stray), $"wrote {stray}");
     }
@@ -192,7 +192,7 @@ public sealed class HooksCommandTests
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         var root = Json(Path.Combine(codexHome, "hooks.json"));
-        Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop"], root["hooks"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop", "SessionEnd"], root["hooks"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["fleet-exporter hook --runtime codex c1"], Commands(root, "Stop"));
         Assert.Contains($"{codexHome}/config.toml turns Codex hooks off", r.StandardError);
         Assert.Contains("Trust all and continue", r.StandardError);

@@ -30,7 +30,7 @@ public sealed class JsonHooksMergeTests
     {
         var result = JsonHooksMerge.Install(Doc(UserSettings), HookRuntimes.Claude, Ours);
 
-        Assert.Equal(14, result.Added);
+        Assert.Equal(15, result.Added);
         Assert.Equal("opus", result.Root["model"]!.GetValue<string>());
         Assert.Equal("default", result.Root["permissions"]!["defaultMode"]!.GetValue<string>());
         Assert.Equal(["notify-send done", Ours], Commands(result.Root, "Stop"));
@@ -61,7 +61,7 @@ public sealed class JsonHooksMergeTests
         var twice = JsonHooksMerge.Install(once, HookRuntimes.Claude, Ours);
 
         Assert.False(twice.Changed);
-        Assert.Equal(14, twice.Unchanged);
+        Assert.Equal(15, twice.Unchanged);
         Assert.True(JsonNode.DeepEquals(once, twice.Root));
     }
 
@@ -75,7 +75,7 @@ public sealed class JsonHooksMergeTests
 
         var again = JsonHooksMerge.Install(once, HookRuntimes.Claude, other);
 
-        Assert.Equal(14, again.Replaced);
+        Assert.Equal(15, again.Replaced);
         Assert.Equal(0, again.Added);
         Assert.Equal(["notify-send done", other, "later.sh"], Commands(again.Root, "Stop"));
         Assert.DoesNotContain(Ours, again.Root.ToJsonString());
@@ -146,11 +146,11 @@ public sealed class JsonHooksMergeTests
     }
 
     [Fact]
-    public void Codex_gets_its_six_events()
+    public void Codex_gets_its_seven_events()
     {
         var root = JsonHooksMerge.Install([], HookRuntimes.Codex, Ours).Root;
 
-        Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop"],
+        Assert.Equal(["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop", "SessionEnd"],
             root["hooks"]!.AsObject().Select(p => p.Key));
     }
 }

@@ -41,7 +41,7 @@ internal sealed class HookedAgent : IAsyncDisposable
     /// Starts the agent with fleet-exporter's hooks installed and a roster that says so (<c>hooks: true</c>);
     /// <paramref name="waitForPrompt"/> false returns while it is still starting (<see cref="RealAgentOptions.WaitForPrompt"/>).
     /// </summary>
-    public static async Task<HookedAgent> StartAsync(AgentRuntime runtime, ITestOutputHelper output, bool waitForPrompt = true)
+    public static async Task<HookedAgent> StartAsync(AgentRuntime runtime, ITestOutputHelper output, bool waitForPrompt = true, bool trustCodexHooks = true)
     {
         var temp = new TempDirectory();
         var tmux = new TmuxServer();
@@ -55,6 +55,7 @@ internal sealed class HookedAgent : IAsyncDisposable
         var options = new RealAgentOptions
         {
             WaitForPrompt = waitForPrompt,
+            TrustCodexHooks = trustCodexHooks,
             // The hooks as a user installs them; the hook command is this build's own binary.
             Prepare = async paths =>
             {

@@ -71,7 +71,7 @@ public sealed partial class RealAgent : IAsyncDisposable
 
         var environment = Configure(runtime, paths, options);
         if (options.Prepare is not null) await options.Prepare(paths);
-        if (runtime == AgentRuntime.Codex && File.Exists(paths.HooksSettings(runtime)))
+        if (runtime == AgentRuntime.Codex && options.TrustCodexHooks && File.Exists(paths.HooksSettings(runtime)))
             File.AppendAllText(Path.Combine(paths.CodexHome, "config.toml"), CodexHookTrust.StateToml(paths.HooksSettings(runtime)));
         WriteLaunchScript(runtime, paths, environment.Concat(options.Environment));
 

@@ -30,6 +30,9 @@ public sealed record RealAgentOptions
     /// </summary>
     public bool WaitForPrompt { get; init; } = true;
 
+    /// <summary>False: Codex hooks found in hooks.json are left untrusted, so Codex asks to review them at its start.</summary>
+    public bool TrustCodexHooks { get; init; } = true;
+
     public string Session { get; init; } = "agent";
 
     public int Width { get; init; } = 160;

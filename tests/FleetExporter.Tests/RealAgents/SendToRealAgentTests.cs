@@ -23,7 +23,7 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
         AcknowledgesAndRefusesDialogs(AgentRuntime.Codex, "Would you like to run the following command?");
 
     [RealAgentFact("claude")]
-    public async Task A_message_to_a_working_Claude_Code_is_queued_and_acknowledged_and_one_merged_with_a_draft_is_not()
+    public async Task A_message_to_a_working_Claude_Code_is_queued_and_acknowledged_and_a_draft_is_never_merged()
     {
         await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
         await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle");
@@ -37,13 +37,19 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
         await rig.UntilAsync(_ => rig.Agent.ModelRequests().Any(r => r["body"]!.ToJsonString().Contains("and then list three colours", StringComparison.Ordinal)),
             "the queued message reaching the model after the running turn", TimeSpan.FromSeconds(40));
 
-        // Someone's unsent draft in the box: the agent receives draft + message, which is not this message.
+        // Someone's unsent draft in the box: nothing is typed after it, and the draft stays as it was.
         await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle again", TimeSpan.FromSeconds(40));
         await rig.Agent.TypeAsync("left in the box ");
         await Task.Delay(500);
-        var merged = await SendAsync(rig, "the operator's words", "--verify-timeout", "4000");
-        Assert.Equal(("unverifiable", 1), Verdict(merged));
-        Assert.Contains("did not acknowledge", Json(merged).GetProperty("reason").GetString());
+        var refused = await SendAsync(rig, "the operator's words", "--verify-timeout", "4000");
+        Assert.Equal(("not_ready", 4), Verdict(refused));
+        Assert.Contains("empty input box", refused.StandardError);
+        Assert.False(Json(refused).GetProperty("text_typed").GetBoolean());
+        await Task.Delay(1000);
+        var screen = await rig.Agent.CaptureAsync();
+        Assert.Contains("❯\u00a0left in the box", screen);
+        Assert.DoesNotContain("the operator's words", screen);
+        Assert.DoesNotContain(rig.Agent.ModelRequests(), q => q["body"]!.ToJsonString().Contains("the operator", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -166,14 +172,14 @@ public sealed class SendToRealAgentTests(ITestOutputHelper output)
     }
 
     /// <summary>A verify timeout for a machine busy with the whole suite (hooks are .NET processes that start slowly there).</summary>
-    private static Task<ProcessOutput> SendAsync(HookedAgent rig, string message, params string[] more) =>
+    internal static Task<ProcessOutput> SendAsync(HookedAgent rig, string message, params string[] more) =>
         rig.FleetAsync(["send", Agent, message, "--verify", "--json", .. more.Contains("--verify-timeout") ? more : [.. more, "--verify-timeout", "15000"]]);
 
-    private static JsonElement Json(ProcessOutput r)
+    internal static JsonElement Json(ProcessOutput r)
     {
         Assert.False(string.IsNullOrWhiteSpace(r.StandardOutput), $"no JSON; stderr: {r.StandardError}");
         return JsonDocument.Parse(r.StandardOutput).RootElement.Clone();
     }
 
-    private static (string?, int) Verdict(ProcessOutput r) => (Json(r).GetProperty("verdict").GetString(), r.ExitCode);
+    internal static (string?, int) Verdict(ProcessOutput r) => (Json(r).GetProperty("verdict").GetString(), r.ExitCode);
 }

@@ -2,8 +2,14 @@ using FleetExporter.Agents.State;
 
 namespace FleetExporter.Agents.Hooks;
 
-/// <summary>What one hook event means: the state it moves the agent to (null: none, the event only beats), and whether it submits a prompt.</summary>
-public sealed record EventRule(AgentStateName? State, bool SubmitsPrompt = false);
+/// <summary>
+/// What one hook event means: the state it moves the agent to (null: none, the event only beats), whether it
+/// submits a prompt, and whether it starts or ends a subagent that runs in the background.
+/// </summary>
+public sealed record EventRule(AgentStateName? State, bool SubmitsPrompt = false, SubagentChange Subagent = SubagentChange.None);
+
+/// <summary>A background subagent starting or ending (Claude Code runs a Task subagent while its main prompt is idle).</summary>
+public enum SubagentChange { None, Start, Stop }
 
 /// <summary>
 /// One runtime's hook events as data. A rule keyed <c>Event/detail</c> (e.g. <c>Notification/idle_prompt</c>) wins
@@ -44,8 +50,9 @@ public static class EventMaps
         ["PermissionRequest"] = Waiting,
         ["PostToolUse"] = Working,
         ["PostToolUseFailure"] = Working,
-        ["SubagentStart"] = Working,
-        ["SubagentStop"] = Working,
+        // A Task subagent runs in the background: the main turn's Stop comes while it still works.
+        ["SubagentStart"] = new(AgentStateName.Working, Subagent: SubagentChange.Start),
+        ["SubagentStop"] = new(AgentStateName.Working, Subagent: SubagentChange.Stop),
         ["Elicitation"] = Waiting,
         ["ElicitationResult"] = Working,
         ["Notification/permission_prompt"] = Waiting,
@@ -74,16 +81,14 @@ public static class EventMaps
     public static readonly RuntimeEventMap Gemini = new("gemini", new Dictionary<string, EventRule>
     {
         ["SessionStart"] = Idle,
+        // BeforeModel, AfterModel, BeforeToolSelection and PreCompress fire around every model call, inside a turn
+        // that BeforeAgent already made working: not installed (a hook per model call), so not mapped.
         ["BeforeAgent"] = Prompt,
-        ["BeforeModel"] = Working,
-        ["AfterModel"] = Working,
-        ["BeforeToolSelection"] = Working,
         ["BeforeTool"] = Working,
         ["Notification/ToolPermission"] = Waiting,
         ["Notification"] = BeatOnly,
         ["AfterTool"] = Working,
         ["AfterAgent"] = Idle,
-        ["PreCompress"] = BeatOnly,
         ["SessionEnd"] = Stopped,
     }, PromptField: "prompt", PromptIdField: null);
 

@@ -10,6 +10,9 @@ public sealed class HookPayloadException(string message) : Exception(message);
 /// <summary>One hook event as the runtime sent it on stdin: its name, what qualifies it, its session and any prompt.</summary>
 public sealed record HookEvent(string Name, string? Detail, string? SessionId, string? PromptText, string? PromptId)
 {
+    /// <summary>The subagent a SubagentStart or SubagentStop names (<c>agent_id</c>).</summary>
+    public string? SubagentId { get; init; }
+
     /// <summary>Larger payloads are not read whole: a prompt that size is refused by every runtime anyway.</summary>
     public const int MaxBytes = 8 * 1024 * 1024;
 
@@ -28,7 +31,8 @@ public sealed record HookEvent(string Name, string? Detail, string? SessionId, s
             var rule = map.Rule(name, detail);
             var prompt = rule is { SubmitsPrompt: true } ? String(root, map.PromptField) : null;
             var promptId = rule is { SubmitsPrompt: true } && map.PromptIdField is { } idField ? String(root, idField) : null;
-            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId);
+            var subagent = rule is { Subagent: not SubagentChange.None } ? String(root, "agent_id") : null;
+            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId) { SubagentId = subagent };
         }
     }
 

@@ -16,4 +16,16 @@ public sealed record HookReport(
     string? Event,
     string? EventDetail,
     string? SessionId,
-    PromptReport? Prompt);
+    PromptReport? Prompt)
+{
+    /// <summary>The ids of the subagents started and not yet ended (at most <see cref="MaxSubagents"/>): while any runs, the agent works.</summary>
+    public IReadOnlyList<string> Subagents { get; init; } = [];
+
+    public const int MaxSubagents = 32;
+
+    public bool Equals(HookReport? other) =>
+        other is not null && State == other.State && Since == other.Since && Runtime == other.Runtime && Event == other.Event
+        && EventDetail == other.EventDetail && SessionId == other.SessionId && Prompt == other.Prompt && Subagents.SequenceEqual(other.Subagents);
+
+    public override int GetHashCode() => HashCode.Combine(State, Since, Event, SessionId, Prompt, Subagents.Count);
+}

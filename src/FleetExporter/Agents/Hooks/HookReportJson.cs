@@ -25,6 +25,12 @@ public static class HookReportJson
             json.WriteNumber("prompt_bytes", p.Bytes);
             if (p.At is { } at) json.WriteNumber("prompt_ts", Unix(at));
         }
+        if (report.Subagents.Count > 0)
+        {
+            json.WriteStartArray("subagents");
+            foreach (var id in report.Subagents) json.WriteStringValue(id);
+            json.WriteEndArray();
+        }
     }
 
     /// <summary>The report in a heartbeat object, or null when the file carries no hook fields.</summary>
@@ -36,8 +42,13 @@ public static class HookReportJson
         if (state is null && evt is null && sha is null) return null;
         var prompt = sha is null ? null : new PromptReport(String(root, "prompt_id"), sha, Long(root, "prompt_bytes") ?? 0, Time(root, "prompt_ts"));
         return new HookReport(state ?? AgentStateName.Unknown, Time(root, "state_since"), String(root, "runtime"), evt,
-            String(root, "event_detail"), String(root, "session_id"), prompt);
+            String(root, "event_detail"), String(root, "session_id"), prompt) { Subagents = Strings(root, "subagents") };
     }
+
+    private static IReadOnlyList<string> Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => Cut(e.GetString())!).Take(HookReport.MaxSubagents).ToList()
+            : [];
 
     private static double Unix(DateTimeOffset t) => Math.Round(t.ToUnixTimeMilliseconds() / 1000.0, 3);
 

@@ -31,6 +31,9 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
             var payload = readPayload();
             if (string.IsNullOrEmpty(name))
                 return Problem(null, $"no agent: pass AGENT or set ${AgentVariable} (the hooks installed without --agent read it)");
+            if (agentArgument is not { Length: > 0 } && SharedDaemon.RanThisHook())
+                return Problem(name, $"a shared daemon ran this hook (Codex's app-server), whose ${AgentVariable} is that of the agent that started it, " +
+                                     "not necessarily this event's: nothing written; start Codex with --no-daemon (init does), so its hooks run in its own pane");
             if (!File.Exists(rosterPath)) return Problem(name, $"no roster at {rosterPath}");
             var roster = RosterLoader.LoadFile(rosterPath);
             var spec = roster.FindAgent(name);

@@ -10,7 +10,11 @@ public static class HookTransition
     public static HookReport Apply(HookReport? previous, HookEvent e, RuntimeEventMap map, DateTimeOffset now, long seq)
     {
         var rule = map.Rule(e.Name, e.Detail);
+        var subagents = Subagents(previous, e, rule, seq);
         var state = rule?.State ?? previous?.State ?? AgentStateName.Unknown;
+        // A turn that ends while a background subagent still runs has not ended the agent's work: a hung subagent
+        // must stay "working" (and so page), not read as idle.
+        if (state == AgentStateName.Idle && subagents.Count > 0) state = AgentStateName.Working;
         // Entering a state starts its clock; staying in it (another tool call while working) keeps the old one.
         var since = previous is { } p && p.State == state && p.Since is not null ? p.Since : now;
         var prompt = previous?.Prompt;
@@ -20,6 +24,28 @@ public static class HookTransition
             var id = e.PromptId ?? "seq-" + seq.ToString(CultureInfo.InvariantCulture);
             prompt = new PromptReport(id, HookEvent.Sha256Hex(text), Encoding.UTF8.GetByteCount(text), now);
         }
-        return new HookReport(state, since, map.Runtime, e.Name, e.Detail, e.SessionId ?? previous?.SessionId, prompt);
+        return new HookReport(state, since, map.Runtime, e.Name, e.Detail, e.SessionId ?? previous?.SessionId, prompt) { Subagents = subagents };
+    }
+
+    /// <summary>
+    /// The subagents running after this event: a start adds its id, a stop removes it (one without an id removes the
+    /// oldest); a new or ended session has none, and a stopped runtime runs none.
+    /// </summary>
+    private static IReadOnlyList<string> Subagents(HookReport? previous, HookEvent e, EventRule? rule, long seq)
+    {
+        var running = previous?.Subagents ?? [];
+        if (rule?.State == AgentStateName.Stopped || (e.SessionId is { } s && previous?.SessionId is { } was && s != was)) running = [];
+        switch (rule?.Subagent)
+        {
+            case SubagentChange.Start:
+                var id = e.SubagentId ?? "seq-" + seq.ToString(CultureInfo.InvariantCulture);
+                return running.Contains(id) ? running : [.. running.TakeLast(HookReport.MaxSubagents - 1), id];
+            case SubagentChange.Stop when e.SubagentId is { } ended:
+                return running.Where(r => r != ended).ToList();
+            case SubagentChange.Stop:
+                return running.Skip(1).ToList();
+            default:
+                return running;
+        }
     }
 }

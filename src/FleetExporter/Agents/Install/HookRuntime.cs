@@ -47,7 +47,7 @@ public static class HookRuntimes
         new("PostToolUseFailure", "*"), new("PermissionRequest", "*"), new("Notification", "*"), new("Stop"),
         // A turn that ends on an API error fires StopFailure instead of Stop; an MCP server's question, Elicitation.
         new("StopFailure", "*"), new("Elicitation", "*"), new("ElicitationResult", "*"),
-        new("SubagentStop", "*"), new("PreCompact", "*"), new("SessionEnd", "*"),
+        new("SubagentStart", "*"), new("SubagentStop", "*"), new("PreCompact", "*"), new("SessionEnd", "*"),
     ],
         // Claude Code keeps its user settings in $CLAUDE_CONFIG_DIR when that is set.
         (env, home) => Path.Combine(NonEmpty(env("CLAUDE_CONFIG_DIR")) ?? Path.Combine(home, ".claude"), "settings.json"));
@@ -56,7 +56,7 @@ public static class HookRuntimes
     [
         // Codex ignores matchers on UserPromptSubmit and Stop (hooks/src/events/common.rs).
         new("SessionStart", "*"), new("UserPromptSubmit"), new("PreToolUse", "*"), new("PermissionRequest", "*"),
-        new("PostToolUse", "*"), new("Stop"),
+        new("PostToolUse", "*"), new("Stop"), new("SessionEnd"),
     ],
         (env, home) => Path.Combine(NonEmpty(env("CODEX_HOME")) ?? Path.Combine(home, ".codex"), "hooks.json"));
 
