@@ -119,6 +119,34 @@ public sealed class HookCommandTests
         Assert.True(stopped.GetProperty("state_since").GetDouble() > asked.GetProperty("state_since").GetDouble());
     }
 
+    /// <summary>
+    /// Codex's shared daemon (`codex app-server`) runs every Codex agent's hooks with the environment of the agent that
+    /// started it: a hook it runs writes nothing under $FLEET_AGENT's name and says why. Here a real process whose first
+    /// argument is app-server (a python script of that name) runs the hook, as the daemon would.
+    /// </summary>
+    [Fact(Timeout = Timeout)]
+    public async Task A_hook_run_by_a_shared_daemon_does_not_report_as_the_agent_in_its_environment()
+    {
+        using var rig = new Rig();
+        var daemon = rig.Dir.Write("app-server", """
+            import subprocess, sys
+            sys.exit(subprocess.run(sys.argv[1:], input=sys.stdin.buffer.read()).returncode)
+            """);
+        var env = rig.Env("x1");
+        // Started from its folder, so that its command line is "python3 app-server ...", as the daemon's is "codex app-server ...".
+        var r = await ProcessRunner.RunAsync("sh", ["-c", "cd \"$0\" && exec python3 app-server \"$@\"", rig.Dir.Path,
+                FleetBinary.DotnetHost, FleetBinary.Dll, "hook", "--runtime", "codex", "--roster", rig.Roster],
+            TimeSpan.FromSeconds(60), env, HookPayloads.Codex("UserPromptSubmit", new { prompt = "for x2", turn_id = "t1" }));
+        var direct = await rig.HookWithEnvAsync(HookPayloads.Codex("UserPromptSubmit", new { prompt = "for x1", turn_id = "t2" }), "x1", "--runtime", "codex", "--roster", rig.Roster);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.StandardOutput);
+        Assert.Contains("shared daemon", r.StandardError);
+        Assert.Contains(rig.LogLines(), l => l.Contains("--no-daemon", StringComparison.Ordinal));
+        Assert.Equal(0, direct.ExitCode);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("for x1"))), rig.Heartbeat("x1").GetProperty("prompt_sha256").GetString());
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task The_agent_comes_from_FLEET_AGENT_when_no_argument_names_it_and_runtime_from_the_option()
     {

@@ -127,7 +127,7 @@ public sealed class InitCommandTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task The_runtime_found_on_PATH_is_written_by_its_full_path_and_one_not_found_by_its_name()
+    public async Task The_runtime_found_on_PATH_is_written_by_its_full_path_and_one_not_found_by_its_name_codex_without_its_shared_daemon()
     {
         using var home = new TempDirectory();
         using var bin = new TempDirectory();
@@ -141,7 +141,8 @@ public sealed class InitCommandTests
         Assert.True(found.ExitCode == 0, found.StandardError);
         Assert.Contains($"FLEET_COMMAND=\"{gemini}\"\n", found.StandardOutput);
         Assert.True(notFound.ExitCode == 0, notFound.StandardError);
-        Assert.Contains("FLEET_COMMAND=\"codex\"\n", notFound.StandardOutput);
+        // Codex would run every agent's hooks in one daemon, with the first agent's $FLEET_AGENT.
+        Assert.Contains("FLEET_COMMAND=\"codex --no-daemon\"\n", notFound.StandardOutput);
     }
 
     [Fact(Timeout = Timeout)]
