@@ -72,7 +72,7 @@ public static class BuiltInRuntimes
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
     public static PaneRecognizer GeminiScreens => new(
         // Its dialogs (the Esc Esc rewind, the /model picker) say "Esc to close".
-        Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once"), R(@"\bEsc to close\b")],
+        Waiting: [R(@"(?m)^[\s│]*Allow execution of .*\?"), R(@"(?m)^[\s│]*●\s*1\.\s+Allow once"), R(@"(?m)^[\s│]*\((?:Use Enter to select[^\n]*?, |Press )Esc to close\b")],
         Working: [R(@"\(esc to cancel, \d+s\)")],
         Idle: [R(@"(?m)^[\s│]*>\s+(?:Type your message|\S)")],
         Starting: [])
