@@ -7,7 +7,7 @@ namespace FleetExporter.Operator;
 /// How `send --verify` recognises the agent's own acknowledgement: its hook's last submitted prompt (heartbeat
 /// <c>prompt_sha256</c>, <c>prompt_ts</c>) is this message, reported after the send began. The fingerprint is
 /// SHA-256 over the UTF-8 bytes of the text as typed (<see cref="MessageSender.Prepare"/>: CRLF as LF, trailing
-/// line breaks dropped); a runtime that trims the prompt it reports is matched by the trimmed text too.
+/// line breaks dropped); a runtime that trims the prompt it reports (both ends, or the end) is matched too.
 /// </summary>
 public sealed record Acknowledgement(IReadOnlySet<string> Fingerprints, DateTimeOffset NotBefore, PromptReport? Previous)
 {
@@ -17,7 +17,9 @@ public sealed record Acknowledgement(IReadOnlySet<string> Fingerprints, DateTime
     public static Acknowledgement For(string message, DateTimeOffset sendStart, PromptReport? previous)
     {
         var typed = MessageSender.Prepare(message);
-        return new(new HashSet<string>(StringComparer.Ordinal) { HookEvent.Sha256Hex(typed), HookEvent.Sha256Hex(typed.Trim()) }, sendStart - Slack, previous);
+        // Codex and Gemini CLI report the prompt trimmed; Claude Code drops only trailing blanks.
+        var forms = new HashSet<string>(StringComparer.Ordinal) { HookEvent.Sha256Hex(typed), HookEvent.Sha256Hex(typed.Trim()), HookEvent.Sha256Hex(typed.TrimEnd()) };
+        return new(forms, sendStart - Slack, previous);
     }
 
     /// <summary>The prompt report that acknowledges this message, or null.</summary>

@@ -40,25 +40,11 @@ public static class MessageSender
     /// <exception cref="DeliveryUncertainException">A step after the text was handed to tmux failed or timed out, or
     /// <paramref name="beforeEnter"/> withheld the Enter: the text may be in the pane.</exception>
     public static async Task SendAsync(OperatorTmux tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct,
-        Func<CancellationToken, Task<string?>>? beforeEnter = null)
+        Func<CancellationToken, Task<string?>>? beforeEnter = null, Roster.PasteStyle? style = null)
     {
         if (Problem(message) is { } problem) throw new ArgumentException(problem, nameof(message));
         if (!ExactTarget.IsPaneId(pane)) throw new ArgumentException($"\"{pane}\" is not a pane id", nameof(pane));
-        var text = Prepare(message);
-        var buffer = "fleet-send-" + Guid.NewGuid().ToString("N");
-        await tmux.MustAsync(["load-buffer", "-b", buffer, "-"], standardInput: text, ct: ct);
-        try
-        {
-            // -d deletes the buffer once pasted. Line ends are sent as CR, as a terminal sends a pasted newline.
-            var paste = IsMultiLine(text) ? $"paste-buffer -p -d -b {buffer} -t {pane}" : $"paste-buffer -d -b {buffer} -t {pane}";
-            if (await Uncertain("pasting the text", () => UnlessInModeAsync(tmux, pane, paste, ct)) is { } mode)
-                throw new PaneInModeException(pane, mode, textTyped: false);
-        }
-        catch (Exception e) when (e is not DeliveryUncertainException)
-        {
-            await tmux.RunAsync(["delete-buffer", "-b", buffer], ct: CancellationToken.None);
-            throw;
-        }
+        await PasteAsync(tmux, pane, Prepare(message), style ?? Roster.PasteStyle.Default, ct);
         // The check runs during the gap: a dialog that came up while the text was typed must not get the Enter.
         var check = beforeEnter is null ? Task.FromResult<string?>(null) : beforeEnter(ct);
         await Task.WhenAll(Task.Delay(enterDelay, ct), check);
@@ -66,6 +52,43 @@ public static class MessageSender
             throw new DeliveryUncertainException($"the Enter was withheld: {withheld}; the text was typed and may have gone into it", null);
         if (await Uncertain("pressing Enter", () => UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct)) is { } modeAtEnter)
             throw new PaneInModeException(pane, modeAtEnter, textTyped: true);
+    }
+
+    /// <summary>How many pastes go into one tmux command (about 470 made a command line tmux refused as too long).</summary>
+    private const int PastesPerCall = 40;
+
+    /// <summary>
+    /// Loads the text (or its pieces) into uniquely named buffers, then pastes them, up to <see cref="PastesPerCall"/>
+    /// per tmux command, each command only while the pane is in no mode. -d deletes a buffer once pasted; line ends
+    /// are sent as CR, as a terminal sends a pasted newline.
+    /// </summary>
+    private static async Task PasteAsync(OperatorTmux tmux, string pane, string text, Roster.PasteStyle style, CancellationToken ct)
+    {
+        var pieces = style.PieceBytes is { } max ? MessagePieces.Split(text, max, style.PieceLineBreaks ?? int.MaxValue) : [text];
+        var flags = style.Bracketed || IsMultiLine(text) ? "-p -d" : "-d";
+        var buffers = new List<string>();
+        var typed = false;
+        try
+        {
+            foreach (var piece in pieces)
+            {
+                var buffer = "fleet-send-" + Guid.NewGuid().ToString("N");
+                await tmux.MustAsync(["load-buffer", "-b", buffer, "-"], standardInput: piece, ct: ct);
+                buffers.Add(buffer);
+            }
+            foreach (var chunk in buffers.Chunk(PastesPerCall))
+            {
+                var paste = string.Join(" ; ", chunk.Select(b => $"paste-buffer {flags} -b {b} -t {pane}"));
+                if (await Uncertain("pasting the text", () => UnlessInModeAsync(tmux, pane, paste, ct)) is { } mode)
+                    throw new PaneInModeException(pane, mode, textTyped: typed);
+                typed = true;
+            }
+        }
+        catch (Exception e) when (e is not DeliveryUncertainException)
+        {
+            foreach (var buffer in buffers) await tmux.RunAsync(["delete-buffer", "-b", buffer], ct: CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         try
         {
             if (plan.Verify) before = await PaneSnapshot.CaptureAsync(tmux, pane, ct);
-            await MessageSender.SendAsync(tmux, pane, plan.Message, plan.EnterDelay, ct, beforeEnter: c => DialogSinceAsync(c));
+            await MessageSender.SendAsync(tmux, pane, plan.Message, plan.EnterDelay, ct, beforeEnter: BeforeEnterAsync, style: roster.Runtimes[agent.Runtime].Paste);
         }
         catch (PaneInModeException e) when (!e.TextTyped)
         {
@@ -86,6 +86,40 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
 
         Task<VerifyResult> VerifyAsync(TimeSpan timeout) => SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, timeout, ct,
             () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null || agent.HooksInstalled);
+    }
+
+    /// <summary>How long the runtime may take to show pasted text in its input box (a busy machine: seconds).</summary>
+    public static readonly TimeSpan TakenPatience = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gemini CLI turns an Enter handled within 30 ms of a paste into a line break: the Enter waits this long after the text shows.</summary>
+    private static readonly TimeSpan AfterTaken = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Before the Enter: a runtime with an empty-box pattern must first show the text in its box (it has read the
+    /// paste; an Enter read with the paste, or just after it, becomes a line break or is lost), and no dialog may
+    /// have come up meanwhile.
+    /// </summary>
+    private async Task<string?> BeforeEnterAsync(CancellationToken ct)
+    {
+        var screens = roster.Runtimes[agent.Runtime].States;
+        if (screens.Ready.Count > 0)
+        {
+            var until = DateTime.UtcNow + TakenPatience;
+            try
+            {
+                while (screens.ShowsEmptyInput(await tmux.MustAsync(["capture-pane", "-p", "-t", pane], ct: ct)) != false)
+                {
+                    if (DateTime.UtcNow >= until) return $"the text did not show in its input box within {TakenPatience.TotalSeconds:0} s";
+                    await Task.Delay(50, ct);
+                }
+            }
+            catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
+            {
+                return $"its input box could not be read ({e.Message})";
+            }
+            await Task.Delay(AfterTaken, ct);
+        }
+        return await DialogSinceAsync(ct);
     }
 
     /// <summary>During the gap before the Enter: a dialog that came up meanwhile (hooks or screen) withholds it.</summary>

@@ -26,6 +26,8 @@ public static partial class SendVerdictClassifier
         if (timedOut is not null)
             return new(SendOutcome.Unverifiable,
                 $"the prompt pattern '{timedOut}' ran out of time ({timedOut.MatchTimeout.TotalMilliseconds:0} ms) on the pane, so its input line cannot be read");
+        if (input is not null && PastedPlaceholder().IsMatch(input))
+            return new(SendOutcome.Draft, $"the message sits unsubmitted in the input as pasted content: \"{Shorten(input)}\"");
         if (input is not null && HoldsMessage(input, message))
             return new(SendOutcome.Draft, $"the message sits unsubmitted in the input line: \"{Shorten(input)}\"");
         return new(SendOutcome.Accepted, "the pane changed and the input line does not hold the message");
@@ -72,4 +74,8 @@ public static partial class SendVerdictClassifier
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    /// <summary>What the runtimes show for a long paste: Claude Code "[Pasted text #1 +3 lines]", Codex "[Pasted Content 1500 chars]", Gemini CLI "[Pasted Text: 40 lines]".</summary>
+    [GeneratedRegex(@"^\s*\[Pasted (?:text|Text|Content)\b[^\]]*\]")]
+    private static partial Regex PastedPlaceholder();
 }

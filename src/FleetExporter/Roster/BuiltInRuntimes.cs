@@ -12,9 +12,11 @@ public static class BuiltInRuntimes
     public static IReadOnlyDictionary<string, RuntimeSpec> All { get; } = new Dictionary<string, RuntimeSpec>
     {
         // Claude Code: "!" bash mode, "/" commands, "#" its memory shortcut, "&" a task sent to the background.
-        ["claude"] = Simple("claude", ClaudeScreens, "claude") with { CommandPrefixes = ["!", "/", "#", "&"] },
+        // A paste over 800 characters or 2 line breaks becomes "[Pasted text #1]" and its hook's prompt a wrapped one.
+        ["claude"] = Simple("claude", ClaudeScreens, "claude") with { CommandPrefixes = ["!", "/", "#", "&"], Paste = new(true, 800, 2) },
         // Codex: "!" runs a local shell command, "/" commands.
-        ["codex"] = Simple("codex", CodexScreens, "codex") with { CommandPrefixes = ["!", "/"] },
+        // Codex reads unbracketed text as keys and stalls after 2048 of them; one bracketed paste arrives whole.
+        ["codex"] = Simple("codex", CodexScreens, "codex") with { CommandPrefixes = ["!", "/"], Paste = new(true) },
         // Node programs: the process is `node` and its script comes first on the command line (npm's bin link or the package's own file).
         // pi: "!" and "!!" run a bash line, "/" commands. Gemini CLI: "!" shell mode, "/" commands.
         ["pi"] = Simple("pi", PiScreens, "pi") with
@@ -24,6 +26,8 @@ public static class BuiltInRuntimes
         ["gemini"] = Simple("gemini", GeminiScreens, "gemini") with
         {
             Match = [R(@"^\S*node\S*(?:\s+-\S+)*\s+(?:\S*/)?(?:gemini|gemini-cli/bundle/gemini\.js)(?:\s|$)")], CommandPrefixes = ["!", "/"],
+            // Unbracketed, a few thousand characters took it 17-33 s to read.
+            Paste = new(true),
         },
         // aider: "/" commands, "!" an alias of /run.
         ["aider"] = Simple("aider", PaneRecognizer.None, "aider") with { CommandPrefixes = ["!", "/"] },

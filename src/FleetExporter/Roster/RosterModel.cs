@@ -62,6 +62,9 @@ public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IR
     /// </summary>
     public IReadOnlyList<string> CommandPrefixes { get; init; } = [];
 
+    /// <summary>How `send` pastes a message so that this runtime reads it whole and as typed text.</summary>
+    public PasteStyle Paste { get; init; } = PasteStyle.Default;
+
     /// <summary>The command prefix <paramref name="message"/> starts with (after leading blanks), or null.</summary>
     public string? CommandPrefixOf(string message)
     {
@@ -83,3 +86,15 @@ public sealed record AgentSpec(
     TimeSpan HeartbeatInterval,
     int Line,
     bool HooksInstalled = false);
+
+/// <summary>
+/// How a message is pasted: <see cref="Bracketed"/> always as a bracketed paste (<c>paste-buffer -p</c>), else only a
+/// multi-line one; <see cref="PieceBytes"/> and <see cref="PieceLineBreaks"/>, when set, cut it into that many UTF-8
+/// bytes and line breaks at most, each piece a paste of its own (a runtime that turns a larger paste into a
+/// placeholder, whose hook then reports a wrapped prompt).
+/// </summary>
+public sealed record PasteStyle(bool Bracketed, int? PieceBytes = null, int? PieceLineBreaks = null)
+{
+    /// <summary>A single line as typed keys, several lines as one bracketed paste.</summary>
+    public static readonly PasteStyle Default = new(false);
+}

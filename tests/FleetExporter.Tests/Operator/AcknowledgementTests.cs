@@ -24,6 +24,18 @@ public sealed class AcknowledgementTests
         Assert.True(check.HooksReport);
     }
 
+    /// <summary>Codex and Gemini CLI report the prompt trimmed at both ends, Claude Code only at its end.</summary>
+    [Theory]
+    [InlineData("  indented and trailing  ", "indented and trailing")]
+    [InlineData("  indented and trailing  ", "  indented and trailing")]
+    public void A_prompt_reported_trimmed_acknowledges_the_message(string sent, string reported)
+    {
+        var ack = Acknowledgement.For(sent, SendStart, previous: null);
+        var prompt = new PromptReport("p1", HookEvent.Sha256Hex(reported), reported.Length, SendStart.AddSeconds(1));
+
+        Assert.Equal(prompt, ack.Read(Report("UserPromptSubmit", prompt)).Prompt);
+    }
+
     [Fact]
     public void A_first_hook_event_without_the_prompt_acknowledges_nothing_yet_makes_an_acknowledgement_due()
     {

@@ -41,6 +41,18 @@ public sealed class SendVerdictClassifierTests
         Assert.Contains("please run the tests", v.Reason);
     }
 
+    /// <summary>A long paste left unsubmitted shows as a placeholder, not as the message (Codex, Claude Code, Gemini CLI).</summary>
+    [Theory]
+    [InlineData("› [Pasted Content 1500 chars]")]
+    [InlineData("❯ [Pasted text #1 +12 lines]")]
+    [InlineData(" > [Pasted Text: 40 lines]")]
+    public void A_pasted_content_placeholder_in_the_input_line_is_a_draft(string inputLine)
+    {
+        var v = SendVerdictClassifier.Classify(ClaudeIdle, "some output\n" + inputLine + "\n  ? for shortcuts\n", new string('z', 2000), Default, 0);
+        Assert.Equal(SendOutcome.Draft, v.Outcome);
+        Assert.Contains("pasted content", v.Reason);
+    }
+
     [Fact]
     public void The_input_line_emptied_after_a_change_is_accepted_even_if_the_message_is_echoed_above()
     {

@@ -8,7 +8,7 @@ namespace FleetExporter.Agents.Hooks;
 public sealed class HookPayloadException(string message) : Exception(message);
 
 /// <summary>One hook event as the runtime sent it on stdin: its name, what qualifies it, its session and any prompt.</summary>
-public sealed record HookEvent(string Name, string? Detail, string? SessionId, string? PromptText, string? PromptId)
+public sealed partial record HookEvent(string Name, string? Detail, string? SessionId, string? PromptText, string? PromptId)
 {
     /// <summary>The subagent a SubagentStart or SubagentStop names (<c>agent_id</c>).</summary>
     public string? SubagentId { get; init; }
@@ -41,6 +41,17 @@ public sealed record HookEvent(string Name, string? Detail, string? SessionId, s
     /// (JSON-decoded, nothing trimmed or normalised), lowercase hex. <c>send --verify</c> computes the same over what it sends.
     /// </summary>
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// The text the operator typed, for a prompt that is one long paste as Claude Code reports it (a paste over 800
+    /// characters or 2 line breaks): <c>"\n\n&lt;pasted_content id="abcd"&gt;\n" + text + "\n&lt;/pasted_content id="abcd"&gt;\n"</c>
+    /// gives <c>text</c>; any other prompt is itself.
+    /// </summary>
+    public static string Unwrapped(string prompt) =>
+        WrappedPaste().Match(prompt) is { Success: true } m ? m.Groups["text"].Value : prompt;
+
+    [System.Text.RegularExpressions.GeneratedRegex("""\A\n\n<pasted_content id="(?<id>[0-9a-f]{1,16})">\n(?<text>[\s\S]*)\n</pasted_content id="\k<id>">\n\z""")]
+    private static partial System.Text.RegularExpressions.Regex WrappedPaste();
 
     private static string? String(JsonElement root, string property) =>
         root.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

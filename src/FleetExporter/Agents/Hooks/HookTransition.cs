@@ -22,7 +22,8 @@ public static class HookTransition
         {
             // Runtimes without a prompt id get one of ours, unique per agent: the heartbeat's sequence number.
             var id = e.PromptId ?? "seq-" + seq.ToString(CultureInfo.InvariantCulture);
-            prompt = new PromptReport(id, HookEvent.Sha256Hex(text), Encoding.UTF8.GetByteCount(text), now);
+            var typed = HookEvent.Unwrapped(text);
+            prompt = new PromptReport(id, HookEvent.Sha256Hex(typed), Encoding.UTF8.GetByteCount(typed), now);
         }
         return new HookReport(state, since, map.Runtime, e.Name, e.Detail, e.SessionId ?? previous?.SessionId, prompt) { Subagents = subagents };
     }
