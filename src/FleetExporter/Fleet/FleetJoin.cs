@@ -81,7 +81,10 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         var paneProcesses = inspected?.Decided;
         var heartbeat = hb.Value?[agent.Name]
             ?? new HeartbeatReading(HeartbeatState.Unknown, roster.Heartbeat.FileFor(agent.Name), hb.Error, null, null, agent.HeartbeatInterval, null, null, null);
-        TimeSpan? idle = pane?.LastActivity is { } at ? Max(now - at, TimeSpan.Zero) : null;
+        // The agent's own last event (its heartbeat: every hook writes one), or input to its session, whichever is
+        // later: tmux's activity moves only on client input, not when the agent answers a prompt it was sent.
+        DateTimeOffset? lastSeen = pane is null ? null : Latest(heartbeat.Timestamp, pane.LastActivity);
+        TimeSpan? idle = lastSeen is { } at ? Max(now - at, TimeSpan.Zero) : null;
         var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
         return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags)
         {
@@ -157,6 +160,8 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
             return SourceResult<T>.Failure(source, "did not finish before the collection deadline", watch.Elapsed);
         }
     }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -98,6 +98,19 @@ public sealed class AgentStateResolverTests
         Assert.Equal((AgentStateName.Waiting, StateSource.Pane), (s.Name, s.Source));
     }
 
+    /// <summary>A permission dialog declined with Esc fires no hook: the idle screen wins within 2 s, not 10.</summary>
+    [Theory]
+    [InlineData(1.0, AgentStateName.Waiting)]
+    [InlineData(2.0, AgentStateName.Idle)]
+    public void A_waiting_hook_gives_way_to_a_screen_without_the_dialog_within_two_seconds(double age, AgentStateName expected)
+    {
+        var hook = Hook(AgentStateName.Waiting, Now.AddSeconds(-age), "PermissionRequest");
+
+        var s = Resolve(Evidence(hook, Now.AddSeconds(-age), screen: IdleScreen));
+
+        Assert.Equal(expected, s.Name);
+    }
+
     [Fact]
     public void An_old_hook_loses_to_a_disagreeing_screen()
     {

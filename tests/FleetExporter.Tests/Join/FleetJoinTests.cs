@@ -205,6 +205,29 @@ public sealed class FleetJoinTests(SystemdUserManager systemd)
         Assert.Null(a.Processes);
     }
 
+    /// <summary>
+    /// tmux's session activity moves only on client input: an agent that answered a prompt a moment ago read as idle
+    /// for minutes. IDLE is the later of the agent's own last event (its heartbeat) and that activity.
+    /// </summary>
+    [Fact(Timeout = Timeout)]
+    public async Task Idle_counts_from_the_agents_own_last_event_when_it_is_later_than_the_sessions_activity()
+    {
+        await using var fleet = await TestFleet.CreateAsync(systemd);
+        fleet.Script("busy", "exec sleep 1000");
+        var roster = fleet.Roster(TestFleet.Agents("busy"));
+        await fleet.StartAsync("busy");
+        await fleet.WaitForRuntimeAsync("busy");
+        fleet.WriteHeartbeat("busy", TestFleet.HeartbeatJson(DateTimeOffset.UtcNow.AddMinutes(-30)));
+        await Task.Delay(2500);
+
+        var activityOnly = (await fleet.CollectAsync(roster)).Agents[0];
+        fleet.WriteHeartbeat("busy", TestFleet.HeartbeatJson(DateTimeOffset.UtcNow));
+        var afterItsEvent = (await fleet.CollectAsync(roster)).Agents[0];
+
+        Assert.InRange(activityOnly.Idle!.Value, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5));
+        Assert.InRange(afterItsEvent.Idle!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task A_heartbeat_that_stops_coming_goes_stale()
     {

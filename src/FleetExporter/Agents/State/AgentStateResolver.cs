@@ -23,7 +23,7 @@ public sealed record StateEvidence(
 /// <item>A screen that shows a dialog is <c>waiting</c>, whatever the hooks said: the hook that reports it runs a
 /// moment after the dialog is drawn (longer on a busy machine), and typing into a dialog answers it.</item>
 /// <item>A hook report from the running runtime's life (written after it started) is the state, unless it is
-/// older than <see cref="HookGrace"/> and the screen clearly shows another state: then the screen wins. That
+/// older than <see cref="HookGrace"/> (a waiting one: <see cref="DialogGrace"/>) and the screen clearly shows another state: then the screen wins. That
 /// covers what no hook reports (Esc on a running turn fires no Stop; a dialog cancelled with Esc).</item>
 /// <item>Without such a report, the screen's state; else <c>unknown</c>.</item>
 /// </list>
@@ -35,6 +35,12 @@ public static class AgentStateResolver
 {
     /// <summary>A hook event this recent beats any screen: screens lag and lead the hooks by a second or two.</summary>
     public static readonly TimeSpan HookGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A waiting report gives way sooner: a dialog declined with Esc fires no hook, and the screen, which already
+    /// drew the dialog when its hook ran, shows at once that it is gone.
+    /// </summary>
+    public static readonly TimeSpan DialogGrace = TimeSpan.FromSeconds(1.5);
 
     /// <summary>A runtime's process start time (/proc, clock ticks) and the hook's clock may disagree slightly.</summary>
     private static readonly TimeSpan StartSlack = TimeSpan.FromSeconds(2);
@@ -59,7 +65,7 @@ public static class AgentStateResolver
         // A session that ended while its runtime still runs is one being replaced (/clear): the screen tells more.
         if (current is not null && !(current.State == AgentStateName.Stopped && e.RuntimeRunning == true))
         {
-            var recent = e.HookWrittenAt is { } at && now - at <= HookGrace;
+            var recent = e.HookWrittenAt is { } at && now - at <= (current.State == AgentStateName.Waiting ? DialogGrace : HookGrace);
             if (recent || e.Screen is null || e.Screen.State == current.State)
                 return new AgentState(current.State, current.Since, StateSource.Hook, $"hook {current.Event}");
         }
