@@ -1,18 +1,21 @@
 namespace FleetExporter.Tests.RealAgents;
 
-/// <summary>Where one real agent keeps its files, all inside the test's temporary directory.</summary>
-public sealed record AgentPaths(string Root)
+/// <summary>
+/// Where one real agent keeps its files, all inside the test's temporary directory. With <see cref="UserRoot"/>,
+/// agents share one user's HOME, CODEX_HOME and working directory, as a fleet's agents of one user do.
+/// </summary>
+public sealed record AgentPaths(string Root, string? UserRoot = null)
 {
-    /// <summary>The agent's private HOME.</summary>
-    public string Home => Path.Combine(Root, "home");
+    /// <summary>The agent's HOME (private, or the user's).</summary>
+    public string Home => Path.Combine(UserRoot ?? Root, "home");
 
     /// <summary>The agent's working directory (trusted project).</summary>
-    public string Work => Path.Combine(Root, "work");
+    public string Work => Path.Combine(UserRoot ?? Root, "work");
 
     /// <summary>The agent's TMPDIR.</summary>
     public string Tmp => Path.Combine(Root, "tmp");
 
-    public string CodexHome => Path.Combine(Root, "codex-home");
+    public string CodexHome => Path.Combine(UserRoot ?? Root, "codex-home");
 
     public string PiExtensions => Path.Combine(Home, ".pi", "agent", "extensions");
 

@@ -124,7 +124,7 @@ public sealed partial class RealAgent
     /// The pane's program: the environment, then the agent in a network namespace of its own with loopback alone,
     /// its model stub started first on loopback inside the same namespace.
     /// </summary>
-    private static void WriteLaunchScript(AgentRuntime runtime, AgentPaths paths, IEnumerable<KeyValuePair<string, string>> environment)
+    private static void WriteLaunchScript(AgentRuntime runtime, AgentPaths paths, IEnumerable<KeyValuePair<string, string>> environment, IReadOnlyList<string> arguments)
     {
         var unshare = IsRoot() ? "unshare -n" : "unshare -rn";
         var script = new StringBuilder("#!/bin/sh\n# Written by the RealAgent test rig: the agent offline, its model stub beside it.\n");
@@ -135,8 +135,8 @@ public sealed partial class RealAgent
         foreach (var (name, value) in environment) script.Append($"export {name}={Quote(value)}\n");
         script.Append($"echo $$ > {Quote(paths.AgentPidFile)}\n");
         script.Append($"exec {unshare} sh -c 'ip link set lo up || exit 1; python3 \"$0\" {StubPort} \"$1\" 2>>\"$2\" & echo $! > \"$3\"; " +
-                      "while [ ! -e \"$1\" ]; do sleep 0.05; done; exec \"$4\"' ");
-        script.Append(string.Join(' ', new[] { StubScript, paths.StubLog, paths.StubErrors, paths.StubPidFile, runtime.BinaryPath }.Select(Quote)));
+                      "while [ ! -e \"$1\" ]; do sleep 0.05; done; agent=\"$4\"; shift 4; exec \"$agent\" \"$@\"' ");
+        script.Append(string.Join(' ', new[] { StubScript, paths.StubLog, paths.StubErrors, paths.StubPidFile, runtime.BinaryPath }.Concat(arguments).Select(Quote)));
         script.Append('\n');
         File.WriteAllText(paths.LaunchScript, script.ToString());
         File.SetUnixFileMode(paths.LaunchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -66,14 +66,14 @@ public sealed partial class RealAgent : IAsyncDisposable
     {
         options ??= new RealAgentOptions();
         if (runtime.Missing() is { } missing) throw new InvalidOperationException(missing);
-        var paths = new AgentPaths(Path.Combine(temp.Path, runtime.Name + "-" + options.Session));
-        foreach (var dir in new[] { paths.Home, paths.Work, paths.Tmp, paths.CodexHome }) Directory.CreateDirectory(dir);
+        var paths = new AgentPaths(Path.Combine(temp.Path, runtime.Name + "-" + options.Session), options.UserRoot);
+        foreach (var dir in new[] { paths.Root, paths.Home, paths.Work, paths.Tmp, paths.CodexHome }) Directory.CreateDirectory(dir);
 
         var environment = Configure(runtime, paths, options);
         if (options.Prepare is not null) await options.Prepare(paths);
         if (runtime == AgentRuntime.Codex && options.TrustCodexHooks && File.Exists(paths.HooksSettings(runtime)))
             File.AppendAllText(Path.Combine(paths.CodexHome, "config.toml"), CodexHookTrust.StateToml(paths.HooksSettings(runtime)));
-        WriteLaunchScript(runtime, paths, environment.Concat(options.Environment));
+        WriteLaunchScript(runtime, paths, environment.Concat(options.Environment), options.Arguments);
 
         var agent = new RealAgent(runtime, tmux, paths, options.Session);
         var watch = Stopwatch.StartNew();
@@ -246,7 +246,7 @@ public sealed partial class RealAgent : IAsyncDisposable
         // Codex leaves `codex app-server` daemons (re-parented to PID 1) that run from $CODEX_HOME/packages:
         // every program run from this agent's own directory is one of ours. (Only the program: the tmux server's
         // command line names the launch script too, and so does the pane's shell before the agent exits.)
-        foreach (var pid in ProgramsUnder(Paths.Root + "/").Where(p => p != PanePid)) Kill(pid);
+        foreach (var pid in ProgramsUnder(Paths.Root + "/").Concat(Paths.UserRoot is { } user ? ProgramsUnder(user + "/") : []).Where(p => p != PanePid)) Kill(pid);
         // The daemon's socket lives in /tmp/codex-daemon-<uid>/ (not under TMPDIR), linked from CODEX_HOME: ours goes too.
         if (new FileInfo(Path.Combine(Paths.CodexHome, "app-server-control", "app-server-control.sock")).LinkTarget is { } socket)
             foreach (var file in new[] { socket, socket + ".lock" })

@@ -35,6 +35,12 @@ public sealed record RealAgentOptions
 
     public string Session { get; init; } = "agent";
 
+    /// <summary>A folder that several agents share as one user's HOME, CODEX_HOME and working directory (<see cref="AgentPaths.UserRoot"/>).</summary>
+    public string? UserRoot { get; init; }
+
+    /// <summary>Arguments after the runtime's binary, e.g. Codex's <c>--no-daemon</c>.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
     public int Width { get; init; } = 160;
 
     public int Height { get; init; } = 50;
