@@ -26,9 +26,13 @@ public static class InitCommand
         var socket = new Option<string>("--tmux-socket") { Description = "The fleet's tmux server, tmux -L NAME (default: default, the roster's default)", DefaultValueFactory = _ => TmuxSettings.DefaultSocketName, HelpName = "NAME" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be written and write nothing" };
         var force = new Option<bool>("--force") { Description = "Replace files that exist with other content (the old one is kept as FILE.bak)" };
+        var add = new Option<bool>("--add")
+        {
+            Description = "Add the agents (of this runtime) to the roster that exists, keeping everything in it; the tmux socket is the roster's unless --tmux-socket is given",
+        };
         var command = new Command("init", $"Scaffold a fleet: the roster, the agent units (fleet-tmux.service, fleet-agent@.service), each agent's env file and the runtime's hooks; prints everything before writing it. {ExitCodeHelp}")
         {
-            agents, runtime, dir, run, socket, dryRun, force,
+            agents, runtime, dir, run, socket, dryRun, force, add,
         };
         command.SetAction(parse =>
         {
@@ -42,9 +46,24 @@ public static class InitCommand
                 return Usage($"--tmux-socket \"{socketName}\" is not a socket name (letters, digits, '_' and '-')");
             var rt = parse.GetValue(runtime)!;
             var rosterPath = Path.GetFullPath(CommonOptions.RosterPath(parse));
+            string? existing = null;
+            if (parse.GetValue(add) && File.Exists(rosterPath))
+            {
+                try
+                {
+                    existing = RosterFile.Read(rosterPath);
+                    if (parse.GetResult(socket) is null or { Implicit: true } && RosterLoader.Parse(existing, rosterPath).Tmux.SocketName is { } named)
+                        socketName = named;
+                }
+                catch (RosterException e) { return Usage(e.Message); }
+            }
             var request = new InitRequest(names, rt, parse.GetValue(run) ?? RuntimeCommand(rt), Path.GetFullPath(parse.GetValue(dir) ?? Environment.CurrentDirectory),
-                socketName, rosterPath, RosterLoader.ConfigHome());
-            try { AgentEnvironmentFile.Render(names[0], request.Command, request.WorkingDirectory); }
+                socketName, rosterPath, RosterLoader.ConfigHome()) { ExistingRoster = existing };
+            try
+            {
+                AgentEnvironmentFile.Render(names[0], request.Command, request.WorkingDirectory);
+                InitPlan.Files(request);
+            }
             catch (ArgumentException e) { return Usage(e.Message); }
             return InitRunner.Run(request, Hooks(rt, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
                 parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -11,7 +11,11 @@ public sealed record InitRequest(
     string WorkingDirectory,
     string TmuxSocket,
     string RosterPath,
-    string ConfigHome);
+    string ConfigHome)
+{
+    /// <summary><c>--add</c>: the roster that exists, to which the agents are appended (null: a new roster is written).</summary>
+    public string? ExistingRoster { get; init; }
+}
 
 /// <summary>One file init writes: where, why, and its text.</summary>
 public sealed record PlannedFile(string Path, string Purpose, string Text);
@@ -27,7 +31,9 @@ public static class InitPlan
         var layout = UnitLayout.Named(UnitLayout.DefaultTmuxUnit, UnitLayout.DefaultAgentTemplate, ["-L", request.TmuxSocket], UnitLayout.DefaultAgentEnvironmentDirectory);
         var unitDirectory = Path.Combine(request.ConfigHome, "systemd", "user");
         var agentDirectory = Path.Combine(request.ConfigHome, "fleet", "agents");
-        var roster = RosterText(request);
+        var roster = request.ExistingRoster is { } existing
+            ? RosterAddition.Add(existing, request.RosterPath, request.Agents, request.Runtime, HookRuntimes.Find(request.Runtime) is not null)
+            : RosterText(request);
         RosterLoader.Parse(roster, request.RosterPath);
         return
         [

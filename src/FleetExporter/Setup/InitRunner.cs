@@ -21,7 +21,8 @@ public static class InitRunner
         {
             var existing = File.Exists(file.Path) ? File.ReadAllText(file.Path) : null;
             var note = existing is null ? "" : existing == file.Text ? " (exists, unchanged)" : " (exists, different)";
-            if (existing is not null && existing != file.Text) differing.Add(file.Path);
+            // --add changes the roster on purpose: only the agents it appends (printed here) are new in it.
+            if (existing is not null && existing != file.Text && !(request.ExistingRoster is not null && file.Path == request.RosterPath)) differing.Add(file.Path);
             stdout.WriteLine($"==> {file.Path}: {file.Purpose}{note}");
             stdout.Write(file.Text);
             stdout.WriteLine();

@@ -126,6 +126,33 @@ public sealed class InitCommandTests
         Assert.Empty(Files(home));
     }
 
+    /// <summary>A mixed fleet: a second runtime's agents added to the roster init wrote, with their env files and hooks.</summary>
+    [Fact(Timeout = Timeout)]
+    public async Task Add_puts_another_runtimes_agents_into_the_existing_roster_and_keeps_the_rest()
+    {
+        using var home = new TempDirectory();
+        var first = await Init(home, "--agent", "a1", "--runtime", "claude", "--run", "claude", "--dir", "/srv/work", "--tmux-socket", "fleet");
+        var rosterFile = home.File(".config/fleet/roster.yaml");
+        File.AppendAllText(rosterFile, "# hand-written: keep me\n");
+
+        var without = await Init(home, "--agent", "x1", "--runtime", "codex", "--dir", "/srv/work");
+        var added = await Init(home, "--agent", "x1", "--runtime", "codex", "--dir", "/srv/work", "--add");
+        var again = await Init(home, "--agent", "x1", "--runtime", "codex", "--dir", "/srv/work", "--add");
+
+        Assert.True(first.ExitCode == 0, first.StandardError);
+        Assert.Equal(1, without.ExitCode);
+        Assert.True(added.ExitCode == 0, added.StandardError);
+        var roster = RosterLoader.LoadFile(rosterFile);
+        Assert.Equal([("a1", "claude"), ("x1", "codex")], roster.Agents.Select(a => (a.Name, a.Runtime)));
+        Assert.Equal(["-L", "fleet"], roster.Tmux.ServerArguments());
+        Assert.Contains("# hand-written: keep me", File.ReadAllText(rosterFile));
+        Assert.Contains("FLEET_COMMAND=\"codex --no-daemon\"", File.ReadAllText(home.File(".config/fleet/agents/x1.env")));
+        Assert.True(File.Exists(home.File(".codex/hooks.json")));
+        Assert.True(File.Exists(home.File(".claude/settings.json")));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already in the roster", again.StandardError);
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task The_runtime_found_on_PATH_is_written_by_its_full_path_and_one_not_found_by_its_name_codex_without_its_shared_daemon()
     {
