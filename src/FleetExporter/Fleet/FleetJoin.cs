@@ -48,7 +48,7 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         var screensTask = WithinDeadline(PaneTextSource.Name, ScreensAsync(roster, tmuxTask, ct), watch, ct);
         var procTask = WithinDeadline(ProcessSource.Name, Task.Run(processes.Observe, CancellationToken.None), watch, ct);
         var hbTask = WithinDeadline(HeartbeatSource.Name, Task.Run(() => heartbeats.Observe(roster), CancellationToken.None), watch, ct);
-        var journalTask = WithinDeadline(SendJournalSource.Name, Task.Run(() => journal.Observe(roster.SendJournal), CancellationToken.None), watch, ct);
+        var journalTask = WithinDeadline(SendJournalSource.Name, Task.Run(() => journal.Observe(roster.SendJournal, roster.Agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal)), CancellationToken.None), watch, ct);
         await Task.WhenAll(systemdTask, tmuxTask, screensTask, procTask, hbTask, journalTask);
 
         var sd = await systemdTask;

@@ -119,6 +119,38 @@ public sealed class HookCommandTests
         Assert.True(stopped.GetProperty("state_since").GetDouble() > asked.GetProperty("state_since").GetDouble());
     }
 
+    /// <summary>A hook.log that is a FIFO (no reader) blocked the hook, and with it the agent's turn, forever.</summary>
+    [Fact(Timeout = Timeout)]
+    public async Task A_hook_log_that_is_a_FIFO_costs_the_hook_nothing()
+    {
+        using var rig = new Rig();
+        Directory.CreateDirectory(Path.GetDirectoryName(rig.HookLog)!);
+        var mkfifo = await ProcessRunner.RunAsync("mkfifo", [rig.HookLog]);
+        Assert.Equal(0, mkfifo.ExitCode);
+        var watch = Stopwatch.StartNew();
+
+        var r = await rig.HookWithEnvAsync(HookPayloads.Claude("Stop"), "nobody", "--runtime", "claude", "--roster", rig.Roster);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("unknown agent", r.StandardError);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+    }
+
+    /// <summary>$FLEET_AGENT goes into stderr and hook.log: a newline in it must not forge a line, nor an ESC reach a terminal.</summary>
+    [Fact(Timeout = Timeout)]
+    public async Task An_agent_name_with_a_newline_or_an_escape_cannot_forge_a_log_line()
+    {
+        using var rig = new Rig();
+
+        var r = await rig.HookWithEnvAsync(HookPayloads.Claude("Stop"), "evil\n2026-01-01T00:00:00.000Z agent=c1 forged\u001b[31m", "--runtime", "claude", "--roster", rig.Roster);
+
+        Assert.Equal(0, r.ExitCode);
+        var line = Assert.Single(rig.LogLines());
+        Assert.Contains("evil\\x0a2026-01-01", line);
+        Assert.DoesNotContain("\u001b", line);
+        Assert.DoesNotContain("\u001b", r.StandardError);
+    }
+
     /// <summary>
     /// Codex's shared daemon (`codex app-server`) runs every Codex agent's hooks with the environment of the agent that
     /// started it: a hook it runs writes nothing under $FLEET_AGENT's name and says why. Here a real process whose first

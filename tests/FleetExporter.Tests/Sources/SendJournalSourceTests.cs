@@ -32,6 +32,33 @@ public sealed class SendJournalSourceTests
         Assert.Equal(0, third.Value.Count("a3", "acknowledged"));
     }
 
+    /// <summary>
+    /// Lines written by someone else cost only themselves: a lone surrogate (as JavaScript writes one) was a 500 on every
+    /// /metrics until the file was edited; names outside the roster and unknown verdicts are not kept (a 2 GB journal
+    /// of distinct names drove the exporter's memory to 3.7 GB).
+    /// </summary>
+    [Fact]
+    public void A_lone_surrogate_an_agent_outside_the_roster_and_an_unknown_verdict_are_skipped()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("sends.jsonl");
+        File.WriteAllText(path, """
+            {"agent":"\ud800","verdict":"sent"}
+            {"agent":"a1","verdict":"\udfff"}
+            {"agent":"stranger","verdict":"sent"}
+            {"agent":"a1","verdict":"bogus"}
+            {"agent":"a1","verdict":"sent"}
+
+            """);
+
+        var r = new SendJournalSource().Observe(path, new HashSet<string> { "a1" });
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(1, r.Value!.Count("a1", "sent"));
+        Assert.Equal(["a1"], r.Value.ByAgent.Keys);
+        Assert.Equal(["sent"], r.Value.ByAgent["a1"].Keys);
+    }
+
     [Fact]
     public void A_line_still_without_its_newline_waits_and_a_line_that_is_no_entry_is_skipped()
     {

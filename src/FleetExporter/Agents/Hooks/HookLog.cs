@@ -1,5 +1,7 @@
 using System.Globalization;
 using FleetExporter.Roster;
+using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Text;
 
 namespace FleetExporter.Agents.Hooks;
 
@@ -26,9 +28,11 @@ public static class HookLog
             var path = PathName();
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxBytes) File.Move(path, path + ".1", overwrite: true);
-            var line = $"{at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} agent={agent ?? "?"} {problem.ReplaceLineEndings(" ")}\n";
-            File.AppendAllText(path, line);
+            if (info.Exists && info.LinkTarget is null && info.Length > MaxBytes) File.Move(path, path + ".1", overwrite: true);
+            // The agent's name may come from $FLEET_AGENT and the problem may quote it: escaped, so neither can
+            // forge a line of its own or send escape sequences to whoever reads the log on a terminal.
+            var line = $"{at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} agent={Printable.Escape(agent ?? "?")} {Printable.Escape(problem)}\n";
+            NonBlockingFile.AppendRegular(path, System.Text.Encoding.UTF8.GetBytes(line));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

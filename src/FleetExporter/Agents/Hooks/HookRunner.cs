@@ -81,7 +81,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
 
     private string? Problem(string? agent, string why)
     {
-        error.WriteLine($"fleet-exporter hook: {why}");
+        error.WriteLine($"fleet-exporter hook: {Text.Printable.Escape(why)}");
         HookLog.Append(clock.GetUtcNow(), agent, why);
         return null;
     }

@@ -17,6 +17,27 @@ internal static partial class NonBlockingFile
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
+    private const int WriteOnly = 0x1, Create = 0x40, Append = 0x400, NoFollow = 0x20000;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenCreate(string path, int flags, uint mode);
+
+    /// <summary>
+    /// Appends <paramref name="bytes"/> in one write to a log someone else may have tampered with: opened
+    /// non-blocking (a FIFO there would block until a reader came), never through a symlink, created 0600 when
+    /// missing, and refused unless a regular file (<see cref="NotRegularFileException"/>).
+    /// </summary>
+    public static void AppendRegular(string path, ReadOnlySpan<byte> bytes)
+    {
+        var fd = OpenCreate(path, WriteOnly | Create | Append | NonBlock | NoFollow | NoControllingTerminal | CloseOnExec, 0x180);
+        if (fd < 0)
+            throw new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (NotRegular(handle) is { } kind) throw new NotRegularFileException(kind);
+        // With O_APPEND, Linux writes at the end whatever offset pwrite(2) is given.
+        RandomAccess.Write(handle, bytes, 0);
+    }
+
     // statx(2) on the open descriptor (AT_EMPTY_PATH): its layout, unlike struct stat's, is the same on every architecture.
     private const int EmptyPath = 0x1000, WantType = 0x1, StatxSize = 256, ModeOffset = 28;
 

@@ -20,7 +20,8 @@ public sealed record SendCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<
 /// Reads the send journal incrementally: each collection reads only what was appended since the last one (at most
 /// <see cref="MaxBytesPerCollection"/>), so a long journal costs nothing per scrape. A journal that shrank
 /// (truncated or replaced) is counted again from its start; counters restart, as Prometheus counters may. A line
-/// without its newline yet is left for the next collection; a line that is not a journal entry is skipped.
+/// without its newline yet is left for the next collection; a line that is not a journal entry is skipped. Only the
+/// roster's agents and the known verdicts are kept, so memory is bounded by the roster, not by the journal's history.
 /// </summary>
 public sealed class SendJournalSource
 {
@@ -32,7 +33,10 @@ public sealed class SendJournalSource
     private long _offset;
     private Dictionary<string, Dictionary<string, long>> _counts = new(StringComparer.Ordinal);
 
-    public SourceResult<SendCounts> Observe(string path)
+    private IReadOnlySet<string>? _agents;
+
+    /// <param name="agents">The agents to count (the roster's); null counts every agent named.</param>
+    public SourceResult<SendCounts> Observe(string path, IReadOnlySet<string>? agents = null)
     {
         using var span = FleetTelemetry.Source.StartActivity("source send_journal");
         var watch = Stopwatch.StartNew();
@@ -41,6 +45,7 @@ public sealed class SendJournalSource
             try
             {
                 if (_path != path) Reset(path);
+                _agents = agents;
                 ReadNew(path);
                 return SourceResult<SendCounts>.Success(Name, Snapshot(), watch.Elapsed);
             }
@@ -101,11 +106,15 @@ public sealed class SendJournalSource
                 || !doc.RootElement.TryGetProperty("agent", out var a) || a.ValueKind != JsonValueKind.String
                 || !doc.RootElement.TryGetProperty("verdict", out var v) || v.ValueKind != JsonValueKind.String)
                 return;
-            var byVerdict = _counts.TryGetValue(a.GetString()!, out var d) ? d : _counts[a.GetString()!] = new(StringComparer.Ordinal);
-            byVerdict[v.GetString()!] = byVerdict.GetValueOrDefault(v.GetString()!) + 1;
+            var agent = a.GetString()!;
+            var verdict = v.GetString()!;
+            if ((_agents is not null && !_agents.Contains(agent)) || !SendCounts.Verdicts.Contains(verdict)) return;
+            var byVerdict = _counts.TryGetValue(agent, out var d) ? d : _counts[agent] = new(StringComparer.Ordinal);
+            byVerdict[verdict] = byVerdict.GetValueOrDefault(verdict) + 1;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string JSON allows but UTF-16 cannot hold (a lone surrogate, "\ud800").
             // Not an entry (a hand edit, a torn line from a crashed writer): skipped, the rest still counts.
         }
     }
