@@ -79,6 +79,6 @@ public sealed partial record WatchScript(string AgentSession, string Viewer, str
         return args;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_@+-]{1,120}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_@+-]{1,120}\z")]
     private static partial Regex SafeName();
 }

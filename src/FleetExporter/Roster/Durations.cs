@@ -6,7 +6,7 @@ namespace FleetExporter.Roster;
 /// <summary>Prometheus-style durations: <c>500ms</c>, <c>30s</c>, <c>1m30s</c>, <c>2h</c>, <c>1d</c>.</summary>
 public static partial class Durations
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$")]
+    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+\z")]
     private static partial Regex Shape();
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h|d)")]

@@ -99,24 +99,24 @@ public static partial class RosterLoader
         path == "~" ? Home() : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home(), path[2..]) : path;
 
     /// <summary>Agent names become tmux session names, systemd instance names, file names and label values.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\z")]
     internal static partial Regex AgentName();
 
     /// <summary>tmux turns '.' and ':' into '_' and reads a leading '=' or '$' as target syntax.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_@+-]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_@+-]{0,99}\z")]
     internal static partial Regex SessionName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]{1,240}\.(service|scope|target|socket|timer|path)$")]
+    [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]{1,240}\.(service|scope|target|socket|timer|path)\z")]
     internal static partial Regex UnitName();
 
     /// <summary>The host label: a host name (dots allowed), never a control character.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}\z")]
     internal static partial Regex HostLabel();
 
     /// <summary>What an include/exclude glob may hold: name characters, '*' and '?'.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9_*?-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_*?-]+\z")]
     internal static partial Regex GlobShape();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,31}\z")]
     internal static partial Regex RuntimeName();
 }

@@ -31,13 +31,13 @@ public sealed partial record UnitLayout(string TmuxUnit, string AgentTemplate, I
     /// <summary>The unit name of one agent, <c>PREFIX@NAME.service</c>.</summary>
     public string AgentUnit(string agent) => AgentTemplate.Replace("@.", "@" + agent + ".", StringComparison.Ordinal);
 
-    [GeneratedRegex("^[A-Za-z0-9:_.-]+\\.service$")]
+    [GeneratedRegex("^[A-Za-z0-9:_.-]+\\.service\\z")]
     private static partial Regex UnitName();
 
-    [GeneratedRegex("^[A-Za-z0-9:_.-]+@\\.service$")]
+    [GeneratedRegex("^[A-Za-z0-9:_.-]+@\\.service\\z")]
     private static partial Regex TemplateName();
 
     // Words systemd and sh both take as they are: no spaces, quotes, '$', '%', '\\' or ';'.
-    [GeneratedRegex("^[A-Za-z0-9._/:@+,-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9._/:@+,-]+\\z")]
     private static partial Regex PlainWord();
 }

@@ -19,7 +19,7 @@ public sealed partial record BcryptHash(string Text, int Cost)
     public const int MaxCost = 17;
 
     // $2a$ / $2b$ / $2x$ / $2y$, two-digit cost, 22 characters of salt and 31 of hash in bcrypt's base64.
-    [GeneratedRegex(@"^\$2[abxy]\$([0-9]{2})\$[./A-Za-z0-9]{53}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\$2[abxy]\$([0-9]{2})\$[./A-Za-z0-9]{53}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
     /// <summary>The hash, or why it cannot be served (without the file and line, which the caller adds).</summary>

@@ -47,9 +47,9 @@ public sealed partial record HookCommandLine(IReadOnlyList<string> Argv)
         return quoted.Append('\'').ToString();
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_./:=@%+,-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9_./:=@%+,-]+\\z")]
     private static partial Regex SafeWord();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\z")]
     private static partial Regex AgentName();
 }
