@@ -28,7 +28,11 @@ public sealed record ServeOptions(IReadOnlyList<string> ListenAddresses, string 
     public string Describe() => SystemdSocket ? "the systemd sockets" : string.Join(", ", ListenAddresses);
 }
 
-/// <summary>The time a collection may take, from the timeout Prometheus sends with each scrape.</summary>
+/// <summary>
+/// The time a collection may take, from the timeout Prometheus sends with each scrape, never more than
+/// <see cref="Default"/>: a collection is shared by every scrape and page that comes while it runs, so one client
+/// asking for 300 s (while a source hangs) would hold them all for as long.
+/// </summary>
 public static class ScrapeBudget
 {
     public const string Header = "X-Prometheus-Scrape-Timeout-Seconds";
@@ -42,7 +46,7 @@ public static class ScrapeBudget
         if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             || double.IsNaN(seconds) || seconds <= 0)
             return Default;
-        var budget = TimeSpan.FromSeconds(Math.Min(seconds, 300)) - Margin;
+        var budget = TimeSpan.FromSeconds(Math.Min(seconds, Default.TotalSeconds)) - Margin;
         return budget < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : budget;
     }
 }
