@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using FleetExporter.Logging;
 using FleetExporter.Metrics;
@@ -164,6 +165,13 @@ public static class ServeCommand
             return ExitCodes.Failed;
         }
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
+        // SIGHUP (a closed terminal, `systemctl reload`, `kill -HUP`) ended serve with exit 129, which systemd's
+        // Restart=on-failure takes for a clean stop. Nothing needs reloading: the roster is read again whenever it changes.
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            log.LogInformation("SIGHUP received and ignored: the roster is read again whenever it changes; the web config is read at start");
+        });
         log.LogInformation("starting fleet-exporter {Version}", typeof(ServeCommand).Assembly.GetName().Version?.ToString(3));
         if (!Path.Exists(options.RosterPath))
             log.LogWarning("no roster at {Roster}: serving an empty fleet (collector roster 0). Create it (see README \"The roster\") and it is read at the next scrape.", options.RosterPath);

@@ -69,6 +69,21 @@ public sealed class ToolkitFlagsTests : IDisposable
         Assert.Contains($"{flag} \"{value}\": expected one of", r.StandardError);
     }
 
+    /// <summary>SIGHUP ended serve with exit 129 and no log line; the shipped unit then did not restart it.</summary>
+    [Fact(Timeout = 120_000)]
+    public async Task SIGHUP_is_logged_and_ignored()
+    {
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", _roster]);
+
+        var kill = await FleetExporter.Subprocess.ProcessRunner.RunAsync("kill", ["-HUP", serve.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var logged = await TmuxServer.EventuallyAsync(() => Task.FromResult(serve.Output.Contains("SIGHUP received and ignored", StringComparison.Ordinal)));
+
+        Assert.Equal(0, kill.ExitCode);
+        Assert.True(logged, serve.Output);
+        Assert.Equal("OK\n", await serve.GetAsync("/-/healthy"));
+        Assert.Contains("Restart=always", File.ReadAllText(RepoPaths.Of("deploy", "systemd", "fleet-exporter.service")));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Repeated_listen_addresses_all_serve()
     {
