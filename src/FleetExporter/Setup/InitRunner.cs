@@ -17,9 +17,16 @@ public static class InitRunner
     {
         var files = InitPlan.Files(request);
         var differing = new List<string>();
+        var existingText = new Dictionary<string, string?>();
         foreach (var file in files)
         {
-            var existing = File.Exists(file.Path) ? File.ReadAllText(file.Path) : null;
+            string? existing;
+            try { existing = existingText[file.Path] = Existing(file.Path); }
+            catch (IOException e)
+            {
+                stderr.WriteLine($"fleet-exporter: refused, nothing written: {file.Path}: {e.Message}");
+                return ExitCodes.Usage;
+            }
             var note = existing is null ? "" : existing == file.Text ? " (exists, unchanged)" : " (exists, different)";
             // --add changes the roster on purpose: only the agents it appends (printed here) are new in it.
             if (existing is not null && existing != file.Text && !(request.ExistingRoster is not null && file.Path == request.RosterPath)) differing.Add(file.Path);
@@ -58,7 +65,7 @@ public static class InitRunner
         }
         try
         {
-            foreach (var file in files.Where(f => !File.Exists(f.Path) || File.ReadAllText(f.Path) != f.Text))
+            foreach (var file in files.Where(f => existingText[f.Path] != f.Text))
             {
                 SettingsFileWriter.Replace(file.Path, file.Text);
                 stderr.WriteLine($"fleet-exporter: wrote {file.Path}");
@@ -78,5 +85,18 @@ public static class InitRunner
         stderr.WriteLine("fleet-exporter: done. Next:");
         foreach (var line in InitPlan.NextCommands(request)) stderr.WriteLine($"  {line}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Files init writes are small: one that is a FIFO, a device or huge is refused, never waited on or read whole.</summary>
+    private const int MaxExisting = 1024 * 1024;
+
+    /// <summary>The text of a file init would write, or null when there is none yet.</summary>
+    /// <exception cref="IOException">It is not a regular file, it is larger than 1 MiB, or it cannot be read.</exception>
+    private static string? Existing(string path)
+    {
+        try { return System.Text.Encoding.UTF8.GetString(Sources.Heartbeats.NonBlockingFile.ReadRegular(path, MaxExisting)); }
+        catch (FileNotFoundException) { return null; }
+        catch (Sources.Heartbeats.FileTooLargeException) { throw new IOException($"larger than {MaxExisting} bytes: not a file init wrote"); }
+        catch (UnauthorizedAccessException e) { throw new IOException(e.Message, e); }
     }
 }

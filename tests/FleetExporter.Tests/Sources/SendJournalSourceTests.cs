@@ -59,6 +59,24 @@ public sealed class SendJournalSourceTests
         Assert.Equal(["sent"], r.Value.ByAgent["a1"].Keys);
     }
 
+    /// <summary>A journal path that is a FIFO made `send` hang forever after typing; a symlink there would be written through.</summary>
+    [Fact]
+    public async Task Appending_to_a_FIFO_or_through_a_symlink_is_refused_at_once()
+    {
+        using var dir = new TempDirectory();
+        var fifo = dir.File("sends.jsonl");
+        Assert.Equal(0, (await FleetExporter.Subprocess.ProcessRunner.RunAsync("mkfifo", [fifo])).ExitCode);
+        var target = dir.Write("victim", "precious\n");
+        var link = dir.File("linked.jsonl");
+        File.CreateSymbolicLink(link, target);
+
+        var viaFifo = Task.Run(() => Assert.ThrowsAny<IOException>(() => SendJournal.Append(fifo, Entry("a1", "sent"))));
+        Assert.Same(viaFifo, await Task.WhenAny(viaFifo, Task.Delay(TimeSpan.FromSeconds(20))));
+        await viaFifo;
+        Assert.ThrowsAny<IOException>(() => SendJournal.Append(link, Entry("a1", "sent")));
+        Assert.Equal("precious\n", File.ReadAllText(target));
+    }
+
     [Fact]
     public void A_line_still_without_its_newline_waits_and_a_line_that_is_no_entry_is_skipped()
     {

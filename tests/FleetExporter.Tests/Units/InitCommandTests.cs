@@ -126,6 +126,29 @@ public sealed class InitCommandTests
         Assert.Empty(Files(home));
     }
 
+    /// <summary>A FIFO or a device where init would write hung it or ate 1.5 GB: now refused at once, naming the file, nothing written.</summary>
+    [Theory(Timeout = Timeout)]
+    [InlineData("fifo-roster")]
+    [InlineData("dev-zero-roster")]
+    [InlineData("fifo-env")]
+    public async Task A_FIFO_or_a_device_where_a_file_goes_is_refused_at_once(string kind)
+    {
+        using var home = new TempDirectory();
+        var roster = kind == "dev-zero-roster" ? "/dev/zero" : home.File("fleet/roster.yaml");
+        var fifo = kind == "fifo-env" ? home.File(".config/fleet/agents/a1.env") : kind == "fifo-roster" ? roster : null;
+        if (fifo is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
+            Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", [fifo])).ExitCode);
+        }
+
+        var r = await Init(home, "--agent", "a1", "--runtime", "claude", "--run", "claude", "--roster", roster, "--dry-run");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(fifo ?? roster, r.StandardError);
+        Assert.Contains("not a regular file", r.StandardError);
+    }
+
     /// <summary>A mixed fleet: a second runtime's agents added to the roster init wrote, with their env files and hooks.</summary>
     [Fact(Timeout = Timeout)]
     public async Task Add_puts_another_runtimes_agents_into_the_existing_roster_and_keeps_the_rest()

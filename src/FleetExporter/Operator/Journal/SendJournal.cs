@@ -39,8 +39,7 @@ public static class SendJournal
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cut = entry with { Evidence = entry.Evidence.Length > MaxEvidence ? entry.Evidence[..MaxEvidence] + "…" : entry.Evidence };
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cut, SendJournalContext.Default.SendJournalEntry) + "\n");
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
-        stream.Write(line);
-        stream.Flush(flushToDisk: true);
+        // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
+        Sources.Heartbeats.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
     }
 }

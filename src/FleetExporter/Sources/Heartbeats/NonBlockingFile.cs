@@ -27,7 +27,7 @@ internal static partial class NonBlockingFile
     /// non-blocking (a FIFO there would block until a reader came), never through a symlink, created 0600 when
     /// missing, and refused unless a regular file (<see cref="NotRegularFileException"/>).
     /// </summary>
-    public static void AppendRegular(string path, ReadOnlySpan<byte> bytes)
+    public static void AppendRegular(string path, ReadOnlySpan<byte> bytes, bool flushToDisk = false)
     {
         var fd = OpenCreate(path, WriteOnly | Create | Append | NonBlock | NoFollow | NoControllingTerminal | CloseOnExec, 0x180);
         if (fd < 0)
@@ -36,6 +36,7 @@ internal static partial class NonBlockingFile
         if (NotRegular(handle) is { } kind) throw new NotRegularFileException(kind);
         // With O_APPEND, Linux writes at the end whatever offset pwrite(2) is given.
         RandomAccess.Write(handle, bytes, 0);
+        if (flushToDisk) RandomAccess.FlushToDisk(handle);
     }
 
     // statx(2) on the open descriptor (AT_EMPTY_PATH): its layout, unlike struct stat's, is the same on every architecture.
