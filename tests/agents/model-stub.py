@@ -15,6 +15,9 @@ Answers the three wire protocols the agents speak:
 What it answers depends on the text of the last user message:
   TOOL:touch <name>   a tool call that runs `touch <name>` (brings up a permission prompt where the agent asks one);
                       once the tool's result comes back, the answer is "done"
+  SUBAGENT:<words>    (Anthropic only) a call of the subagent tool (Claude Code's Agent, which runs it in the
+                      background) whose prompt is "HANG subagent: <words>", so the subagent's own request hangs and
+                      the subagent never ends; once the tool's result comes back, the main turn answers "done"
   HANG                the request is accepted and never answered (the agent stays working)
   SLOW                the reply "ok" streams slowly over about 8 seconds
   FAIL                (Anthropic only) an HTTP 400 invalid_request_error, which no client retries: the turn fails
@@ -31,6 +34,7 @@ LOG_LOCK = threading.Lock()
 LOG_PATH = None
 COUNTER = [0]
 TOOL = re.compile(r"TOOL:touch\s+(\S+)")
+SUBAGENT = re.compile(r"SUBAGENT:[ \t]*([^\n]*)")
 
 
 def next_id(prefix):
@@ -46,13 +50,16 @@ def log_request(method, path, body):
 
 
 def decide(text, tool_result):
-    """('tool', name) | ('hang',) | ('fail',) | ('slow',) | ('text', reply)"""
+    """('tool', name) | ('subagent', words) | ('hang',) | ('fail',) | ('slow',) | ('text', reply)"""
     if tool_result:
         return ("text", "done")
     text = text or ""
     match = TOOL.search(text)
     if match:
         return ("tool", match.group(1))
+    match = SUBAGENT.search(text)
+    if match:
+        return ("subagent", match.group(1).strip() or "wait")
     if "HANG" in text:
         return ("hang",)
     if "FAIL" in text:
@@ -82,12 +89,22 @@ def anthropic_last_user(body):
     return (plain[-1] if plain else "\n".join(texts)), False
 
 
-def anthropic_tool_name(body):
+def anthropic_tool_name(body, wanted=("Bash", "bash")):
     names = [t.get("name", "") for t in body.get("tools", []) or []]
-    for wanted in ("Bash", "bash"):
-        if wanted in names:
-            return wanted
-    return names[0] if names else "Bash"
+    for name in wanted:
+        if name in names:
+            return name
+    return names[0] if names else wanted[0]
+
+
+def anthropic_tool_use(body, action):
+    """(tool name, input) for a 'tool' or 'subagent' action."""
+    if action[0] == "subagent":
+        # The subagent's prompt holds HANG (and not the SUBAGENT trigger): its own first request never gets an answer.
+        # Claude Code 2.1.x runs every Agent call in the background; the schema has no background flag to set.
+        return anthropic_tool_name(body, ("Agent", "Task")), {
+            "description": "Stub subagent", "prompt": f"HANG subagent: {action[1]}"}
+    return anthropic_tool_name(body), {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}
 
 
 # ---- OpenAI Responses ---------------------------------------------------------------------------------------
@@ -235,9 +252,9 @@ class Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             content = [{"type": "text", "text": "ok"}]
             stop = "end_turn"
-            if action[0] == "tool":
-                content = [{"type": "tool_use", "id": next_id("toolu_"), "name": anthropic_tool_name(body),
-                            "input": {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}}]
+            if action[0] in ("tool", "subagent"):
+                name, tool_input = anthropic_tool_use(body, action)
+                content = [{"type": "tool_use", "id": next_id("toolu_"), "name": name, "input": tool_input}]
                 stop = "tool_use"
             elif action[0] == "text":
                 content = [{"type": "text", "text": action[1]}]
@@ -250,10 +267,10 @@ class Handler(BaseHTTPRequestHandler):
             "stop_reason": None, "stop_sequence": None,
             "usage": {"input_tokens": 10, "output_tokens": 1, "cache_creation_input_tokens": 0,
                       "cache_read_input_tokens": 0}}}, "message_start")
-        if action[0] == "tool":
-            tool_input = {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}
+        if action[0] in ("tool", "subagent"):
+            name, tool_input = anthropic_tool_use(body, action)
             self.sse({"type": "content_block_start", "index": 0, "content_block": {
-                "type": "tool_use", "id": next_id("toolu_"), "name": anthropic_tool_name(body), "input": {}}},
+                "type": "tool_use", "id": next_id("toolu_"), "name": name, "input": {}}},
                 "content_block_start")
             self.sse({"type": "content_block_delta", "index": 0, "delta": {
                 "type": "input_json_delta", "partial_json": json.dumps(tool_input)}}, "content_block_delta")
@@ -279,6 +296,8 @@ class Handler(BaseHTTPRequestHandler):
         has_tools = bool(body.get("tools"))
         # Codex asks for a title (or other side answers) without tools: plain text, never a tool call.
         action = decide(text, tool_result) if has_tools else ("text", "Stub title")
+        if action[0] == "subagent":
+            action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
         response_id = next_id("resp_")
@@ -334,6 +353,8 @@ class Handler(BaseHTTPRequestHandler):
         if wants_json:
             return self.gemini_reply(self.gemini_json(body, generation), stream)
         action = decide(text, tool_result)
+        if action[0] == "subagent":
+            action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
         if action[0] == "tool":

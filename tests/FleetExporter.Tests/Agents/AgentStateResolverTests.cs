@@ -111,6 +111,17 @@ public sealed class AgentStateResolverTests
         Assert.Equal(expected, s.Name);
     }
 
+    /// <summary>A background subagent works while the main box is idle: an old working report with subagents is kept, so a hung one goes stale.</summary>
+    [Fact]
+    public void An_old_working_report_with_running_subagents_keeps_over_an_idle_screen()
+    {
+        var hook = Hook(AgentStateName.Working, Now.AddMinutes(-5), "Stop") with { Subagents = ["sa-1"] };
+
+        var s = Resolve(Evidence(hook, Now.AddMinutes(-5), screen: IdleScreen));
+
+        Assert.Equal((AgentStateName.Working, StateSource.Hook), (s.Name, s.Source));
+    }
+
     [Fact]
     public void An_old_hook_loses_to_a_disagreeing_screen()
     {

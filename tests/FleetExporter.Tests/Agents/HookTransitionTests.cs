@@ -53,6 +53,29 @@ public sealed class HookTransitionTests
         Assert.Equal(AgentStateName.Idle, reported.State);
     }
 
+    /// <summary>
+    /// Claude Code's Stop lists the background tasks still running: that list is the truth, also for a subagent
+    /// killed with ctrl+x ctrl+k, which fires no SubagentStop (seen with 2.1.328).
+    /// </summary>
+    [Fact]
+    public void The_runtimes_own_list_of_running_background_tasks_wins()
+    {
+        var agent = new Agent("claude");
+        agent.Fire(HookPayloads.Claude("SubagentStart", new { agent_id = "sa-1" }), T0);
+        agent.Fire(HookPayloads.Claude("SubagentStart", new { agent_id = "sa-2" }), T0);
+
+        var listed = agent.Fire(HookPayloads.Claude("Stop", new
+        {
+            background_tasks = new object[] { new { id = "sa-2", type = "subagent", status = "running" }, new { id = "sh-9", type = "shell", status = "completed" } },
+        }), T0.AddSeconds(2));
+        var killed = agent.Fire(HookPayloads.Claude("Stop", new { background_tasks = Array.Empty<object>() }), T0.AddSeconds(60));
+
+        Assert.Equal(["sa-2"], listed.Subagents);
+        Assert.Equal(AgentStateName.Working, listed.State);
+        Assert.Empty(killed.Subagents);
+        Assert.Equal(AgentStateName.Idle, killed.State);
+    }
+
     [Fact]
     public void A_new_session_or_an_ended_one_has_no_subagents_left()
     {

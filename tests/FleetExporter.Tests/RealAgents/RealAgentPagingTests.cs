@@ -63,5 +63,40 @@ public sealed class RealAgentPagingTests(ITestOutputHelper output)
         await rig.Agent.PressAsync("Escape");
     }
 
+    /// <summary>
+    /// Claude Code 2.1.328 runs a subagent in the background: the main turn ends (Stop) and its box is idle at once.
+    /// One that hangs (the stub never answers its request) keeps the agent working, from the Stop's own list of
+    /// running background tasks, and pages as a hung turn does; the screen, which shows the idle box, does not hide it.
+    /// </summary>
+    [RealAgentFact("claude", Timeout = 480_000)]
+    public async Task A_hung_background_subagent_keeps_Claude_Code_working_and_pages()
+    {
+        await using var webhook = new WebhookReceiver();
+        var alertmanagerYaml = StackConfig.Alertmanager(webhook.Port, GroupWait);
+        await using var alertmanager = await AlertmanagerServer.StartAsync(alertmanagerYaml);
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
+        await using var serve = await ServeProcess.StartAsync("serve", ["--roster", rig.Roster.SourcePath!]);
+        var agent = HookedAgent.AgentName;
+        var interval = HookedAgent.Interval;
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle");
+        await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(serve.Port, alertmanager.Port, interval));
+
+        await rig.Agent.SubmitAsync("SUBAGENT: look at the logs");
+        var background = await rig.UntilAsync(a => a.Heartbeat.Hook is { Event: "Stop", Subagents.Count: > 0 }, "the main turn's Stop with a subagent running",
+            TimeSpan.FromSeconds(40));
+        Assert.Equal(AgentStateName.Working, background.State.Name);
+        Assert.True(FleetExporter.Roster.BuiltInRuntimes.All["claude"].States.ShowsEmptyInput(await rig.Agent.CaptureAsync()), "the main box is not idle");
+        var lastBeat = background.Heartbeat.Timestamp!.Value;
+
+        var bound = 3 * interval + StackConfig.For("FleetHeartbeatStale") + 3 * interval + StackConfig.GroupWait(alertmanagerYaml);
+        var page = await webhook.WaitForAsync(
+            n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == agent),
+            bound + TimeSpan.FromSeconds(60));
+        Assert.True(page is not null, $"the hung subagent was never paged; exporter output:\n{serve.Output}");
+        Assert.Equal("page", page.Receiver);
+        output.WriteLine($"hung subagent's last beat -> page: {(page.ReceivedAt - lastBeat).TotalSeconds:0.0} s (bound {bound.TotalSeconds:0} s)");
+        Assert.Equal("working", Assert.Single(await prometheus.QueryAsync($"fleet_agent_state{{agent=\"{agent}\"}} == 1")).Labels["state"]);
+    }
+
     private static string? Label(System.Text.Json.Nodes.JsonObject alert, string name) => alert["labels"]?[name]?.GetValue<string>();
 }

@@ -13,6 +13,13 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
     /// <summary>The subagent a SubagentStart or SubagentStop names (<c>agent_id</c>).</summary>
     public string? SubagentId { get; init; }
 
+    /// <summary>
+    /// The background tasks the runtime says still run (Claude Code's <c>background_tasks</c>, entries with
+    /// <c>status: "running"</c>, by <c>id</c>), or null when the event does not say. It is the runtime's own list,
+    /// so it also ends subagents that stopped without a SubagentStop (killed with ctrl+x ctrl+k).
+    /// </summary>
+    public IReadOnlyList<string>? BackgroundTasks { get; init; }
+
     /// <summary>Larger payloads are not read whole: a prompt that size is refused by every runtime anyway.</summary>
     public const int MaxBytes = 8 * 1024 * 1024;
 
@@ -31,8 +38,8 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
             var rule = map.Rule(name, detail);
             var prompt = rule is { SubmitsPrompt: true } ? String(root, map.PromptField) : null;
             var promptId = rule is { SubmitsPrompt: true } && map.PromptIdField is { } idField ? String(root, idField) : null;
-            var subagent = rule is { Subagent: not SubagentChange.None } ? String(root, "agent_id") : null;
-            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId) { SubagentId = subagent };
+            var subagent = rule is { Subagent: not SubagentChange.None } && String(root, "agent_id") is { } agentId ? Cut(agentId) : null;
+            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId) { SubagentId = subagent, BackgroundTasks = Running(root) };
         }
     }
 
@@ -52,6 +59,16 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
 
     [System.Text.RegularExpressions.GeneratedRegex("""\A\n\n<pasted_content id="(?<id>[0-9a-f]{1,16})">\n(?<text>[\s\S]*)\n</pasted_content id="\k<id>">\n\z""")]
     private static partial System.Text.RegularExpressions.Regex WrappedPaste();
+
+    private static IReadOnlyList<string>? Running(JsonElement root) =>
+        root.TryGetProperty("background_tasks", out var tasks) && tasks.ValueKind == JsonValueKind.Array
+            ? tasks.EnumerateArray()
+                .Where(t => t.ValueKind == JsonValueKind.Object && String(t, "status") == "running" && String(t, "id") is not null)
+                .Select(t => Cut(String(t, "id")!)).Take(HookReport.MaxSubagents).ToList()
+            : null;
+
+    /// <summary>Ids are short; a long one is cut as the heartbeat's reader cuts it, so what is written can be matched when read back.</summary>
+    private static string Cut(string s) => s.Length > 200 ? s[..200] : s;
 
     private static string? String(JsonElement root, string property) =>
         root.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -29,13 +29,14 @@ public static class HookTransition
     }
 
     /// <summary>
-    /// The subagents running after this event: a start adds its id, a stop removes it (one without an id removes the
-    /// oldest); a new or ended session has none, and a stopped runtime runs none.
+    /// The subagents running after this event: the runtime's own list when the event carries one (Claude Code's Stop
+    /// does), else the last one; then a start adds its id, a stop removes it (one without an id removes the oldest).
+    /// A new or ended session has none, and a stopped runtime runs none.
     /// </summary>
     private static IReadOnlyList<string> Subagents(HookReport? previous, HookEvent e, EventRule? rule, long seq)
     {
-        var running = previous?.Subagents ?? [];
-        if (rule?.State == AgentStateName.Stopped || (e.SessionId is { } s && previous?.SessionId is { } was && s != was)) running = [];
+        var running = e.BackgroundTasks ?? previous?.Subagents ?? [];
+        if (rule?.State == AgentStateName.Stopped || (e.BackgroundTasks is null && e.SessionId is { } s && previous?.SessionId is { } was && s != was)) running = [];
         switch (rule?.Subagent)
         {
             case SubagentChange.Start:

@@ -66,7 +66,9 @@ public static class AgentStateResolver
         if (current is not null && !(current.State == AgentStateName.Stopped && e.RuntimeRunning == true))
         {
             var recent = e.HookWrittenAt is { } at && now - at <= (current.State == AgentStateName.Waiting ? DialogGrace : HookGrace);
-            if (recent || e.Screen is null || e.Screen.State == current.State)
+            // Background subagents run while the main box is idle: the screen cannot see them, the hooks can.
+            var background = current.State == AgentStateName.Working && current.Subagents.Count > 0;
+            if (recent || background || e.Screen is null || e.Screen.State == current.State)
                 return new AgentState(current.State, current.Since, StateSource.Hook, $"hook {current.Event}");
         }
 
