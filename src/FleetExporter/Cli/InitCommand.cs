@@ -52,7 +52,10 @@ public static class InitCommand
                 try
                 {
                     existing = RosterFile.Read(rosterPath);
-                    if (parse.GetResult(socket) is null or { Implicit: true } && RosterLoader.Parse(existing, rosterPath).Tmux.SocketName is { } named)
+                    var tmux = RosterLoader.Parse(existing, rosterPath).Tmux;
+                    if (tmux.SocketPath is not null)
+                        return Usage($"{rosterPath}: tmux.socket_path is set; init writes units for a tmux -L socket name, so add these agents by hand");
+                    if (parse.GetResult(socket) is null or { Implicit: true } && tmux.SocketName is { } named)
                         socketName = named;
                 }
                 catch (RosterException e) { return Usage(e.Message); }
@@ -65,6 +68,7 @@ public static class InitCommand
                 InitPlan.Files(request);
             }
             catch (ArgumentException e) { return Usage(e.Message); }
+            catch (RosterException e) { return Usage($"the roster with the agents added would not load, nothing written: {e.Message}"); }
             return InitRunner.Run(request, Hooks(rt, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
                 parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable);
         });

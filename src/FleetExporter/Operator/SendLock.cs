@@ -20,7 +20,10 @@ public static class SendLock
     /// <exception cref="IOException">The lock file cannot be made or opened (its folder, its permissions).</exception>
     public static async Task<IDisposable?> TakeAsync(string path, TimeSpan patience, CancellationToken ct)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        try { Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"cannot make the folder of the send lock {path}: {e.Message}", e); }
+        // Never through a link someone planted: it would create or lock a file elsewhere.
+        if (new FileInfo(path).LinkTarget is not null) throw new IOException($"the send lock {path} is a symbolic link; remove it");
         var until = DateTime.UtcNow + patience;
         while (true)
         {

@@ -47,7 +47,7 @@ public static class BuiltInRuntimes
     {
         // The box empty between its rules, and the footer's own hint under it: a draft (typed, or the prompt Esc
         // puts back), a "!" bash line or a menu (Rewind, a "/" command list) changes one of the three.
-        Ready = [R("(?m)^─{8,}\n❯\u00a0[ \u00a0]*\n─{8,}\n[^\n]*(?:\\? for shortcuts|esc to interrupt)")],
+        Ready = [R("(?m)^─{8,}\n❯\u00a0[ \u00a0]*\n─{8,}\n[^\n]*(?:\\? for shortcuts|esc to interrupt)[^\n]*" + NearTheBottom)],
     };
 
     /// <summary>
@@ -62,7 +62,7 @@ public static class BuiltInRuntimes
         Waiting:
         [
             R(@"(?m)^[\s│]*Would you like to (?:run the following command|make the following edits)\?"), R(@"Press enter to confirm or esc to cancel"),
-            R(@"(?m)^\s*Hooks need review\s*$"), R(@"(?m)^\s*(?:[^\n]*·\s*)?enter (?:confirm|select|review)\b"),
+            R(@"(?m)^\s*Hooks need review\s*$"), R(@"(?m)^\s*(?:[^\n]*·\s*)?enter (?:confirm|select|review) · esc\b"),
         ],
         Working: [R(@"(?i)esc to interrupt")],
         Idle: [R(@"(?m)^[\s│]*›\s")],
@@ -70,7 +70,7 @@ public static class BuiltInRuntimes
     {
         // The input line, the "model · directory" line, then the footer's "? for shortcuts", which goes as soon as
         // the input holds text (its placeholder varies, so the hint is the witness). Menus draw no such footer.
-        Ready = [R(@"(?m)^›\s[^\n]*\n[ ]+\S[^\n]*·[^\n]*\n[^\n]*\? for shortcuts")],
+        Ready = [R(@"(?m)^›\s[^\n]*\n[ ]+\S[^\n]*·[^\n]*\n[^\n]*\? for shortcuts[^\n]*" + NearTheBottom)],
     };
 
     /// <summary>Gemini CLI 0.61: approvals ask "Allow execution of ...?" over "● 1. Allow once"; a turn shows "(esc to cancel, 3s)"; the input line starts ">".</summary>
@@ -82,7 +82,7 @@ public static class BuiltInRuntimes
         Starting: [])
     {
         // The input line shows its placeholder only while it is empty.
-        Ready = [R(@"(?m)^[\s│]*>\s+Type your message or @path/to/file\s*$")],
+        Ready = [R(@"(?m)^[\s│]*>[ \t]+Type your message or @path/to/file[ \t]*" + NearTheBottom)],
     };
 
     /// <summary>pi 0.73 asks no permission; a turn shows a spinner and "Working..."; the editor is a line (or none) between two rules.</summary>
@@ -94,8 +94,14 @@ public static class BuiltInRuntimes
         Starting: [])
     {
         // The editor's two rules with nothing between them (blank lines are not read).
-        Ready = [R(@"(?m)^─{20,}\n─{20,}$")],
+        Ready = [R(@"(?m)^─{20,}\n─{20,}" + NearTheBottom)],
     };
+
+    /// <summary>
+    /// An empty box must be the one at the bottom, not one quoted higher up: at most a few lines (the footer's hints,
+    /// an agents panel, the directory line) may follow it.
+    /// </summary>
+    private const string NearTheBottom = @"(?:\n[^\n]*){0,4}\z";
 
     private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 

@@ -123,7 +123,11 @@ public static partial class RosterLoader
                 : BuiltInRuntimes.All.GetValueOrDefault(name)?.CommandPrefixes ?? [];
             if (prefixes.FirstOrDefault(p => p.Trim().Length == 0) is not null)
                 throw Error(Value(map, "command_prefixes"), path + ".command_prefixes", "a command prefix cannot be empty or blank");
-            return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name)) { CommandPrefixes = prefixes };
+            // What a runtime needs to be sent text safely stays the built-in's: how it takes a paste.
+            return new RuntimeSpec(name, commands, match, prompts, ReadStates(map, path, name))
+            {
+                CommandPrefixes = prefixes, Paste = BuiltInRuntimes.All.GetValueOrDefault(name)?.Paste ?? PasteStyle.Default,
+            };
         }
 
         /// <summary>`states:` patterns per state; without it a built-in runtime keeps its own screens, a new one has none.</summary>
@@ -135,7 +139,12 @@ public static partial class RosterLoader
             // Screens are read line by line: ^ and $ anchor at each line, as an operator writing `^mybot> ` expects.
             List<Regex> Patterns(string state) => OptionalStringList(states, state, path + ".states.")
                 .Select((p, i) => ParseRegex(states, state, path + $".states.{state}[{i}]", "(?m)" + p)).ToList();
-            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"), Patterns("starting")) { Ready = Patterns("ready") };
+            // Without its own `ready`, a built-in runtime keeps the built-in empty-box patterns: send stays fail-closed.
+            var ready = Patterns("ready");
+            return new PaneRecognizer(Patterns("waiting"), Patterns("working"), Patterns("idle"), Patterns("starting"))
+            {
+                Ready = ready.Count > 0 ? ready : BuiltInRuntimes.All.GetValueOrDefault(name)?.States.Ready ?? [],
+            };
         }
 
         /// <summary>

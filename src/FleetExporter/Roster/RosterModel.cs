@@ -68,7 +68,7 @@ public sealed record RuntimeSpec(string Name, IReadOnlyList<string> Commands, IR
     /// <summary>The command prefix <paramref name="message"/> starts with (after leading blanks), or null.</summary>
     public string? CommandPrefixOf(string message)
     {
-        var start = message.TrimStart(' ', '\t', '\n', '\r', '\u00a0');
+        var start = message.TrimStart();
         return CommandPrefixes.FirstOrDefault(p => start.StartsWith(p, StringComparison.Ordinal));
     }
 }

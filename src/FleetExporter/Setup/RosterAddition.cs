@@ -23,8 +23,8 @@ public static class RosterAddition
         if (agentsNode is not YamlSequenceNode { Style: not YamlDotNet.Core.Events.SequenceStyle.Flow, Children.Count: > 0 } list)
             throw new ArgumentException($"{path}: --add appends to a block list under `agents:` (\"- name: ...\" lines); this roster has none, so add the agents by hand");
 
-        // The dash of an item sits two columns before the item's first key.
-        var dash = (int)Math.Max(0, list.Children[0].Start.Column - 3);
+        // The list starts at its first dash.
+        var dash = (int)Math.Max(0, list.Start.Column - 1);
         var indent = new string(' ', dash);
         var added = string.Concat(agents.Select(a =>
             $"{indent}- name: {a}\n{indent}  runtime: {runtime}\n" + (hooks ? $"{indent}  hooks: true\n" : "")));

@@ -78,6 +78,45 @@ public sealed class EmptyInputTests
             Assert.False(BuiltInRuntimes.All[other].States.ShowsEmptyInput(text), $"{other} read {runtime}'s idle screen as its own empty box");
     }
 
+    /// <summary>An empty box quoted higher up (an answer that shows one) does not make a draft at the bottom ready.</summary>
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    [InlineData("gemini")]
+    [InlineData("pi")]
+    public void Only_the_box_at_the_bottom_counts(string runtime)
+    {
+        var quotedAbove = Screen($"{runtime}-idle").TrimEnd() + "\n" + Screen($"{runtime}-draft");
+
+        Assert.False(BuiltInRuntimes.All[runtime].States.ShowsEmptyInput(quotedAbove));
+    }
+
+    /// <summary>A line of the agent's own prose that wraps to begin "enter review" is no menu.</summary>
+    [Fact]
+    public void Codex_prose_that_starts_a_line_with_enter_review_is_not_waiting()
+    {
+        var screen = Screen("codex-finished").Replace("• ok", "• to finish, you should\n  enter review mode and then look again");
+
+        Assert.NotEqual(FleetExporter.Agents.State.AgentStateName.Waiting, BuiltInRuntimes.All["codex"].States.Recognize(screen)?.State);
+    }
+
+    /// <summary>A roster entry that redefines a built-in runtime keeps what sending to it safely needs.</summary>
+    [Fact]
+    public void A_roster_that_redefines_claude_keeps_its_paste_style_ready_patterns_and_prefixes()
+    {
+        var roster = RosterLoader.Parse("""
+            runtimes:
+              claude: { commands: [claude], states: { idle: ['^❯'] } }
+            agents: []
+            """, "/etc/fleet/roster.yaml");
+
+        var claude = roster.Runtimes["claude"];
+        Assert.Equal(BuiltInRuntimes.All["claude"].Paste, claude.Paste);
+        Assert.Equal(BuiltInRuntimes.All["claude"].CommandPrefixes, claude.CommandPrefixes);
+        Assert.True(claude.States.ShowsEmptyInput(Screen("claude-idle")));
+        Assert.False(claude.States.ShowsEmptyInput(Screen("claude-draft")));
+    }
+
     [Fact]
     public void A_runtime_without_ready_patterns_has_no_say()
     {

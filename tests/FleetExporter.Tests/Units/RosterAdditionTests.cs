@@ -13,6 +13,8 @@ public sealed class RosterAdditionTests
     [InlineData("agents:\n  - name: a1\n    runtime: claude\n# the journal\nsend_journal: /tmp/j.jsonl  # keep\n")]
     [InlineData("agents:\n- name: a1\n  runtime: claude")]
     [InlineData("agents:\n    - { name: a1, runtime: claude }\n\n\ntenant: acme\n")]
+    [InlineData("agents:\n  -   name: a1\n      runtime: claude\n")]
+    [InlineData("agents:\n  -\n      name: a1\n      runtime: claude\n")]
     public void New_agents_are_appended_and_every_other_line_is_kept(string roster)
     {
         var added = RosterAddition.Add(roster, File, ["x1", "x2"], "codex", hooks: true);
