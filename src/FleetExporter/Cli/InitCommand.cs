@@ -25,7 +25,7 @@ public static class InitCommand
         var run = new Option<string?>("--run") { Description = "The command line each agent's pane runs (default: the runtime's command, by its full path when it is on PATH now)", HelpName = "COMMAND" };
         var socket = new Option<string>("--tmux-socket") { Description = "The fleet's tmux server, tmux -L NAME (default: default, the roster's default)", DefaultValueFactory = _ => TmuxSettings.DefaultSocketName, HelpName = "NAME" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be written and write nothing" };
-        var force = new Option<bool>("--force") { Description = "Replace files that exist with other content (the old one is kept as FILE.bak)" };
+        var force = new Option<bool>("--force") { Description = "Replace files that exist with other content (the old one is kept as FILE.bak, or FILE.bak.N when that exists: no backup is overwritten)" };
         var add = new Option<bool>("--add")
         {
             Description = "Add the agents (of this runtime) to the roster that exists, keeping everything in it; the tmux socket is the roster's unless --tmux-socket is given",

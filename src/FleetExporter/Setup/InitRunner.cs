@@ -53,7 +53,7 @@ public static class InitRunner
 
         if (differing.Count > 0 && !force)
         {
-            stderr.WriteLine($"fleet-exporter: nothing written: {differing.Count} file(s) exist with other content (--force replaces them, keeping FILE.bak):");
+            stderr.WriteLine($"fleet-exporter: nothing written: {differing.Count} file(s) exist with other content (--force replaces them, keeping each as a backup, FILE.bak or the next free FILE.bak.N):");
             foreach (var path in differing) stderr.WriteLine($"  {path}");
             return ExitCodes.Failed;
         }
@@ -67,8 +67,8 @@ public static class InitRunner
         {
             foreach (var file in files.Where(f => existingText[f.Path] != f.Text))
             {
-                SettingsFileWriter.Replace(file.Path, file.Text);
-                stderr.WriteLine($"fleet-exporter: wrote {file.Path}");
+                var backup = SettingsFileWriter.Replace(file.Path, file.Text);
+                stderr.WriteLine($"fleet-exporter: wrote {file.Path}{(backup is null ? "" : $" (previous file kept as {backup})")}");
             }
             if (hooks is not null) HooksInstaller.Install(hooks.Target, hooks.Command, stdout, stderr, env);
         }

@@ -76,6 +76,36 @@ public sealed class HookTransitionTests
         Assert.Equal(AgentStateName.Idle, killed.State);
     }
 
+    /// <summary>
+    /// An event was lost whole, and the state stuck, for a prompt with a lone surrogate (as JavaScript's JSON.stringify
+    /// writes one) or a session id or event name over 64 KiB (the heartbeat grew too large to write).
+    /// </summary>
+    [Theory]
+    [InlineData("surrogate", AgentStateName.Working)]
+    [InlineData("long-session", AgentStateName.Working)]
+    [InlineData("long-name", AgentStateName.Idle)]
+    public void An_odd_or_huge_field_costs_only_itself_not_the_event(string kind, AgentStateName expected)
+    {
+        var json = kind switch
+        {
+            "surrogate" => """{"hook_event_name":"UserPromptSubmit","session_id":"s","prompt":"bad \ud800 half"}""",
+            "long-session" => $$"""{"hook_event_name":"UserPromptSubmit","session_id":"{{new string('s', 70_000)}}","prompt":"go"}""",
+            _ => $$"""{"hook_event_name":"{{new string('E', 70_000)}}","session_id":"s"}""",
+        };
+        using var dir = new FleetExporter.Tests.Infrastructure.TempDirectory();
+        var agent = new Agent("claude");
+        agent.Fire(HookPayloads.Claude("Stop"), T0);
+
+        var next = agent.Fire(json, T0.AddSeconds(1));
+        var written = FleetExporter.Sources.Heartbeats.HeartbeatWriter.Write(dir.File("a1.hb"), T0, TimeSpan.FromSeconds(30), 1, "x", 1, next);
+
+        Assert.Equal(expected, next.State);
+        Assert.InRange(next.Event!.Length, 1, 200);
+        Assert.InRange(next.SessionId!.Length, 1, 200);
+        Assert.NotEmpty(written);
+        if (kind != "long-name") Assert.NotNull(next.Prompt);
+    }
+
     [Fact]
     public void A_new_session_or_an_ended_one_has_no_subagents_left()
     {

@@ -66,7 +66,10 @@ public sealed class HooksCommandTests
         Assert.True(uninstall.ExitCode == 0, uninstall.StandardError);
         Assert.Contains($"15 claude hooks removed from {settings}", uninstall.StandardError);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(UserClaudeSettings), Json(settings)), File.ReadAllText(settings));
-        Assert.Equal(["settings.json", "settings.json.bak"], Directory.GetFiles(home.File(".claude")).Select(Path.GetFileName).Order());
+        // No backup is overwritten: .bak keeps the user's file from before any of our writes, .bak.1 the installed one.
+        Assert.Equal(["settings.json", "settings.json.bak", "settings.json.bak.1"], Directory.GetFiles(home.File(".claude")).Select(Path.GetFileName).Order());
+        Assert.Equal(UserClaudeSettings, File.ReadAllText(settings + ".bak"));
+        Assert.Contains($"previous file kept as {settings}.bak.1", uninstall.StandardError);
     }
 
     [Fact(Timeout = Timeout)]

@@ -38,8 +38,14 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
             var rule = map.Rule(name, detail);
             var prompt = rule is { SubmitsPrompt: true } ? String(root, map.PromptField) : null;
             var promptId = rule is { SubmitsPrompt: true } && map.PromptIdField is { } idField ? String(root, idField) : null;
+            // What goes into the heartbeat is cut as its reader cuts it: a 64 KiB session id or event name made the
+            // heartbeat too large to write, and the event was lost whole.
+            (name, detail, promptId) = (Cut(name), detail is null ? null : Cut(detail), promptId is null ? null : Cut(promptId));
             var subagent = rule is { Subagent: not SubagentChange.None } && String(root, "agent_id") is { } agentId ? Cut(agentId) : null;
-            return new HookEvent(name, detail, String(root, "session_id"), prompt, promptId) { SubagentId = subagent, BackgroundTasks = Running(root) };
+            return new HookEvent(name, detail, String(root, "session_id") is { } session ? Cut(session) : null, prompt, promptId)
+            {
+                SubagentId = subagent, BackgroundTasks = Running(root),
+            };
         }
     }
 
@@ -70,6 +76,15 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
     /// <summary>Ids are short; a long one is cut as the heartbeat's reader cuts it, so what is written can be matched when read back.</summary>
     private static string Cut(string s) => s.Length > 200 ? s[..200] : s;
 
-    private static string? String(JsonElement root, string property) =>
-        root.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    /// <summary>
+    /// A string property, or null. A string JSON allows but UTF-16 cannot hold (a lone surrogate, as JavaScript's
+    /// JSON.stringify writes one) is kept as its JSON text rather than losing the whole event: its fingerprint then
+    /// matches nothing sent, and the event still moves the state.
+    /// </summary>
+    private static string? String(JsonElement root, string property)
+    {
+        if (!root.TryGetProperty(property, out var v) || v.ValueKind != JsonValueKind.String) return null;
+        try { return v.GetString(); }
+        catch (InvalidOperationException) { return v.GetRawText()[1..^1]; }
+    }
 }

@@ -34,7 +34,7 @@ public static class HooksInstaller
             summary = !result.Changed && existing is not null ? "already installed"
                 : $"installed ({result.Added} added, {result.Replaced} replaced{(result.Removed > 0 ? $", {result.Removed} duplicates removed" : "")})";
             if (result.Changed && doc.FirstCommentLine is { } line)
-                stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as {SettingsFileWriter.BackupPath(path)}")}");
+                stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as a backup, {SettingsFileWriter.BackupPath(path)} or the next free {SettingsFileWriter.BackupPath(path)}.N")}");
             if (runtime == HookRuntimes.Gemini && RuntimeNotes.GeminiEnabled(result.Root, path) is { } geminiNote)
                 stderr.WriteLine(geminiNote);
             if (runtime == HookRuntimes.Codex)
@@ -70,7 +70,7 @@ public static class HooksInstaller
         var doc = SettingsJson.Parse(path, existing, runtime);
         var result = JsonHooksMerge.Uninstall(doc.Root);
         if (result.Changed && doc.FirstCommentLine is { } line)
-            stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as {SettingsFileWriter.BackupPath(path)}")}");
+            stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as a backup, {SettingsFileWriter.BackupPath(path)} or the next free {SettingsFileWriter.BackupPath(path)}.N")}");
         var text = result.Changed ? SettingsJson.Serialize(result.Root) : existing;
         Finish(target, existing, text, result.Changed ? text : null,
             result.Changed ? $"{result.Removed} {runtime.Name} hooks removed from {path}" : $"no fleet-exporter hooks in {path}; nothing changed", stdout, stderr);
@@ -88,9 +88,8 @@ public static class HooksInstaller
         }
         if (write is not null)
         {
-            SettingsFileWriter.Replace(target.Path, write);
-            if (existing is not null)
-                where += $" (previous file kept as {SettingsFileWriter.BackupPath(target.Path)})";
+            if (SettingsFileWriter.Replace(target.Path, write) is { } backup)
+                where += $" (previous file kept as {backup})";
         }
         stderr.WriteLine($"fleet-exporter: {where}");
     }

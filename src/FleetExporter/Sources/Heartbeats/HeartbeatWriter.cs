@@ -29,10 +29,12 @@ public static class HeartbeatWriter
         if (buffer.Length > HeartbeatParser.MaxBytes)
             throw new HeartbeatTooLargeException(
                 $"the heartbeat would be larger than {HeartbeatParser.MaxBytes} bytes ({buffer.Length}), which readers refuse; shorten the status");
-        var temp = Path.Combine(dir, $".{Path.GetFileName(file)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
+        // Created exclusively under a name nobody can guess: a link planted there is never followed (its target would
+        // be overwritten with the heartbeat), and two writers never share one.
+        var temp = Path.Combine(dir, $".{Path.GetFileName(file)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 buffer.Position = 0;
                 buffer.CopyTo(stream);
