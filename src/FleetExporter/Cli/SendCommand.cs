@@ -106,7 +106,17 @@ public static class SendCommand
 
             var verified = parse.GetValue(verify);
             var plan = new SendPlan(text, verified, timeout, delay, parse.GetValue(allowUnknown));
-            var report = await new SendOperation(roster, spec, tmux, pane).RunAsync(plan, ct);
+            var operation = new SendOperation(roster, spec, tmux, pane);
+            SendReport report;
+            try { report = await operation.RunAsync(plan, ct); }
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or ProcessRunException or TmuxCommandException)
+            {
+                // SIGINT or SIGTERM: stop at once, and still journal what is known. Once the text went to tmux it may
+                // have arrived, so the outcome is unknown, never "failed".
+                report = operation.TextHandedToTmux
+                    ? new SendReport("unknown", "interrupted (SIGINT or SIGTERM) after the text was handed to tmux; it may have arrived", true, null, null)
+                    : new SendReport("failed", "interrupted (SIGINT or SIGTERM) before anything was typed", false, null, null);
+            }
             var code = ExitCode(report.Verdict);
             Journal(roster.SendJournal, name, text, report, code, parse.GetValue(journalMessage));
 

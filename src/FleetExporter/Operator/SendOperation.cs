@@ -24,6 +24,9 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
     /// <summary>How often a draft gets another Enter within --verify-timeout.</summary>
     public const int MaxEnterRetries = 3;
 
+    /// <summary>Whether the text has been handed to tmux (then an interrupted send's outcome is unknown, not failed).</summary>
+    public bool TextHandedToTmux { get; private set; }
+
     public async Task<SendReport> RunAsync(SendPlan plan, CancellationToken ct)
     {
         AgentReadiness readiness;
@@ -41,6 +44,7 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         try
         {
             if (plan.Verify) before = await PaneSnapshot.CaptureAsync(tmux, pane, ct);
+            TextHandedToTmux = true;
             await MessageSender.SendAsync(tmux, pane, plan.Message, plan.EnterDelay, ct, beforeEnter: BeforeEnterAsync, style: roster.Runtimes[agent.Runtime].Paste);
         }
         catch (PaneInModeException e) when (!e.TextTyped)
