@@ -29,6 +29,7 @@ public static class RemoteFleetMapper
         var current = answers.Current.GroupBy(s => s.Label("host"), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var agents = new List<AgentStatus>();
         var sources = new Dictionary<string, IReadOnlyList<SourceHealth>>(StringComparer.Ordinal);
+        var knownByHost = answers.KnownAgents.ToLookup(s => s.Label("host"), StringComparer.Ordinal);
         foreach (var host in hosts)
         {
             if (host.Condition == HostCondition.Current)
@@ -40,7 +41,7 @@ public static class RemoteFleetMapper
                     .DistinctBy(s => s.Source).ToList();
                 continue;
             }
-            var known = answers.KnownAgents.Where(s => s.Label("host") == host.Host).DistinctBy(s => (s.Label("tenant"), s.Label("agent"))).ToList();
+            var known = knownByHost[host.Host].DistinctBy(s => (s.Label("tenant"), s.Label("agent"))).ToList();
             agents.AddRange(known.Count == 0
                 ? [Unknown(new AgentSpec(UnknownAgent, "", "", "", UnknownAgent, TimeSpan.Zero, 0), host)]
                 : known.OrderBy(s => s.Label("agent"), StringComparer.Ordinal).Select(s => Unknown(Spec(s, null), host)));
