@@ -40,7 +40,8 @@ public static class PromResponse
             if (type != expected) throw new PrometheusException($"expected a {expected} result, got {type}");
             return read(data.GetProperty("result"));
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException
+                                   or ArgumentException or OverflowException)
         {
             throw new PrometheusException($"not a Prometheus API answer ({e.Message})");
         }
