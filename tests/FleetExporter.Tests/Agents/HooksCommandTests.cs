@@ -47,6 +47,28 @@ public sealed class HooksCommandTests
         Assert.False(File.Exists(settings + ".bak"));
     }
 
+    /// <summary>
+    /// Settings that could be read but not written back as they were: bytes that are not UTF-8 (silently U+FFFD
+    /// before) and a lone surrogate spelled in JSON (a trace and exit 1 before). Refused with exit 2, left byte for byte.
+    /// </summary>
+    [Theory(Timeout = Timeout)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'m', (byte)'"', (byte)':', (byte)'"', 0xff, 0xfe, (byte)'"', (byte)'}', (byte)'\n' }, "not valid UTF-8")]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'m', (byte)'"', (byte)':', (byte)'"', (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0', (byte)'"', (byte)'}', (byte)'\n' }, "lone surrogate")]
+    public async Task Settings_that_could_not_be_written_back_as_they_are_are_refused_untouched(byte[] content, string why)
+    {
+        using var home = new TempDirectory();
+        var settings = home.File(".claude/settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        File.WriteAllBytes(settings, content);
+
+        var r = await FleetBinary.RunAsync(["hooks", "install", "claude", "--settings", settings], env: new Dictionary<string, string?> { ["HOME"] = home.Path });
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.StandardError}");
+        Assert.Contains(why, r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
+        Assert.Equal(content, File.ReadAllBytes(settings));
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Install_keeps_the_users_settings_backs_them_up_and_uninstall_gives_them_back()
     {

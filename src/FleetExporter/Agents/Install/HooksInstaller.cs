@@ -108,7 +108,13 @@ public static class HooksInstaller
         catch (FileNotFoundException) { return null; }
         catch (NotRegularFileException e) { throw new SettingsFileException(path, 1, 1, $"is {e.Kind}, not a settings file; left as it is"); }
         catch (FileTooLargeException e) { throw new SettingsFileException(path, 1, 1, $"is {e.Message}; left as it is"); }
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
+        // Strict UTF-8 (a UTF-16 file is told by its byte-order mark): bytes that are not UTF-8 would silently become
+        // U+FFFD and be written back so.
+        using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        try { return reader.ReadToEnd(); }
+        catch (DecoderFallbackException)
+        {
+            throw new SettingsFileException(path, 1, 1, "is not valid UTF-8 text; left as it is");
+        }
     }
 }

@@ -39,6 +39,12 @@ public static class SettingsJson
                 $"not valid JSON{(runtime.AllowsComments ? " (comments allowed)" : "")}: {FirstSentence(e.Message)}");
         }
         var bytes = Encoding.UTF8.GetBytes(text);
+        // JSON may spell a string UTF-16 cannot hold ("\ud800"): such a file could be read but never written back.
+        try { _ = root?.ToJsonString(Output); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new SettingsFileException(path, 1, 1, "holds a string that is not valid Unicode (a lone surrogate such as \\ud800), which cannot be written back; left as it is");
+        }
         if (root is not JsonObject obj)
             throw At(path, bytes, [], runtime, "the settings must be a JSON object");
         if (Validate(obj, runtime) is { } problem)
