@@ -69,6 +69,19 @@ public sealed class ToolkitFlagsTests : IDisposable
         Assert.Contains($"{flag} \"{value}\": expected one of", r.StandardError);
     }
 
+    /// <summary>A descriptor systemd would never pass (a plain file) in LISTEN_FDS was a trace; now a clear refusal, exit 1.</summary>
+    [Fact(Timeout = 120_000)]
+    public async Task A_LISTEN_FDS_descriptor_that_is_no_socket_is_refused_without_a_trace()
+    {
+        var r = await FleetExporter.Subprocess.ProcessRunner.RunAsync("sh",
+            ["-c", "exec 3<\"$0\"; LISTEN_FDS=1 LISTEN_PID=$$ exec \"$1\" \"$2\" serve --web.systemd-socket --roster \"$3\"", _roster, FleetBinary.DotnetHost, FleetBinary.Dll, _roster],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.StandardError}");
+        Assert.Contains("fd 3 passed in LISTEN_FDS is a regular file, not a socket", r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
+    }
+
     /// <summary>SIGHUP ended serve with exit 129 and no log line; the shipped unit then did not restart it.</summary>
     [Fact(Timeout = 120_000)]
     public async Task SIGHUP_is_logged_and_ignored()

@@ -28,8 +28,17 @@ public static partial class SocketActivation
         if (fds.Count == 0)
             throw new SocketActivationException("--web.systemd-socket: no socket activation file descriptors found (LISTEN_PID/LISTEN_FDS not set for this process: start it from a .socket unit or systemd-socket-activate)");
         foreach (var fd in fds)
+        {
             if (SetFd(fd, FSetFd, FdCloExec) != 0)
                 throw new SocketActivationException($"--web.systemd-socket: fd {fd} passed in LISTEN_FDS is not open (errno {Marshal.GetLastPInvokeError()})");
+            // Kestrel would fail on anything else with a trace.
+            using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false);
+            string kind;
+            try { kind = Sources.Heartbeats.NonBlockingFile.NotRegular(handle) ?? "a regular file"; }
+            catch (IOException e) { throw new SocketActivationException($"--web.systemd-socket: fd {fd} passed in LISTEN_FDS cannot be examined: {e.Message}"); }
+            if (kind != "a socket")
+                throw new SocketActivationException($"--web.systemd-socket: fd {fd} passed in LISTEN_FDS is {kind}, not a socket");
+        }
         return fds;
     }
 
