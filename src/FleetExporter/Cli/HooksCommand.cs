@@ -39,7 +39,11 @@ public static class HooksCommand
                 return Usage($"--agent \"{name}\" is not a roster agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
             // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
             var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
-            var line = HookCommandLine.Create(HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath), rt.Name, name, roster);
+            var program = HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath);
+            if (Path.GetFileName(program) != HookCommandLine.ProgramName)
+                return Usage($"--command \"{Text.Printable.Cut(Text.Printable.Escape(program))}\" must name a program called {HookCommandLine.ProgramName} " +
+                             "(a link or a wrapper of that name will do): that name is how install and uninstall tell their hooks from yours");
+            var line = HookCommandLine.Create(program, rt.Name, name, roster);
             return Run(() =>
             {
                 HooksInstaller.Install(Target(parse, rt, settings, dryRun), line, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -17,6 +17,24 @@ public sealed class HookCommandLineTests
         Assert.Equal("'$HOME;rm'", HookCommandLine.ShellQuote("$HOME;rm"));
     }
 
+    /// <summary>Ours by exact shape, not by a substring: a user's own hook that mentions " hook --runtime " stays theirs.</summary>
+    [Theory]
+    [InlineData("fleet-exporter hook --runtime claude", true)]
+    [InlineData("/opt/fleet-exporter hook --runtime codex b1", true)]
+    [InlineData("'/opt/my fleet/fleet-exporter' hook --runtime gemini --roster '/home/o'\\''neil/r.yaml'", true)]
+    [InlineData("/usr/bin/fleet-exporter hook --runtime pi b1 --roster /r.yaml", true)]
+    [InlineData("my-logger hook --runtime claude", false)]
+    [InlineData("fleet-exporter hook --runtime claude && notify-send done", false)]
+    [InlineData("fleet-exporter hook --runtime claude b1 --verbose", false)]
+    [InlineData("fleet-exporter hook --runtime nosuch", false)]
+    [InlineData("echo 'fleet-exporter hook --runtime claude'", false)]
+    [InlineData("FOO=1 fleet-exporter hook --runtime claude", false)]
+    [InlineData("fleet-exporter hook --runtime claude \"b1\"", false)]
+    public void A_command_is_ours_only_in_the_exact_shape_install_writes(string command, bool ours)
+    {
+        Assert.Equal(ours, HookCommandLine.IsOurs(command));
+    }
+
     [Fact]
     public void The_quoted_line_gives_sh_back_the_same_words()
     {

@@ -25,6 +25,20 @@ public sealed class JsonHooksMergeTests
     private static List<string> Commands(JsonObject root, string ev) =>
         [.. root["hooks"]![ev]!.AsArray().SelectMany(g => g!["hooks"]!.AsArray()).Select(h => h!["command"]!.GetValue<string>())];
 
+    /// <summary>A user's own hook whose command merely contains " hook --runtime " was rewritten by install and deleted by uninstall.</summary>
+    [Fact]
+    public void A_users_hook_that_mentions_our_words_is_neither_rewritten_nor_removed()
+    {
+        const string theirs = "my-logger hook --runtime claude";
+        var doc = Doc("""{"hooks":{"Stop":[{"hooks":[{"type":"command","command":"my-logger hook --runtime claude"}]}]}}""");
+
+        var installed = JsonHooksMerge.Install(doc, HookRuntimes.Claude, Ours).Root;
+        var removed = JsonHooksMerge.Uninstall(installed).Root;
+
+        Assert.Equal([theirs, Ours], Commands(installed, "Stop"));
+        Assert.Equal([theirs], Commands(removed, "Stop"));
+    }
+
     [Fact]
     public void Install_adds_one_handler_per_event_and_keeps_every_other_key_and_hook()
     {

@@ -10,15 +10,70 @@ namespace FleetExporter.Agents.Install;
 /// </summary>
 public sealed partial record HookCommandLine(IReadOnlyList<string> Argv)
 {
-    /// <summary>What every command we install contains, and so how a later install or uninstall finds ours.</summary>
-    public const string Signature = " hook --runtime ";
+    /// <summary>The program name of every command we install (any folder).</summary>
+    public const string ProgramName = "fleet-exporter";
 
     public static HookCommandLine Create(string exe, string runtime, string? agent, string? roster) =>
         new([exe, "hook", "--runtime", runtime, .. agent is null ? Array.Empty<string>() : [agent], .. roster is null ? Array.Empty<string>() : ["--roster", roster]]);
 
     public string ShellLine => string.Join(' ', Argv.Select(ShellQuote));
 
-    public static bool IsOurs(string command) => command.Contains(Signature, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a hook command is one we install, by its exact shape, never by a substring (a user's own command that
+    /// contains " hook --runtime " was rewritten by install and deleted by uninstall): sh words as
+    /// <see cref="ShellLine"/> writes them, <c>.../fleet-exporter hook --runtime RUNTIME [AGENT] [--roster PATH]</c>.
+    /// </summary>
+    public static bool IsOurs(string command) =>
+        ShellWords(command) is [var exe, "hook", "--runtime", var runtime, .. var rest]
+        && Path.GetFileName(exe) == ProgramName && HookRuntimes.Find(runtime) is not null
+        && rest switch
+        {
+            [] => true,
+            [var agent] => IsValidAgentName(agent),
+            ["--roster", { Length: > 0 }] => true,
+            [var agent, "--roster", { Length: > 0 }] => IsValidAgentName(agent),
+            _ => false,
+        };
+
+    /// <summary>The words of a line as <see cref="ShellQuote"/> writes them (bare words, single quotes, <c>'\''</c>), or null for any other shell syntax.</summary>
+    private static List<string>? ShellWords(string line)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == ' ')
+            {
+                if (inWord) words.Add(word.ToString());
+                word.Clear();
+                inWord = false;
+            }
+            else if (c == '\'')
+            {
+                var end = line.IndexOf('\'', i + 1);
+                if (end < 0) return null;
+                word.Append(line, i + 1, end - i - 1);
+                i = end;
+                inWord = true;
+            }
+            else if (c == '\\' && i + 1 < line.Length && line[i + 1] == '\'')
+            {
+                word.Append('\'');
+                i++;
+                inWord = true;
+            }
+            else if (SafeWord().IsMatch(c.ToString()))
+            {
+                word.Append(c);
+                inWord = true;
+            }
+            else return null;
+        }
+        if (inWord) words.Add(word.ToString());
+        return words;
+    }
 
     /// <summary>Agent names as the roster allows them; anything else could never match a roster agent.</summary>
     public static bool IsValidAgentName(string name) => AgentName().IsMatch(name);
