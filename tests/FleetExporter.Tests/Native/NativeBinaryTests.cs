@@ -108,8 +108,10 @@ public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<Nativ
         if (line.Groups[1].Success) env["XDG_RUNTIME_DIR"] = line.Groups[1].Value;
         var ps = await native.RunAsync(["ps", "--roster", line.Groups[2].Value], env);
         Assert.True(ps.ExitCode == 0, ps.StandardError);
-        Assert.Matches(@"(?m)^drifted .* DRIFT\s*$", ps.StandardOutput);
-        Assert.Matches(@"(?m)^no-boot .* BOOT-ENABLE\s*$", ps.StandardOutput);
+        Assert.True(Regex.IsMatch(ps.StandardOutput, @"(?m)^drifted .* DRIFT\s*$"), ps.StandardOutput);
+        // On a loaded machine (the whole suite on two cores) the working no-boot agent's 5 s beat once lagged past
+        // 3 intervals: HB-STALE then stands, rightly, beside BOOT-ENABLE (flags are listed DRIFT, BOOT-ENABLE, ...).
+        Assert.True(Regex.IsMatch(ps.StandardOutput, @"(?m)^no-boot .* BOOT-ENABLE(?:,HB-STALE)?\s*$"), ps.StandardOutput);
 
         Assert.Equal(0, await demo.InterruptAsync(TimeSpan.FromSeconds(45)));
     }
