@@ -49,16 +49,7 @@ public sealed class RealAgentPagingTests(ITestOutputHelper output)
         // A turn the model never answers: working, silent, and paged within the bound from its last beat.
         await rig.Agent.SubmitAsync("HANG");
         var hung = await rig.UntilAsync(a => a.State.Name == AgentStateName.Working && a.Heartbeat.Hook?.State == AgentStateName.Working, "working on the hung turn");
-        var lastBeat = hung.Heartbeat.Timestamp!.Value;
-        var bound = 3 * interval + staleFor + 3 * interval /* scrape, scrape timeout, evaluation */ + StackConfig.GroupWait(alertmanagerYaml);
-        var page = await webhook.WaitForAsync(
-            n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == agent),
-            bound + TimeSpan.FromSeconds(60));
-        Assert.True(page is not null, $"the hung turn was never paged; exporter output:\n{serve.Output}");
-        Assert.Equal("page", page.Receiver);
-        output.WriteLine($"hung turn's last beat -> page: {(page.ReceivedAt - lastBeat).TotalSeconds:0.0} s (bound {bound.TotalSeconds:0} s)");
-        var state = await prometheus.QueryAsync($"fleet_agent_state{{agent=\"{agent}\"}} == 1");
-        Assert.Equal("working", Assert.Single(state).Labels["state"]);
+        await AssertPagedWhileWorkingAsync(webhook, alertmanagerYaml, prometheus, hung.Heartbeat.Timestamp!.Value, "the hung turn", serve.Output);
 
         await rig.Agent.PressAsync("Escape");
     }
@@ -76,25 +67,33 @@ public sealed class RealAgentPagingTests(ITestOutputHelper output)
         await using var alertmanager = await AlertmanagerServer.StartAsync(alertmanagerYaml);
         await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", rig.Roster.SourcePath!]);
-        var agent = HookedAgent.AgentName;
-        var interval = HookedAgent.Interval;
         await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle");
-        await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(serve.Port, alertmanager.Port, interval));
+        await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(serve.Port, alertmanager.Port, HookedAgent.Interval));
 
         await rig.Agent.SubmitAsync("SUBAGENT: look at the logs");
         var background = await rig.UntilAsync(a => a.Heartbeat.Hook is { Event: "Stop", Subagents.Count: > 0 }, "the main turn's Stop with a subagent running",
             TimeSpan.FromSeconds(40));
         Assert.Equal(AgentStateName.Working, background.State.Name);
         Assert.True(FleetExporter.Roster.BuiltInRuntimes.All["claude"].States.ShowsEmptyInput(await rig.Agent.CaptureAsync()), "the main box is not idle");
-        var lastBeat = background.Heartbeat.Timestamp!.Value;
+        await AssertPagedWhileWorkingAsync(webhook, alertmanagerYaml, prometheus, background.Heartbeat.Timestamp!.Value, "the hung subagent", serve.Output);
+    }
 
+    /// <summary>
+    /// The agent's silence since <paramref name="lastBeat"/> pages (FleetHeartbeatStale to the page receiver) within
+    /// 3 intervals + the rule's `for:` + scrape, scrape timeout and evaluation + group_wait, and it is working meanwhile.
+    /// </summary>
+    private async Task AssertPagedWhileWorkingAsync(WebhookReceiver webhook, string alertmanagerYaml, PrometheusServer prometheus,
+        DateTimeOffset lastBeat, string what, string exporterOutput)
+    {
+        var agent = HookedAgent.AgentName;
+        var interval = HookedAgent.Interval;
         var bound = 3 * interval + StackConfig.For("FleetHeartbeatStale") + 3 * interval + StackConfig.GroupWait(alertmanagerYaml);
         var page = await webhook.WaitForAsync(
             n => n.Status == "firing" && n.Alerts.Any(a => Label(a, "alertname") == "FleetHeartbeatStale" && Label(a, "agent") == agent),
             bound + TimeSpan.FromSeconds(60));
-        Assert.True(page is not null, $"the hung subagent was never paged; exporter output:\n{serve.Output}");
+        Assert.True(page is not null, $"{what} was never paged; exporter output:\n{exporterOutput}");
         Assert.Equal("page", page.Receiver);
-        output.WriteLine($"hung subagent's last beat -> page: {(page.ReceivedAt - lastBeat).TotalSeconds:0.0} s (bound {bound.TotalSeconds:0} s)");
+        output.WriteLine($"{what}'s last beat -> page: {(page.ReceivedAt - lastBeat).TotalSeconds:0.0} s (bound {bound.TotalSeconds:0} s)");
         Assert.Equal("working", Assert.Single(await prometheus.QueryAsync($"fleet_agent_state{{agent=\"{agent}\"}} == 1")).Labels["state"]);
     }
 

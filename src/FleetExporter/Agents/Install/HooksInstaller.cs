@@ -34,7 +34,7 @@ public static class HooksInstaller
             summary = !result.Changed && existing is not null ? "already installed"
                 : $"installed ({result.Added} added, {result.Replaced} replaced{(result.Removed > 0 ? $", {result.Removed} duplicates removed" : "")})";
             if (result.Changed && doc.FirstCommentLine is { } line)
-                stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as a backup, {SettingsFileWriter.BackupPath(path)} or the next free {SettingsFileWriter.BackupPath(path)}.N")}");
+                stderr.WriteLine(CommentsNote(path, line, dryRun));
             if (runtime == HookRuntimes.Gemini && RuntimeNotes.GeminiEnabled(result.Root, path) is { } geminiNote)
                 stderr.WriteLine(geminiNote);
             if (runtime == HookRuntimes.Codex)
@@ -70,7 +70,7 @@ public static class HooksInstaller
         var doc = SettingsJson.Parse(path, existing, runtime);
         var result = JsonHooksMerge.Uninstall(doc.Root);
         if (result.Changed && doc.FirstCommentLine is { } line)
-            stderr.WriteLine($"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; {(dryRun ? "they would be dropped" : $"the file with them is kept as a backup, {SettingsFileWriter.BackupPath(path)} or the next free {SettingsFileWriter.BackupPath(path)}.N")}");
+            stderr.WriteLine(CommentsNote(path, line, dryRun));
         var text = result.Changed ? SettingsJson.Serialize(result.Root) : existing;
         Finish(target, existing, text, result.Changed ? text : null,
             result.Changed ? $"{result.Removed} {runtime.Name} hooks removed from {path}" : $"no fleet-exporter hooks in {path}; nothing changed", stdout, stderr);
@@ -93,6 +93,11 @@ public static class HooksInstaller
         }
         stderr.WriteLine($"fleet-exporter: {where}");
     }
+
+    /// <summary>Comments do not survive a rewrite of the JSON: where they are kept.</summary>
+    private static string CommentsNote(string path, int line, bool dryRun) =>
+        $"note: {path} has comments (the first on line {line}), which rewriting the JSON cannot keep; " +
+        (dryRun ? "they would be dropped" : $"the file with them is kept as a backup, {SettingsFileWriter.BackupPath(path)} or the next free {SettingsFileWriter.BackupPath(path)}.N");
 
     /// <summary>Larger settings files are refused unread: an agent's settings are kilobytes.</summary>
     public const int MaxBytes = 4 << 20;
