@@ -1,6 +1,8 @@
 using System.CommandLine;
+using FleetExporter.Agents.Hooks;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Sources.Processes;
 
 namespace FleetExporter.Cli;
 
@@ -16,15 +18,28 @@ public static class HeartbeatCommand
         {
             if (r.GetValueOrDefault<int?>() is <= 0) r.AddError("--pid must be a process id (a positive integer)");
         });
+        var started = new Option<bool>("--started")
+        {
+            Description = $"The agent's unit has just started its pane process --pid (fleet-agent@.service does this): the previous run's hook report is dropped, " +
+                          $"the status is \"{StartBeat.Status}\", and for {StartBeat.Grace.TotalSeconds:0} s a pane whose runtime has not started yet is not DRIFT. " +
+                          "Nothing is written when this run's hooks have already beaten",
+        };
         var command = new Command("heartbeat", "Write AGENT's heartbeat file now (atomically), as the heartbeat protocol v1 defines")
         {
-            agent, status, pid,
+            agent, status, pid, started,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(started) && r.GetResult(pid) is null) r.AddError("--started needs --pid: the pane process its unit started");
+            if (r.GetValue(started) && r.GetResult(status) is not null) r.AddError($"--started writes the status \"{StartBeat.Status}\"; --status cannot be given with it");
+        });
         command.SetAction(parse =>
         {
             if (!CommonOptions.TryResolveAgent(parse, parse.GetValue(agent)!, Console.Error, out var roster, out var spec, out var exitCode))
                 return exitCode;
             var file = roster.Heartbeat.FileFor(spec.Name);
+            if (parse.GetValue(started))
+                return Started(roster, spec, parse.GetValue(pid)!.Value, file);
             var previous = new HeartbeatSource(TimeProvider.System).Read(file, spec.HeartbeatInterval);
             try
             {
@@ -45,9 +60,24 @@ public static class HeartbeatCommand
         return command;
     }
 
+    private static int Started(FleetRoster roster, AgentSpec spec, int panePid, string file)
+    {
+        try
+        {
+            if (StartBeat.Write(roster, spec, panePid, ProcessTable.StartTimeOf(panePid), TimeProvider.System) is null)
+                Console.Error.WriteLine($"fleet-exporter: {spec.Name}'s hooks have already beaten since process {panePid} started; {file} left as it is");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fleet-exporter: cannot write heartbeat {file}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
     private static int? ParentPid()
     {
-        try { return Sources.Processes.ProcStatParser.Parse(File.ReadAllText("/proc/self/stat"))?.ParentPid; }
+        try { return ProcStatParser.Parse(File.ReadAllText("/proc/self/stat"))?.ParentPid; }
         catch (IOException) { return null; }
     }
 }

@@ -61,7 +61,11 @@ public static class InitCommand
                 catch (RosterException e) { return Usage(e.Message); }
             }
             var request = new InitRequest(names, rt, parse.GetValue(run) ?? RuntimeCommand(rt), Path.GetFullPath(parse.GetValue(dir) ?? Environment.CurrentDirectory),
-                socketName, rosterPath, RosterLoader.ConfigHome()) { ExistingRoster = existing };
+                socketName, rosterPath, RosterLoader.ConfigHome())
+            {
+                ExistingRoster = existing,
+                Exporter = HookCommandLine.ResolveExecutable(null, Environment.ProcessPath),
+            };
             try
             {
                 AgentEnvironmentFile.Render(names[0], request.Command, request.WorkingDirectory);

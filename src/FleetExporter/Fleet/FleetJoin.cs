@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.Panes;
 using FleetExporter.Agents.State;
 using FleetExporter.Roster;
@@ -77,10 +78,13 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         var inspected = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
             ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
             : null;
-        // A runtime that could not be told is unknown, as if the processes source had failed for this agent alone.
-        var paneProcesses = inspected?.Decided;
         var heartbeat = hb.Value?[agent.Name]
             ?? new HeartbeatReading(HeartbeatState.Unknown, roster.Heartbeat.FileFor(agent.Name), hb.Error, null, null, agent.HeartbeatInterval, null, null, null);
+        // A pane its unit has just started, whose wrapper has not started the runtime yet, is not DRIFT (not yet).
+        if (inspected is { Runtime: null, Undecided: null } && StartBeat.Starting(heartbeat, pane!.PanePid) is { } starting)
+            inspected = inspected with { Undecided = starting };
+        // A runtime that could not be told is unknown, as if the processes source had failed for this agent alone.
+        var paneProcesses = inspected?.Decided;
         // The agent's own last event (its heartbeat: every hook writes one), or input to its session, whichever is
         // later: tmux's activity moves only on client input, not when the agent answers a prompt it was sent.
         DateTimeOffset? lastSeen = pane is null ? null : Latest(heartbeat.Timestamp, pane.LastActivity);

@@ -15,6 +15,9 @@ public sealed record InitRequest(
 {
     /// <summary><c>--add</c>: the roster that exists, to which the agents are appended (null: a new roster is written).</summary>
     public string? ExistingRoster { get; init; }
+
+    /// <summary>This program, which each agent's unit runs to write the agent's start beat (null: none is written).</summary>
+    public string? Exporter { get; init; }
 }
 
 /// <summary>One file init writes: where, why, and its text.</summary>
@@ -41,7 +44,7 @@ public static class InitPlan
             .. FleetUnits.Render(layout).Select(u => new PlannedFile(Path.Combine(unitDirectory, u.Name),
                 u.Name == layout.TmuxUnit ? "the unit that owns the fleet's tmux server" : "the agents' unit template", u.Text)),
             .. request.Agents.Select(a => new PlannedFile(Path.Combine(agentDirectory, a + ".env"),
-                $"what {layout.AgentUnit(a)} runs", AgentEnvironmentFile.Render(a, request.Command, request.WorkingDirectory))),
+                $"what {layout.AgentUnit(a)} runs", AgentEnvironmentFile.Render(a, request.Command, request.WorkingDirectory, request.Exporter, request.RosterPath))),
         ];
     }
 

@@ -13,13 +13,27 @@ internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, T
     public UnitLayout Layout { get; } = layout;
     public TempDirectory Dir { get; } = dir;
 
-    public static async Task<UnitFleet> InstallAsync(SystemdUserManager systemd, string name, string command, params string[] agents)
+    public static Task<UnitFleet> InstallAsync(SystemdUserManager systemd, string name, string command, params string[] agents) =>
+        InstallAsync(systemd, name, command, null, agents);
+
+    /// <summary>As init writes them when <paramref name="startBeat"/> is given: the env files name the exporter and
+    /// the roster (<c>roster.yaml</c> in <see cref="Dir"/>), and each unit writes its agent's start beat.</summary>
+    public static async Task<UnitFleet> InstallAsync(SystemdUserManager systemd, string name, string command, Func<TempDirectory, UnitLayout, string>? startBeat, params string[] agents)
     {
         var dir = new TempDirectory();
         var envDirectory = Path.Combine(dir.Path, "agents");
-        foreach (var agent in agents)
-            dir.Write(Path.Combine("agents", agent + ".env"), AgentEnvironmentFile.Render(agent, command.Replace("{agent}", agent, StringComparison.Ordinal), dir.Path));
         var layout = await systemd.InstallFleetUnitsAsync(name, envDirectory);
+        string? exporter = null;
+        if (startBeat is not null)
+        {
+            dir.Write("roster.yaml", startBeat(dir, layout));
+            // The dotnet host runs the built program, as a packaged binary would run itself.
+            exporter = dir.Write("fleet-exporter", $"#!/bin/sh\nexec {FleetBinary.DotnetHost} {FleetBinary.Dll} \"$@\"\n");
+            File.SetUnixFileMode(exporter, (UnixFileMode)0b111_101_101);
+        }
+        foreach (var agent in agents)
+            dir.Write(Path.Combine("agents", agent + ".env"), AgentEnvironmentFile.Render(agent, command.Replace("{agent}", agent, StringComparison.Ordinal), dir.Path,
+                exporter, exporter is null ? null : dir.File("roster.yaml")));
         return new UnitFleet(systemd, layout, dir);
     }
 

@@ -61,7 +61,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
         // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
-        using var held = AgentLock.TryTake(Path.Combine(roster.Heartbeat.Directory, $".{spec.Name}.hb.lock"), LockPatience(spec.Name));
+        using var held = AgentLock.TryTake(StartBeat.LockPath(roster, spec.Name), LockPatience(spec.Name));
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         var now = clock.GetUtcNow();
         var seq = (previous.Seq ?? 0) + 1;

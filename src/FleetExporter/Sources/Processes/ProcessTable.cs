@@ -27,6 +27,20 @@ public sealed partial class ProcessTable
 
     public int Count => _byPid.Count;
 
+    /// <summary>When one process started, from its stat line and the boot time; null when it is gone or unreadable.</summary>
+    public static DateTimeOffset? StartTimeOf(int pid, string procRoot = "/proc")
+    {
+        try
+        {
+            var stat = ProcStatParser.Parse(File.ReadAllText(Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "stat")));
+            var boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat")));
+            return stat is null || boot is null
+                ? null
+                : DateTimeOffset.FromUnixTimeMilliseconds(boot.Value * 1000 + (long)(stat.StartTicks * 1000.0 / ClockTicks()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
     public static ProcessTable Read(string procRoot = "/proc")
     {
         var byPid = new Dictionary<int, ProcStat>();
