@@ -304,20 +304,44 @@ public sealed class HookCommandTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task A_lock_held_forever_by_someone_else_delays_the_hook_only_briefly_and_it_still_writes()
+    public async Task A_lock_held_forever_by_someone_else_delays_the_hook_only_for_its_patience_and_it_writes_and_logs_that()
     {
         using var rig = new Rig();
         Directory.CreateDirectory(rig.HbDir);
         // The same advisory lock the hook takes (flock, FileShare.None), held for the whole test.
         using var held = new FileStream(Path.Combine(rig.HbDir, ".c1.hb.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var env = rig.Env();
+        env[HookRunner.LockPatienceVariable] = "2s";
         var watch = Stopwatch.StartNew();
 
-        var r = await rig.HookAsync(HookPayloads.Claude("Stop"), "c1", "--roster", rig.Roster);
+        var r = await FleetBinary.RunAsync(["hook", "c1", "--roster", rig.Roster], env: env, stdin: HookPayloads.Claude("Stop"));
 
-        AssertQuietSuccess(r);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.StandardOutput);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
         Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1), $"took {watch.Elapsed}: the hook did not wait for the lock at all");
         Assert.Equal("idle", rig.Heartbeat("c1").GetProperty("state").GetString());
+        Assert.Contains(rig.LogLines(), l => l.Contains("Stop: the heartbeat lock was not free within 2 s", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Fifty_concurrent_hooks_of_one_agent_with_the_default_patience_each_apply_their_update_or_log_that_they_may_not_have()
+    {
+        using var rig = new Rig();
+        var tools = Enumerable.Range(0, 50)
+            .Select(i => HookPayloads.Claude(i % 2 == 0 ? "PreToolUse" : "PostToolUse", new { tool_name = "Bash", tool_use_id = $"toolu_{i:00}" }))
+            .ToList();
+
+        var results = await Task.WhenAll(tools.Select(payload => rig.HookAsync(payload, "c1", "--roster", rig.Roster)));
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        var file = rig.HeartbeatFile("c1");
+        var reading = HeartbeatParser.Parse(file, File.ReadAllBytes(file), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30));
+        Assert.Equal(HeartbeatState.Ok, reading.State);
+        // Each update the file lacks (seq counts the applied ones) was written without the lock, and logged as such.
+        var logged = rig.LogLines().Count(l => l.Contains("the heartbeat lock was not free", StringComparison.Ordinal));
+        Assert.True(50 - reading.Seq <= logged, $"seq {reading.Seq} of 50 updates, {logged} logged: {string.Join('\n', rig.LogLines())}");
+        Assert.Equal(rig.LogLines().Length, logged);
     }
 
     [Fact(Timeout = Timeout)]

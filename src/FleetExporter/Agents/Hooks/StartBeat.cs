@@ -25,7 +25,7 @@ public static class StartBeat
     {
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
-        using var held = AgentLock.TryTake(LockPath(roster, spec.Name), HookRunner.DefaultLockPatience);
+        using var held = AgentLock.TryTake(LockPath(roster, spec.Name), TimeSpan.FromSeconds(5));
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         if (processStarted is { } started && previous is { State: HeartbeatState.Ok, Timestamp: { } ts } && ts >= started && previous.Status != Status)
             return null;
