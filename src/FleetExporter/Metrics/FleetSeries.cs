@@ -71,7 +71,7 @@ public static class FleetSeries
             foreach (var sample in ForAgent(a, snapshot.At))
                 yield return sample;
             // Every verdict from the start, at 0 until it happens, so that increase() sees the first one.
-            if (snapshot.Sends is { } sends)
+            if (snapshot.Sends is { CatchingUp: false } sends)
                 foreach (var verdict in SendCounts.Verdicts)
                     yield return new(Sends, [a.Spec.Tenant, a.Host, a.Spec.Name, verdict], sends.Count(a.Spec.Name, verdict));
         }

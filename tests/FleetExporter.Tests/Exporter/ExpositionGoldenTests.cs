@@ -101,6 +101,21 @@ public sealed class ExpositionGoldenTests
         Assert.Equal(await File.ReadAllTextAsync(GoldenFile), actual);
     }
 
+    /// <summary>A partial count after a restart would read as a counter reset, and the journal's history as new sends.</summary>
+    [Fact]
+    public async Task No_send_counter_is_exported_while_the_journal_is_still_being_read_from_its_start()
+    {
+        var fleet = FixedFleet();
+        var metrics = new FleetMetrics();
+        metrics.Publish(fleet with { Sends = fleet.Sends! with { CatchingUp = true } });
+        var catchingUp = await ExposeAsync(metrics);
+        metrics.Publish(fleet);
+        var caughtUp = await ExposeAsync(metrics);
+
+        Assert.DoesNotContain("fleet_agent_sends_total{", catchingUp);
+        Assert.Contains("fleet_agent_sends_total{", caughtUp);
+    }
+
     [Fact]
     public async Task The_exposition_passes_promtool_check_metrics_with_no_findings()
     {

@@ -31,15 +31,36 @@ public static class SendJournal
     private const int MaxEvidence = 300;
 
     /// <summary>
-    /// Appends the entry as one line in one write to a file opened for appending, so concurrent senders never
-    /// interleave and a reader sees whole lines (or, at worst, a last line still without its newline, which it skips).
+    /// Appends the entry as one line in one write to a file opened for appending, so a reader sees whole lines (or,
+    /// at worst, a last line still without its newline, which it skips). Senders take turns under the journal's lock
+    /// (<c>.sends.jsonl.lock</c> beside it), so a rotation never loses a line appended while it ran; a sender that
+    /// cannot get the lock within <see cref="LockPatience"/> appends anyway and does not rotate.
     /// </summary>
-    public static void Append(string path, SendJournalEntry entry)
+    public static void Append(string path, SendJournalEntry entry, long maxBytes = JournalRotation.MaxBytes)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
         var cut = entry with { Evidence = entry.Evidence.Length > MaxEvidence ? entry.Evidence[..MaxEvidence] + "…" : entry.Evidence };
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cut, SendJournalContext.Default.SendJournalEntry) + "\n");
-        // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
-        Sources.Heartbeats.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
+        using (var held = TakeLock(Path.Combine(dir, $".{Path.GetFileName(path)}.lock")))
+        {
+            if (held is not null) JournalRotation.RotateIfFull(path, line.Length, entry.Ts, maxBytes);
+            // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
+            Sources.Heartbeats.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
+        }
+    }
+
+    public static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(5);
+
+    private static FileStream? TakeLock(string path)
+    {
+        if (new FileInfo(path).LinkTarget is not null) return null;
+        var until = DateTime.UtcNow + LockPatience;
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None); }
+            catch (IOException) when (DateTime.UtcNow < until) { Thread.Sleep(10); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        }
     }
 }

@@ -63,6 +63,17 @@ internal static partial class NonBlockingFile
         };
     }
 
+    private const int WantInode = 0x100, InodeOffset = 32;
+
+    /// <summary>The open file's inode: a file replaced under the same name (a rotation) has another.</summary>
+    public static ulong Inode(SafeFileHandle handle)
+    {
+        var buffer = new byte[StatxSize];
+        if (Statx(handle, "", EmptyPath, WantInode, buffer) != 0)
+            throw new IOException($"cannot stat: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        return BitConverter.ToUInt64(buffer, InodeOffset);
+    }
+
     /// <summary>
     /// A small file's bytes, never blocking and never swallowing a device: opened non-blocking, refused unless a
     /// regular file (<see cref="NotRegularFileException"/> says what it is), read up to <paramref name="maxBytes"/>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Telemetry;
 
@@ -14,26 +13,33 @@ public sealed record SendCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<
     public static readonly IReadOnlyList<string> Verdicts = ["sent", "acknowledged", "accepted", "draft", "unverifiable", "unknown", "not_ready", "failed"];
 
     public long Count(string agent, string verdict) => ByAgent.GetValueOrDefault(agent)?.GetValueOrDefault(verdict) ?? 0;
+
+    /// <summary>The journal is still being read from its start: these counts are partial and are not exported.</summary>
+    public bool CatchingUp { get; init; }
 }
 
 /// <summary>
 /// Reads the send journal incrementally: each collection reads only what was appended since the last one (at most
-/// <see cref="MaxBytesPerCollection"/>), so a long journal costs nothing per scrape. A journal that shrank
-/// (truncated or replaced) is counted again from its start; counters restart, as Prometheus counters may. A line
-/// without its newline yet is left for the next collection; a line that is not a journal entry is skipped. Only the
-/// roster's agents and the known verdicts are kept, so memory is bounded by the roster, not by the journal's history.
+/// <see cref="MaxBytesPerCollection"/>), so a long journal costs nothing per scrape. A journal replaced (rotated: a
+/// new file under the name) or shrunk is counted again from its start, whose carry line holds the totals of the
+/// files before it. Until a count from the start has read to the end once (after the exporter starts, or a
+/// replacement), no counts are given (<see cref="SendCounts.CatchingUp"/>): a partial count would read as a counter
+/// reset, and the journal's history as new sends. A line without its newline yet is left for the next collection; a
+/// line that is not a journal entry is skipped. Only the roster's agents and the known verdicts are kept, so memory
+/// is bounded by the roster, not by the journal's history.
 /// </summary>
-public sealed class SendJournalSource
+public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSource.MaxBytesPerCollection)
 {
     public const string Name = "send_journal";
-    public const int MaxBytesPerCollection = 4 * 1024 * 1024;
+    /// <summary>A rotated journal (16 MiB at most, see SendJournal) is read in one collection.</summary>
+    public const int MaxBytesPerCollection = 64 * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private string? _path;
+    private ulong? _inode;
     private long _offset;
-    private Dictionary<string, Dictionary<string, long>> _counts = new(StringComparer.Ordinal);
-
-    private IReadOnlySet<string>? _agents;
+    private bool _caughtUp;
+    private JournalTally _tally = new(null);
 
     /// <param name="agents">The agents to count (the roster's); null counts every agent named.</param>
     public SourceResult<SendCounts> Observe(string path, IReadOnlySet<string>? agents = null)
@@ -44,14 +50,18 @@ public sealed class SendJournalSource
         {
             try
             {
-                if (_path != path) Reset(path);
-                _agents = agents;
-                ReadNew(path);
-                return SourceResult<SendCounts>.Success(Name, Snapshot(), watch.Elapsed);
+                // Another roster (or one whose agents changed) counts from the start again, under its own filter.
+                if (_path != path || !SameAgents(agents)) Reset(path, agents);
+                var (read, length) = ReadNew(path, agents);
+                var counts = Snapshot();
+                var result = SourceResult<SendCounts>.Success(Name, _caughtUp ? counts : counts with { CatchingUp = true }, watch.Elapsed);
+                return _caughtUp ? result : result with { Note = $"catching up: {_offset} of {length} bytes of {path} counted ({read} in this collection)" };
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                Reset(path);
+                // No journal yet: no sends. A journal that vanished and comes back is a new one, counted from its start.
+                Reset(path, agents);
+                _caughtUp = true;
                 return SourceResult<SendCounts>.Success(Name, SendCounts.None, watch.Elapsed);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
@@ -61,64 +71,36 @@ public sealed class SendJournalSource
         }
     }
 
-    private void Reset(string path)
+    private IReadOnlySet<string>? _agents;
+
+    private bool SameAgents(IReadOnlySet<string>? agents) =>
+        ReferenceEquals(agents, _agents) || (agents is not null && _agents is not null && agents.SetEquals(_agents));
+
+    private void Reset(string path, IReadOnlySet<string>? agents)
     {
         _path = path;
+        _agents = agents;
+        _inode = null;
         _offset = 0;
-        _counts = new(StringComparer.Ordinal);
+        _caughtUp = false;
+        _tally = new JournalTally(agents);
     }
 
-    private void ReadNew(string path)
+    private (long Read, long Length) ReadNew(string path, IReadOnlySet<string>? agents)
     {
         using var handle = NonBlockingFile.OpenRead(path);
-        var length = RandomAccess.GetLength(handle);   // NotSupportedException: not a regular file
-        if (length < _offset) Reset(path);
-        var want = (int)Math.Min(length - _offset, MaxBytesPerCollection);
-        if (want <= 0) return;
-        var buffer = new byte[want];
-        var got = 0;
-        int n;
-        while (got < want && (n = RandomAccess.Read(handle, buffer.AsSpan(got), _offset + got)) > 0) got += n;
-        var end = Array.LastIndexOf(buffer, (byte)'\n', got - 1);
-        if (end < 0)
-        {
-            // A single line longer than a whole collection's read is no journal line: skip it.
-            if (got == MaxBytesPerCollection) _offset += got;
-            return;
-        }
-        var start = 0;
-        for (var i = 0; i <= end; i++)
-        {
-            if (buffer[i] != '\n') continue;
-            Count(buffer.AsSpan(start, i - start));
-            start = i + 1;
-        }
-        _offset += end + 1;
+        if (NonBlockingFile.NotRegular(handle) is { } kind) throw new NotSupportedException($"not a regular file ({kind})");
+        var inode = NonBlockingFile.Inode(handle);
+        var length = RandomAccess.GetLength(handle);
+        if (_inode is { } known && (known != inode || length < _offset)) Reset(path, agents);
+        _inode = inode;
+        var from = _offset;
+        _offset = JournalLines.Read(handle, _offset, length, maxBytesPerCollection, _tally.Add);
+        // Caught up once the whole file up to this length is read (a last line without its newline waits for it).
+        if (from + maxBytesPerCollection >= length) _caughtUp = true;
+        return (_offset - from, length);
     }
 
-    private void Count(ReadOnlySpan<byte> line)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            using var doc = JsonDocument.ParseValue(ref reader);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("agent", out var a) || a.ValueKind != JsonValueKind.String
-                || !doc.RootElement.TryGetProperty("verdict", out var v) || v.ValueKind != JsonValueKind.String)
-                return;
-            var agent = a.GetString()!;
-            var verdict = v.GetString()!;
-            if ((_agents is not null && !_agents.Contains(agent)) || !SendCounts.Verdicts.Contains(verdict)) return;
-            var byVerdict = _counts.TryGetValue(agent, out var d) ? d : _counts[agent] = new(StringComparer.Ordinal);
-            byVerdict[verdict] = byVerdict.GetValueOrDefault(verdict) + 1;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // InvalidOperationException: a string JSON allows but UTF-16 cannot hold (a lone surrogate, "\ud800").
-            // Not an entry (a hand edit, a torn line from a crashed writer): skipped, the rest still counts.
-        }
-    }
-
-    private SendCounts Snapshot() => new(_counts.ToDictionary(
+    private SendCounts Snapshot() => new(_tally.Counts.ToDictionary(
         kv => kv.Key, kv => (IReadOnlyDictionary<string, long>)new Dictionary<string, long>(kv.Value, StringComparer.Ordinal), StringComparer.Ordinal));
 }
