@@ -20,20 +20,43 @@ internal sealed class ManagerConnection(DBusConnection connection) : IDisposable
 
     public long UnitFileChanges => Interlocked.Read(ref _unitFileChanges);
 
-    public static async Task<ManagerConnection> ConnectAsync(string address)
+    /// <summary>Starts connecting to <paramref name="address"/>; the connection can be closed before it is made.</summary>
+    public static Pending Connect(string address) => new(address);
+
+    /// <summary>A connection being made, or made: <see cref="Close"/> ends it either way (a hung manager never answers the handshake).</summary>
+    internal sealed class Pending
     {
-        var connection = new DBusConnection(new SystemdBusOptions(address) { AutoConnect = false });
-        try
+        private readonly DBusConnection _connection;
+        private int _closed;
+
+        public Pending(string address)
         {
-            await connection.ConnectAsync();
-            var manager = new ManagerConnection(connection);
-            await manager.WatchUnitFilesAsync();
-            return manager;
+            _connection = new DBusConnection(new SystemdBusOptions(address) { AutoConnect = false });
+            Task = System.Threading.Tasks.Task.Run(ConnectAsync);
         }
-        catch
+
+        public Task<ManagerConnection> Task { get; }
+
+        private async Task<ManagerConnection> ConnectAsync()
         {
-            connection.Dispose();
-            throw;
+            try
+            {
+                await _connection.ConnectAsync();
+                var manager = new ManagerConnection(_connection);
+                await manager.WatchUnitFilesAsync();
+                return manager;
+            }
+            catch
+            {
+                Close();
+                throw;
+            }
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            _connection.Dispose();
         }
     }
 

@@ -2,38 +2,39 @@ namespace FleetExporter.Sources.Systemd;
 
 /// <summary>
 /// One open D-Bus connection per address for the whole process, so that a join made per command or per test
-/// costs one connect, not one per collection. A failed or dropped connection is made again on next use.
+/// costs one connect, not one per collection. A failed or dropped connection is made again on next use, and closed
+/// at once, also while it is still connecting: a hung manager would otherwise keep one socket per scrape open.
 /// </summary>
 internal static class SystemdBusConnections
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, Task<ManagerConnection>> Open = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, ManagerConnection.Pending> Open = new(StringComparer.Ordinal);
 
     /// <summary>The connection to this address, and whether it was made before this call (and may have gone stale since).</summary>
-    public static (Task<ManagerConnection> Connecting, bool Reused) Get(string address)
+    public static (ManagerConnection.Pending Connecting, bool Reused) Get(string address)
     {
         lock (Gate)
         {
-            if (Open.TryGetValue(address, out var existing) && !existing.IsFaulted && !existing.IsCanceled)
+            if (Open.TryGetValue(address, out var existing) && !existing.Task.IsFaulted && !existing.Task.IsCanceled)
                 return (existing, true);
-            var connecting = Task.Run(() => ManagerConnection.ConnectAsync(address));
+            var connecting = ManagerConnection.Connect(address);
             Open[address] = connecting;
             return (connecting, false);
         }
     }
 
     /// <summary>Forgets a connection that failed (or has a call in flight that nobody will read) and closes it.</summary>
-    public static void Drop(Task<ManagerConnection> connecting)
+    public static void Drop(ManagerConnection.Pending connecting)
     {
         lock (Gate)
         {
-            foreach (var (address, task) in Open)
+            foreach (var (address, pending) in Open)
             {
-                if (task != connecting) continue;
+                if (pending != connecting) continue;
                 Open.Remove(address);
                 break;
             }
         }
-        _ = connecting.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
+        connecting.Close();
     }
 }

@@ -49,10 +49,12 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
         string why;
         for (var attempt = 0; ; attempt++)
         {
-            var (connecting, reused) = Connection(roster.Systemd.Scope);
+            ManagerConnection.Pending? connecting = null;
+            var reused = false;
             try
             {
-                var manager = await connecting.WaitAsync(ct);
+                (connecting, reused) = Connection(roster.Systemd.Scope);
+                var manager = await connecting.Task.WaitAsync(ct);
                 var (facts, refreshed) = await QueryAsync(manager, units, tooOld, cache, now).WaitAsync(ct);
                 span?.SetTag("fleet.unit_file_state_refreshed", refreshed is not null);
                 if (refreshed is { } seen)
@@ -65,12 +67,12 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // A call still in flight would answer into a connection nobody reads: start afresh next time.
-                Drop(connecting);
+                if (connecting is not null) Drop(connecting);
                 throw;
             }
             catch (Exception e)
             {
-                Drop(connecting);
+                if (connecting is not null) Drop(connecting);
                 why = e.Message;
                 // A connection that served before may have gone with a restarted manager: one fresh try.
                 if (reused && attempt == 0) continue;
@@ -88,16 +90,16 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
 
     public const string MethodDbus = "dbus";
 
-    private (Task<ManagerConnection> Connecting, bool Reused) Connection(SystemdScope scope)
+    private (ManagerConnection.Pending Connecting, bool Reused) Connection(SystemdScope scope)
     {
         var address = _address(scope);
         if (address is null)
-            return (Task.FromException<ManagerConnection>(new DBusConnectFailedException(
-                "no D-Bus address for the systemd manager (no $XDG_RUNTIME_DIR/systemd/private, no $DBUS_SESSION_BUS_ADDRESS)")), false);
+            throw new DBusConnectFailedException(
+                "no D-Bus address for the systemd manager (no $XDG_RUNTIME_DIR/systemd/private, no $DBUS_SESSION_BUS_ADDRESS)");
         return SystemdBusConnections.Get(address);
     }
 
-    private static void Drop(Task<ManagerConnection> connecting) => SystemdBusConnections.Drop(connecting);
+    private static void Drop(ManagerConnection.Pending connecting) => SystemdBusConnections.Drop(connecting);
 
     /// <summary>
     /// The units' facts; UnitFileState read afresh (and the unit-file changes it reflects returned) when the cached
