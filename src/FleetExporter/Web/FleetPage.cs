@@ -23,8 +23,14 @@ public static class FleetPage
             RemoteFleetView view;
             try
             {
-                var answers = await FleetAnswers.LoadAsync(api, DateTimeOffset.UtcNow, TimeSpan.FromHours(1), ctx.RequestAborted);
-                view = RemoteFleetMapper.Map(answers, HostHealthClassifier.Classify(answers), api.BaseUrl.ToString());
+                // Work done for a client stops when it leaves: the queries are cancelled, and so is each step after them.
+                var gone = ctx.RequestAborted;
+                var answers = await FleetAnswers.LoadAsync(api, DateTimeOffset.UtcNow, TimeSpan.FromHours(1), gone);
+                gone.ThrowIfCancellationRequested();
+                var hosts = HostHealthClassifier.Classify(answers);
+                gone.ThrowIfCancellationRequested();
+                view = RemoteFleetMapper.Map(answers, hosts, api.BaseUrl.ToString());
+                gone.ThrowIfCancellationRequested();
             }
             catch (PrometheusException e)
             {
