@@ -56,6 +56,24 @@ public sealed class SettingsFileWriterTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup!));
     }
 
+    /// <summary>Run as root on another user's settings (sudo), the rewrite and its backup went to root.</summary>
+    [Fact]
+    public async Task Run_as_root_another_users_file_and_its_backup_stay_that_users()
+    {
+        Assert.True(Environment.UserName == "root", "this test runs as root, as the suite does (apt-get, the private systemd manager)");
+        using var dir = new TempDirectory();
+        var path = dir.Write("settings.json", "{}\n");
+        var chown = await FleetExporter.Subprocess.ProcessRunner.RunAsync("chown", ["65534:65534", path, dir.Path], TimeSpan.FromSeconds(10));
+        Assert.Equal(0, chown.ExitCode);
+
+        var backup = SettingsFileWriter.Replace(path, "{\"a\":1}\n");
+        SettingsFileWriter.Replace(dir.File("new.json"), "{}\n");
+
+        Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(path));
+        Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(backup!));
+        Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(dir.File("new.json")));
+    }
+
     /// <summary>The heartbeat's temporary file had a name anyone could plant a link at (<c>.a1.hb.PID.tmp</c>).</summary>
     [Fact]
     public void A_link_planted_where_a_heartbeat_temporary_file_once_went_is_never_written_through()

@@ -22,7 +22,10 @@ public static class SettingsFileWriter
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var existed = File.Exists(path);
+        // The previous file's owner, else the folder's: run as root on another user's home, nothing becomes root's.
+        var owner = FileOwner.Of(existed ? path : dir);
         var backup = existed ? Backup(path) : null;
+        if (backup is not null) FileOwner.Give(backup, owner);
         // Created exclusively under a name nobody can guess (a link planted there is never followed), with the
         // previous file's mode from the start: a private file is never readable by others, not even for a moment.
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -34,6 +37,7 @@ public static class SettingsFileWriter
             using (var writer = new StreamWriter(stream))
                 writer.Write(text);
             if (existed) File.SetUnixFileMode(temp, File.GetUnixFileMode(path)); // the umask may have narrowed it
+            FileOwner.Give(temp, owner);
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace FleetExporter.Agents.Install;
+
+/// <summary>
+/// A file's owner, kept across our rewrites: run as root (sudo) on another user's settings, a rewrite by rename
+/// would otherwise hand the file, and its backups, to root, and the user's runtime could no longer change it.
+/// </summary>
+internal static partial class FileOwner
+{
+    private const int CurrentDirectory = -100, WantUid = 0x8, WantGid = 0x10, StatxSize = 256, UidOffset = 20, GidOffset = 24;
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LChown(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    public readonly record struct Owner(uint Uid, uint Gid);
+
+    /// <summary>Who owns the file at <paramref name="path"/> (a link is followed).</summary>
+    public static Owner Of(string path)
+    {
+        var buffer = new byte[StatxSize];
+        if (Statx(CurrentDirectory, path, 0, WantUid | WantGid, buffer) != 0)
+            throw new IOException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        return new(BitConverter.ToUInt32(buffer, UidOffset), BitConverter.ToUInt32(buffer, GidOffset));
+    }
+
+    /// <summary>
+    /// Gives the file we just wrote to <paramref name="owner"/>. Only root can give a file away, and anyone else
+    /// writes files that are theirs already (the user's own), so nothing is done unless running as root.
+    /// </summary>
+    public static void Give(string path, Owner owner)
+    {
+        if (GetEffectiveUserId() != 0 || Of(path) == owner) return;
+        if (LChown(path, owner.Uid, owner.Gid) != 0)
+            throw new IOException($"cannot give {path} back to uid {owner.Uid}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    }
+}
