@@ -36,7 +36,7 @@ public static class HooksCommand
             var rt = HookRuntimes.Find(parse.GetValue(runtime)!)!;
             var name = parse.GetValue(agent);
             if (name is not null && !HookCommandLine.IsValidAgentName(name))
-                return Usage($"--agent \"{name}\" is not a roster agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
+                return Usage($"--agent {Text.Printable.Quote(name)} is not a roster agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
             // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
             var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
             var program = HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath);

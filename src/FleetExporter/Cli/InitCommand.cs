@@ -14,7 +14,7 @@ public static class InitCommand
 {
     private const string ExitCodeHelp =
         "Exit codes: 0 written (or dry run); 1 files exist with other content and --force was not given (listed; nothing written), " +
-        "or a write failed; 2 bad command line, or the runtime's settings file is refused (nothing written).";
+        "or a write failed; 2 bad command line, or the runtime's settings file or a file in the way (a FIFO, a device, a directory) is refused (nothing written).";
 
     public static Command Create()
     {
@@ -38,12 +38,12 @@ public static class InitCommand
         {
             var names = parse.GetValue(agents)!;
             if (names.FirstOrDefault(n => !HookCommandLine.IsValidAgentName(n)) is { } bad)
-                return Usage($"--agent \"{bad}\" is not an agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
+                return Usage($"--agent {Text.Printable.Quote(bad)} is not an agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
             if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                return Usage($"--agent \"{twice.Key}\" is given twice");
+                return Usage($"--agent {Text.Printable.Quote(twice.Key)} is given twice");
             var socketName = parse.GetValue(socket)!;
             if (!HookCommandLine.IsValidAgentName(socketName))
-                return Usage($"--tmux-socket \"{socketName}\" is not a socket name (letters, digits, '_' and '-')");
+                return Usage($"--tmux-socket {Text.Printable.Quote(socketName)} is not a socket name (letters, digits, '_' and '-')");
             var rt = parse.GetValue(runtime)!;
             var rosterPath = Path.GetFullPath(CommonOptions.RosterPath(parse));
             string? existing = null;

@@ -47,13 +47,24 @@ public static class HookReportJson
 
     private static IReadOnlyList<string> Strings(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-            ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => Cut(e.GetString())!).Take(HookReport.MaxSubagents).ToList()
+            ? v.EnumerateArray().Select(Text).OfType<string>().Select(e => Cut(e)!).Take(HookReport.MaxSubagents).ToList()
             : [];
 
     private static double Unix(DateTimeOffset t) => Math.Round(t.ToUnixTimeMilliseconds() / 1000.0, 3);
 
     private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Cut(v.GetString()) : null;
+        root.TryGetProperty(name, out var v) ? Cut(Text(v)) : null;
+
+    /// <summary>
+    /// A JSON string as text, or null for another type or a string UTF-16 cannot hold (a lone surrogate, "\ud800",
+    /// as JavaScript writes one): such a field is ignored like one of the wrong type, never fatal to the file.
+    /// </summary>
+    public static string? Text(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return null;
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
 
     private static long? Long(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null;

@@ -20,6 +20,8 @@ public static class HeartbeatParser
         if (content.StartsWith("\uFEFF"u8)) content = content[3..];
         if (content.Length == 0) return Invalid("empty file");
         if (content.Length > MaxBytes) return Invalid($"larger than {MaxBytes} bytes");
+        // Strings are decoded only when read: bytes that are not UTF-8 would throw then, deep in a collection.
+        if (!System.Text.Unicode.Utf8.IsValid(content)) return Invalid("not UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { return Invalid($"not JSON: {e.Message}"); }
@@ -53,7 +55,7 @@ public static class HeartbeatParser
 
             long? seq = root.TryGetProperty("seq", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var sv) ? sv : null;
             int? pid = root.TryGetProperty("pid", out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var pv) ? pv : null;
-            string? status = root.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? Truncate(st.GetString()) : null;
+            string? status = root.TryGetProperty("status", out var st) ? Truncate(HookReportJson.Text(st)) : null;
             return new HeartbeatReading(HeartbeatState.Ok, file, null, timestamp, age, interval, seq, pid, status, HookReportJson.Read(root));
         }
     }

@@ -25,6 +25,8 @@ public sealed class JournalTally(IReadOnlySet<string>? agents, int maxAgents = i
         {
             var reader = new Utf8JsonReader(line);
             using var doc = JsonDocument.ParseValue(ref reader);
+            // One JSON value and nothing after it but blanks: a line with more is not an entry.
+            if (line[(int)reader.BytesConsumed..].TrimEnd(" \t\r"u8).Length > 0) return;
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return;
             if (root.TryGetProperty(CarryKey, out var carry))

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using FleetExporter.Tests.Infrastructure;
 
-namespace FleetExporter.Tests.Federation;
+namespace FleetExporter.Tests.Hostile;
 
 /// <summary>
 /// <c>ps --prometheus</c> against a loopback server that answers what no Prometheus would: each is exit 7 with one

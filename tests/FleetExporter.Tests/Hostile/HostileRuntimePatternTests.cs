@@ -4,8 +4,9 @@ using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tests.Join;
 
-namespace FleetExporter.Tests.Join;
+namespace FleetExporter.Tests.Hostile;
 
 /// <summary>
 /// A roster <c>match</c> pattern that backtracks catastrophically on one process's command line (issue 10, finding 3)
