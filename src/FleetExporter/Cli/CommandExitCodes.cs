@@ -36,12 +36,14 @@ public static class CommandExitCodes
             (ExitCodes.NotReady, "send: the agent is not ready for a prompt; nothing was typed"),
             (ExitCodes.OutcomeUnknown, "send: the outcome is unknown; do not resend blindly"),
             (ExitCodes.FactsUnknown, "ps: some facts are unknown; never read the fleet as healthy"),
+            (ExitCodes.PrometheusUnavailable, "ps --prometheus: Prometheus could not be asked, or answered what no Prometheus would"),
         ],
         ["ps"] =
         [
             (ExitCodes.Ok, "the join ran and every fact is known (flags are data, not errors)"),
             (ExitCodes.Usage, BadCommandLineOrRoster),
             (ExitCodes.FactsUnknown, "some facts are unknown (shown as '?', why on stderr): never read this fleet as healthy"),
+            (ExitCodes.PrometheusUnavailable, "--prometheus: Prometheus could not be asked, or answered what no Prometheus would"),
         ],
         ["heartbeat"] =
         [

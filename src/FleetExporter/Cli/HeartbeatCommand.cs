@@ -16,7 +16,9 @@ public static class HeartbeatCommand
         var pid = new Option<int?>("--pid") { Description = "Process id to record (default: the caller, i.e. this command's parent)" };
         pid.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is <= 0) r.AddError("--pid must be a process id (a positive integer)");
+            // Read from the token: a value that is no int at all is the parser's error, and reading it here would throw.
+            if (r.Tokens is not [var token] || !int.TryParse(token.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0)
+                r.AddError("--pid must be a process id (a positive integer)");
         });
         var started = new Option<bool>("--started")
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Operator;
 using FleetExporter.Operator.Journal;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Subprocess;
 using FleetExporter.Text;
 
@@ -76,8 +77,8 @@ public static class SendCommand
             }
             if (held is null)
             {
-                var busy = new SendReport("not_ready", $"another send to this agent was still running after {patience.TotalSeconds:0.###} s (--lock-timeout)", false, null, null);
-                Journal(roster.SendJournal, name, text, busy, ExitCodes.NotReady, parse.GetValue(journalMessage));
+                var busy = new SendReport(SendOutcome.NotReady, $"another send to this agent was still running after {patience.TotalSeconds:0.###} s (--lock-timeout)", false, null, null);
+                Journal(roster, name, text, busy, ExitCodes.NotReady, parse.GetValue(journalMessage));
                 if (parse.GetValue(json)) Print(SendJson.From(name, spec.Session, "", busy, parse.GetValue(verify), ExitCodes.NotReady, delayMs, null));
                 Tell(name, busy, timeoutMs, parse.GetValue(json));
                 return ExitCodes.NotReady;
@@ -114,11 +115,11 @@ public static class SendCommand
                 // SIGINT or SIGTERM: stop at once, and still journal what is known. Once the text went to tmux it may
                 // have arrived, so the outcome is unknown, never "failed".
                 report = operation.TextHandedToTmux
-                    ? new SendReport("unknown", "interrupted (SIGINT or SIGTERM) after the text was handed to tmux; it may have arrived", true, null, null)
-                    : new SendReport("failed", "interrupted (SIGINT or SIGTERM) before anything was typed", false, null, null);
+                    ? new SendReport(SendOutcome.Unknown, "interrupted (SIGINT or SIGTERM) after the text was handed to tmux; it may have arrived", true, null, null)
+                    : new SendReport(SendOutcome.Failed, "interrupted (SIGINT or SIGTERM) before anything was typed", false, null, null);
             }
             var code = ExitCode(report.Verdict);
-            Journal(roster.SendJournal, name, text, report, code, parse.GetValue(journalMessage));
+            Journal(roster, name, text, report, code, parse.GetValue(journalMessage));
 
             if (parse.GetValue(json))
                 Print(SendJson.From(name, spec.Session, pane, report, verified, code, delayMs, verified ? timeoutMs : null));
@@ -128,12 +129,13 @@ public static class SendCommand
         return command;
     }
 
-    public static int ExitCode(string verdict) => verdict switch
+    public static int ExitCode(SendOutcome verdict) => verdict switch
     {
-        "sent" or "acknowledged" or "accepted" => ExitCodes.Ok,
-        "not_ready" => ExitCodes.NotReady,
-        "unknown" => ExitCodes.OutcomeUnknown,
-        _ => ExitCodes.Failed,
+        SendOutcome.Sent or SendOutcome.Acknowledged or SendOutcome.Accepted => ExitCodes.Ok,
+        SendOutcome.NotReady => ExitCodes.NotReady,
+        SendOutcome.Unknown => ExitCodes.OutcomeUnknown,
+        SendOutcome.Draft or SendOutcome.Unverifiable or SendOutcome.Failed => ExitCodes.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
     };
 
     /// <summary>The verdict for a terminal; its reason may quote the pane or the roster's patterns, so it is escaped.</summary>
@@ -142,37 +144,39 @@ public static class SendCommand
         report = report with { Reason = Printable.Escape(report.Reason) };
         switch (report.Verdict)
         {
-            case "sent" or "acknowledged" or "accepted" when !json:
-                Console.Out.WriteLine(report.Verdict == "sent" ? $"sent to {name}" : $"{report.Verdict} by {name}: {report.Reason}");
+            case SendOutcome.Sent or SendOutcome.Acknowledged or SendOutcome.Accepted when !json:
+                Console.Out.WriteLine(report.Verdict == SendOutcome.Sent ? $"sent to {name}" : $"{report.Verdict.Label()} by {name}: {report.Reason}");
                 break;
-            case "not_ready":
+            case SendOutcome.NotReady:
                 Console.Error.WriteLine($"fleet-exporter: {name}: NOT SENT: {report.Reason}; nothing was typed.");
                 break;
-            case "failed":
+            case SendOutcome.Failed:
                 Console.Error.WriteLine($"fleet-exporter: send to {name} failed: {report.Reason}");
                 break;
-            case "draft":
+            case SendOutcome.Draft:
                 Console.Error.WriteLine($"fleet-exporter: {name}: NOT SUBMITTED (draft): {report.Reason}. The Enter was not taken; the text is still in the input.");
                 break;
-            case "unknown":
+            case SendOutcome.Unknown:
                 Console.Error.WriteLine($"fleet-exporter: {name}: OUTCOME UNKNOWN: {report.Reason}. The message may or may not have arrived: " +
                                         $"do not resend blindly; look first (fleet-exporter watch {name}).");
                 break;
-            case "unverifiable":
+            case SendOutcome.Unverifiable:
                 Console.Error.WriteLine($"fleet-exporter: {name}: UNVERIFIABLE after {timeoutMs} ms: {report.Reason}. Delivery is not proven.");
                 break;
         }
     }
 
     /// <summary>The journal is a record, not a step: a send that cannot be journalled still reports its verdict.</summary>
-    private static void Journal(string path, string agent, string text, SendReport report, int code, bool withMessage)
+    private static void Journal(Roster.FleetRoster roster, string agent, string text, SendReport report, int code, bool withMessage)
     {
+        var path = roster.SendJournal;
         var typed = MessageSender.Prepare(text);
         try
         {
             SendJournal.Append(path, new SendJournalEntry(DateTimeOffset.UtcNow, Environment.UserName, agent, HookEvent.Sha256Hex(typed),
-                Encoding.UTF8.GetByteCount(typed), report.Verdict, code, report.Reason, report.Verified?.Acknowledged?.Id,
-                report.Readiness?.State.NameLabel, withMessage ? typed : null));
+                Encoding.UTF8.GetByteCount(typed), report.Verdict.Label(), code, report.Reason, report.Verified?.Acknowledged?.Id,
+                report.Readiness?.State.NameLabel, withMessage ? typed : null),
+                rosterAgents: roster.Agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

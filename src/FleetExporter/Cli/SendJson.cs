@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FleetExporter.Agents.State;
 using FleetExporter.Operator;
+using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Cli;
 
@@ -28,7 +29,7 @@ public sealed record SendJson(
     PaneJson? After)
 {
     public static SendJson From(string agent, string session, string pane, SendReport r, bool verified, int code, int delayMs, int? timeoutMs) =>
-        new(agent, session, pane, r.Verdict, r.Reason, verified, code, r.TextTyped,
+        new(agent, session, pane, r.Verdict.Label(), r.Reason, verified, code, r.TextTyped,
             r.Readiness is { } ready ? new StateBeforeJson(ready.State.NameLabel, ready.State.Source is { } s ? AgentState.Label(s) : null, ready.State.Reason,
                 ready.Screen is { } screen ? AgentState.Label(screen.State) : null, ready.Mode) : null,
             r.Verified?.Acknowledged?.Id, delayMs, timeoutMs, r.Verified?.Polls ?? 0,

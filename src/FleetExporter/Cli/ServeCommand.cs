@@ -133,7 +133,13 @@ public static class ServeCommand
     {
         if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath == "/")
         {
-            Console.Error.WriteLine($"fleet-exporter: --web.telemetry-path \"{options.TelemetryPath}\": must start with '/' and not be '/'");
+            Console.Error.WriteLine($"fleet-exporter: --web.telemetry-path {Text.Printable.Quote(options.TelemetryPath)}: must start with '/' and not be '/'");
+            return ExitCodes.Usage;
+        }
+        // A path the exporter already answers on would never serve the metrics.
+        if (Web.ExporterApp.OwnPaths.FirstOrDefault(p => string.Equals(p, options.TelemetryPath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) is { } taken)
+        {
+            Console.Error.WriteLine($"fleet-exporter: --web.telemetry-path {Text.Printable.Quote(options.TelemetryPath)}: {taken} is the exporter's own page; choose another path");
             return ExitCodes.Usage;
         }
         WebConfig webConfig;

@@ -38,9 +38,13 @@ public sealed class PrometheusApi : IDisposable
     public static Uri ParseUrl(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
-            throw new FormatException($"--prometheus \"{text}\": not an http(s) URL (e.g. http://prometheus:9090)");
+            throw new FormatException($"--prometheus {Text.Printable.Quote(text)}: not an http(s) URL (e.g. http://prometheus:9090)");
+        // Credentials in the URL would be shown wherever the URL is (errors, the /fleet page); they go in the HTTP config.
+        if (uri.UserInfo.Length > 0)
+            throw new FormatException($"--prometheus {Text.Printable.Quote(uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped))}: " +
+                                      "has credentials (user:password@); give them as basic_auth in --http.config.file, never in the URL");
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
-            throw new FormatException($"--prometheus \"{text}\": a base URL has no query or fragment");
+            throw new FormatException($"--prometheus {Text.Printable.Quote(text)}: a base URL has no query or fragment");
         return uri;
     }
 

@@ -17,6 +17,8 @@ public static class MessageSender
     {
         var text = Prepare(message);
         if (text.Length == 0) return "the message is empty";
+        // Agents drop a prompt of blanks without a turn (no hook fires): it would be typed and never acknowledged.
+        if (string.IsNullOrWhiteSpace(text)) return "the message is only blanks";
         if (System.Text.Encoding.UTF8.GetByteCount(text) is var bytes and > MaxBytes)
             return $"the message is {bytes} bytes; send takes at most {MaxBytes} (16 KiB)";
         foreach (var c in text)

@@ -1,5 +1,6 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Roster;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Operator;
@@ -12,7 +13,7 @@ public sealed record SendPlan(string Message, bool Verify, TimeSpan Timeout, Tim
 /// <c>acknowledged</c>, <c>accepted</c>, <c>draft</c>, <c>unverifiable</c>, <c>unknown</c>, <c>not_ready</c>
 /// (nothing typed: a dialog, a menu, copy mode, not running, still starting, or a state it cannot tell) or <c>failed</c> (nothing typed).
 /// </summary>
-public sealed record SendReport(string Verdict, string Reason, bool TextTyped, AgentReadiness? Readiness, VerifyResult? Verified);
+public sealed record SendReport(SendOutcome Verdict, string Reason, bool TextTyped, AgentReadiness? Readiness, VerifyResult? Verified);
 
 /// <summary>
 /// One send, failing closed at every step: decide the agent is ready (never type into a dialog), type the text,
@@ -33,10 +34,10 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         try { readiness = await AgentReadiness.ProbeAsync(roster, agent, tmux, pane, ct); }
         catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
         {
-            return new("not_ready", $"its readiness could not be read: {e.Message}", false, null, null);
+            return new(SendOutcome.NotReady, $"its readiness could not be read: {e.Message}", false, null, null);
         }
         if (readiness.Refusal(plan.AllowUnknown) is { } refusal)
-            return new("not_ready", refusal, false, readiness, null);
+            return new(SendOutcome.NotReady, refusal, false, readiness, null);
 
         var file = roster.Heartbeat.FileFor(agent.Name);
         var acknowledgement = Acknowledgement.For(plan.Message, DateTimeOffset.UtcNow, readiness.Hook?.Prompt);
@@ -49,24 +50,24 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
         }
         catch (PaneInModeException e) when (!e.TextTyped)
         {
-            return new("not_ready", e.Message, false, readiness, null);
+            return new(SendOutcome.NotReady, e.Message, false, readiness, null);
         }
         catch (PaneInModeException e)
         {
-            return new("draft", $"the text was typed, then {e.Message}, so the Enter was not sent; the text sits unsubmitted in the input", true, readiness, null);
+            return new(SendOutcome.Draft, $"the text was typed, then {e.Message}, so the Enter was not sent; the text sits unsubmitted in the input", true, readiness, null);
         }
         catch (DeliveryUncertainException e)
         {
             // The agent may still say it got it: with hooks, the acknowledgement is still proof.
             if (acknowledgement.Check(file, agent.HeartbeatInterval).Prompt is { } late)
-                return new("acknowledged", $"{e.Message}, yet the agent's hook reported this prompt (id {late.Id})", true, readiness, null);
-            return new("unknown", e.Message, true, readiness, null);
+                return new(SendOutcome.Acknowledged, $"{e.Message}, yet the agent's hook reported this prompt (id {late.Id})", true, readiness, null);
+            return new(SendOutcome.Unknown, e.Message, true, readiness, null);
         }
         catch (Exception e) when (e is TmuxCommandException or ProcessRunException)
         {
-            return new("failed", $"nothing was typed: {e.Message}", false, readiness, null);
+            return new(SendOutcome.Failed, $"nothing was typed: {e.Message}", false, readiness, null);
         }
-        if (before is null) return new("sent", "typed and submitted; not verified", true, readiness, null);
+        if (before is null) return new(SendOutcome.Sent, "typed and submitted; not verified", true, readiness, null);
 
         var prompts = roster.Runtimes[agent.Runtime].Prompts;
         var started = DateTime.UtcNow;
@@ -78,15 +79,15 @@ public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorT
             var left = plan.Timeout - (DateTime.UtcNow - started);
             if (left <= SendVerifier.PollInterval) break;
             if (await DialogSinceAsync(ct) is { } withheld)
-                return new("draft", $"{result.Verdict.Reason}; Enter not pressed again: {withheld}", true, readiness, result);
+                return new(SendOutcome.Draft, $"{result.Verdict.Reason}; Enter not pressed again: {withheld}", true, readiness, result);
             try { await MessageSender.PressEnterAgainAsync(tmux, pane, ct); }
-            catch (PaneInModeException e) { return new("draft", $"{result.Verdict.Reason}; Enter not pressed again: {e.Message}", true, readiness, result); }
-            catch (DeliveryUncertainException e) { return new("unknown", e.Message, true, readiness, result); }
+            catch (PaneInModeException e) { return new(SendOutcome.Draft, $"{result.Verdict.Reason}; Enter not pressed again: {e.Message}", true, readiness, result); }
+            catch (DeliveryUncertainException e) { return new(SendOutcome.Unknown, e.Message, true, readiness, result); }
             result = await VerifyAsync(left);
             if (result.Verdict.Outcome != SendOutcome.Draft)
                 result = result with { Verdict = result.Verdict with { Reason = $"{result.Verdict.Reason} (the Enter was not taken at first; pressed {again + 1} times)" } };
         }
-        return new(result.Verdict.Name, result.Verdict.Reason, true, readiness, result);
+        return new(result.Verdict.Outcome, result.Verdict.Reason, true, readiness, result);
 
         Task<VerifyResult> VerifyAsync(TimeSpan timeout) => SendVerifier.PollAsync(tmux, pane, plan.Message, prompts, before, timeout, ct,
             () => acknowledgement.Check(file, agent.HeartbeatInterval), expectAcknowledgement: readiness.Hook is not null || agent.HooksInstalled);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Operator;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FleetExporter.Agents.Hooks;
+using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Operator;
 
@@ -68,7 +69,7 @@ public static class SendVerifier
             {
                 if (expectAcknowledgement)
                     verdict = new(SendOutcome.Unverifiable,
-                        $"the agent's hooks did not acknowledge it within {timeout.TotalMilliseconds:0} ms; the pane: {verdict.Name}, {verdict.Reason}");
+                        $"the agent's hooks did not acknowledge it within {timeout.TotalMilliseconds:0} ms; the pane: {verdict.Outcome.Label()}, {verdict.Reason}");
                 return new VerifyResult(verdict, before, after, polls, watch.Elapsed);
             }
         }

@@ -20,6 +20,9 @@ public static class ExporterApp
     /// <summary>Every page answers HEAD as it answers GET; Kestrel sends no body for HEAD.</summary>
     internal static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
+    /// <summary>The paths the exporter answers on besides the metrics (which must not take one of them).</summary>
+    public static readonly IReadOnlyList<string> OwnPaths = ["/-/healthy", "/-/ready", FleetPage.Path];
+
     /// <summary>
     /// Builds the app on the listen addresses, or with <see cref="ServeOptions.SystemdSocket"/> on the sockets systemd
     /// passed (taken here, once: <see cref="SocketActivationException"/> when there are none).

@@ -193,6 +193,10 @@ public sealed class HeartbeatCommandTests
     [Theory(Timeout = Timeout)]
     [InlineData("-5")]
     [InlineData("0")]
+    [InlineData("abc")]          // these four were an unhandled exception (exit 134) with a trace
+    [InlineData("1.5")]
+    [InlineData("")]
+    [InlineData("99999999999999999999")]
     public async Task Heartbeat_refuses_a_pid_that_is_no_process_id(string pid)
     {
         var (dir, roster, hbDir) = Fleet();
@@ -202,6 +206,7 @@ public sealed class HeartbeatCommandTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--pid", r.StandardError);
+        Assert.DoesNotContain("   at ", r.StandardError);
         Assert.False(Directory.Exists(hbDir));
     }
 

@@ -10,6 +10,7 @@ namespace FleetExporter.Tests.Federation;
 /// one static); the real <c>fleet-exporter ps --prometheus</c> reading it. Heartbeats every 1 s; scrapes every 3 s, so
 /// that each collection has 2.5 s (a source that takes longer on a loaded machine is rightly reported as failed).
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class MultiHostTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);

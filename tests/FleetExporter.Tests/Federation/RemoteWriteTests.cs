@@ -13,6 +13,7 @@ namespace FleetExporter.Tests.Federation;
 /// exporters share the machine, and a scrape that times out resets the rule's pending time); the rule's <c>for:</c> is
 /// kept. The wait for the page is bounded; how long it took is reported, not asserted (speed is the benchmark's).
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class RemoteWriteTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);

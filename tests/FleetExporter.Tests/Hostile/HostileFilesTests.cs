@@ -12,10 +12,10 @@ namespace FleetExporter.Tests.Hostile;
 public sealed class HostileFilesTests
 {
     /// <summary>What is planted at the path.</summary>
-    public enum Plant { Fifo, Directory, Device, LinkToVictim }
+    public enum Plant { Fifo, Directory, Device, LinkToVictim, LinkToNowhere }
 
     /// <summary>A row: which file, what is planted there, the command, its exit code and what stderr must say.</summary>
-    public sealed record Row(string File, Plant Plant, string[] Command, int Exit, string Says);
+    public sealed record Row(string File, Plant Plant, string[] Command, int Exit, string Says, string Stdin = "{}");
 
     private static readonly string[] PsArgs = ["ps", "--roster", "{roster}"];
 
@@ -30,6 +30,8 @@ public sealed class HostileFilesTests
         { "send journal", Plant.Fifo }, { "send journal", Plant.Directory },
         { "hook log", Plant.Fifo }, { "hook log", Plant.LinkToVictim },
         { "agent env file", Plant.Fifo },
+        { "heartbeat lock", Plant.LinkToVictim }, { "heartbeat lock", Plant.LinkToNowhere },
+        { "heartbeat", Plant.LinkToNowhere },
     };
 
     private static Row Case(string file, Plant plant) => file switch
@@ -42,6 +44,8 @@ public sealed class HostileFilesTests
         "heartbeat" => new("hb/a1.hb", plant, ["ps", "--roster", "{roster}", "--json"], 6, ""),
         "send journal" => new("state/sends.jsonl", plant, ["ps", "--roster", "{roster}"], 6, "send_journal unknown: cannot read {path}"),
         "hook log" => new("state/fleet/hook.log", plant, ["hook", "--runtime", "claude", "--roster", "{roster}"], 0, "no agent"),
+        "heartbeat lock" => new("hb/.a1.hb.lock", plant, ["hook", "--runtime", "claude", "a1", "--roster", "{roster}"], 0, "is a symbolic link",
+            """{"hook_event_name":"Stop","session_id":"s"}"""),
         "agent env file" => new("home/.config/fleet/agents/a1.env", plant, ["init", "--agent", "a1", "--roster", "{roster2}"], 2, "{path}: not a regular file"),
         _ => throw new ArgumentException(file),
     };
@@ -61,6 +65,7 @@ public sealed class HostileFilesTests
             case Plant.Directory: Directory.CreateDirectory(path); break;
             case Plant.Device: File.CreateSymbolicLink(path, "/dev/zero"); break;
             case Plant.LinkToVictim: File.CreateSymbolicLink(path, victim); break;
+            case Plant.LinkToNowhere: File.CreateSymbolicLink(path, dir.File("nowhere")); break;
         }
         var roster = row.File.StartsWith("r/", StringComparison.Ordinal) ? path : dir.Write("roster.yaml", $$"""
             heartbeat: { dir: {{dir.File("hb")}} }
@@ -76,13 +81,16 @@ public sealed class HostileFilesTests
         };
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var r = await FleetBinary.RunAsync([.. row.Command.Select(Fill)], TimeSpan.FromSeconds(30), env, stdin: "{}");
+        var r = await FleetBinary.RunAsync([.. row.Command.Select(Fill)], TimeSpan.FromSeconds(30), env, stdin: row.Stdin);
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"{file} as {plant}: took {watch.Elapsed}");
         Assert.True(row.Exit == r.ExitCode, $"{file} as {plant}: exit {r.ExitCode}\n{r.StandardError}");
         Assert.Contains(Fill(row.Says), r.StandardError);
         Assert.DoesNotContain("   at ", r.StandardError);
         Assert.Equal("precious\n", File.ReadAllText(victim));
-        if (file == "heartbeat") Assert.Contains("\"HB-INVALID\"", r.StandardOutput);
+        Assert.False(File.Exists(dir.File("nowhere")), $"{file} as {plant}: a file was made through the link");
+        // A link to nothing is no heartbeat at all; anything else there is one that cannot be read.
+        if (file == "heartbeat") Assert.Contains(plant == Plant.LinkToNowhere ? "\"HB-MISSING\"" : "\"HB-INVALID\"", r.StandardOutput);
+        if (file == "heartbeat lock") Assert.Contains("\"state\":\"idle\"", File.ReadAllText(dir.File("hb/a1.hb")));
     }
 }

@@ -12,6 +12,7 @@ namespace FleetExporter.Tests.Native;
 /// as an operator, an agent's hook or the service would run it. Reflection, trimming or a start-up that is fast
 /// enough to meet a race the JIT build never meets would show here first.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<NativeBinary>
 {
     private const int Timeout = 300_000;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FleetExporter.Sources.Journal;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Operator;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using FleetExporter.Operator;
 using FleetExporter.Roster;
+using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Tests.Operator;
 

@@ -14,6 +14,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// state read by the real join (as `serve` and `ps` read it), and the built-in screen patterns checked against the
 /// hooks on the very same screens.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class AgentStateTests(ITestOutputHelper output)
 {
     [RealAgentFact("claude")]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FleetExporter.Agents.State;
 using Xunit.Abstractions;
 using static FleetExporter.Tests.RealAgents.SendToRealAgentTests;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
 
@@ -11,6 +12,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// gets them as pieces it takes as typed text (one paste over 800 characters becomes "[Pasted text #1]"), Codex and
 /// Gemini CLI as one bracketed paste (typed as keys, Codex stopped reading after 2048 of them).
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class LongMessageTests(ITestOutputHelper output)
 {
     [RealAgentFact("claude")]

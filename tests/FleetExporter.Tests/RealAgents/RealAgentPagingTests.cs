@@ -11,6 +11,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// deploy/alertmanager/alertmanager.yml and a webhook for every receiver. Only intervals are short (heartbeat,
 /// scrape and evaluation 1 s, group_wait 1 s); the rule's `for:` is kept.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class RealAgentPagingTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);

@@ -4,6 +4,7 @@ using FleetExporter.Tests.Infrastructure;
 namespace FleetExporter.Tests.RealAgents;
 
 /// <summary>Each real agent reaches its prompt offline and answers a prompt from the model stub.</summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class RealAgentSmokeTests
 {
     [RealAgentFact("claude")]

@@ -3,6 +3,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using Xunit.Abstractions;
 using static FleetExporter.Tests.RealAgents.SendToRealAgentTests;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
 
@@ -11,6 +12,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// a menu, text the runtime would run as a shell line and two senders at once never turn into a merged or an
 /// unintended prompt; the model never sees the refused text and the screen keeps what was there.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class SendRefusalTests(ITestOutputHelper output)
 {
     private const string Agent = HookedAgent.AgentName;

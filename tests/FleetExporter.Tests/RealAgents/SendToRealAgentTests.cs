@@ -3,6 +3,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Subprocess;
 using Xunit.Abstractions;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
 
@@ -10,6 +11,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// `send --verify` against the real Claude Code and Codex, offline, with their hooks installed: the agent's own
 /// acknowledgement of exactly the message sent, and never a keystroke into a permission dialog.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class SendToRealAgentTests(ITestOutputHelper output)
 {
     private const string Agent = HookedAgent.AgentName;

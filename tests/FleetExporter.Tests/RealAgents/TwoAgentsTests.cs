@@ -15,6 +15,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// idle as itself. Codex runs with --no-daemon, as `init` writes it: its shared daemon would run both agents' hooks
 /// with the first one's $FLEET_AGENT.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class TwoAgentsTests(ITestOutputHelper output)
 {
     [RealAgentFact("claude")]

@@ -97,4 +97,30 @@ public sealed class JournalRotationTests
 
         Assert.Equal(6, new SendJournalSource().Observe(path).Value!.Count("a1", "sent"));
     }
+
+    /// <summary>
+    /// A journal naming 12,000 other agents: the carry line passes 1 MiB (the reader skipped such lines, and the
+    /// counts fell to nothing), and the roster's agent, whose sends came after the others, lost its count.
+    /// </summary>
+    [Fact]
+    public void A_carry_line_of_many_agents_is_read_whole_and_keeps_every_roster_agent()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("sends.jsonl");
+        var lines = new System.Text.StringBuilder();
+        for (var i = 0; i < 12_000; i++)
+            foreach (var verdict in new[] { "sent", "draft", "failed", "not_ready" })
+                lines.Append($$"""{"agent":"other-{{i:00000}}-{{new string('x', 50)}}","verdict":"{{verdict}}"}""").Append('\n');
+        for (var i = 0; i < 7; i++) lines.Append("""{"agent":"a3","verdict":"sent"}""").Append('\n');
+        File.WriteAllText(path, lines.ToString());
+        var roster = new HashSet<string> { "a1", "a3" };
+
+        SendJournal.Append(path, Entry(0) with { Agent = "a1", Verdict = "sent" }, maxBytes: 1024, rosterAgents: roster);
+
+        Assert.True(File.ReadLines(path).First().Length > 1024 * 1024, "the carry line is over 1 MiB");
+        var counts = new SendJournalSource().Observe(path, roster).Value!;
+        Assert.False(counts.CatchingUp);
+        Assert.Equal(7, counts.Count("a3", "sent"));
+        Assert.Equal(1, counts.Count("a1", "sent"));
+    }
 }

@@ -9,6 +9,7 @@ namespace FleetExporter.Tests.Stack;
 /// and a webhook that stands in for the pager. Only intervals are short: heartbeat, scrape and evaluation 1 s,
 /// group_wait 1 s; the rule's own `for:` (1m) is kept.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 [Collection(SystemdCollection.Name)]
 public sealed class AlertDeliveryTests(SystemdUserManager systemd, ITestOutputHelper output)
 {

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
 
@@ -8,6 +9,7 @@ namespace FleetExporter.Tests.Stack;
 /// pointed at a local receiver): a host-wide failure is one page naming the host, and that host's per-agent alerts
 /// are held back while it fires; another host's alerts still go out.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 public sealed class HostWidePagingTests
 {
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);

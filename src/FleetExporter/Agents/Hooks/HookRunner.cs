@@ -63,9 +63,12 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         Directory.CreateDirectory(roster.Heartbeat.Directory);
         // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
         var patience = LockPatience(spec.Name);
-        using var held = AgentLock.TryTake(StartBeat.LockPath(roster, spec.Name), patience);
+        var lockPath = StartBeat.LockPath(roster, spec.Name);
+        using var held = AgentLock.TryTake(lockPath, patience);
         // Every update is applied or logged: one written without the lock may overwrite a concurrent one.
-        if (held is null)
+        if (held is null && new FileInfo(lockPath).LinkTarget is not null)
+            Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock {lockPath} is a symbolic link, never opened (remove it); written without the lock");
+        else if (held is null)
             Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock was not free within {patience.TotalSeconds:0.###} s; " +
                                $"written without it, so an update of a concurrent hook may be lost (set ${LockPatienceVariable} to wait longer)");
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);

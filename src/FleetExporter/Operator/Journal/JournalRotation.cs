@@ -16,15 +16,15 @@ public static class JournalRotation
     public const long MaxBytes = 16 * 1024 * 1024;
     public const int Keep = 3;
 
-    /// <summary>A journal of someone else's making can name any number of agents; the carry keeps this many.</summary>
+    /// <summary>A journal of someone else's making can name any number of agents; the carry keeps this many, and every roster agent.</summary>
     public const int MaxCarriedAgents = 10_000;
 
     /// <summary>Rotates <paramref name="path"/> when appending <paramref name="adding"/> bytes would take it past <paramref name="maxBytes"/>.</summary>
-    public static bool RotateIfFull(string path, long adding, DateTimeOffset now, long maxBytes = MaxBytes)
+    public static bool RotateIfFull(string path, long adding, DateTimeOffset now, long maxBytes = MaxBytes, IReadOnlySet<string>? rosterAgents = null)
     {
         // A link there is refused by the append; rotating would replace it with a file.
         if (new FileInfo(path).LinkTarget is not null) return false;
-        var tally = new JournalTally(null, MaxCarriedAgents);
+        var tally = new JournalTally(null, MaxCarriedAgents, rosterAgents);
         using (var handle = OpenExisting(path))
         {
             if (handle is null) return false;

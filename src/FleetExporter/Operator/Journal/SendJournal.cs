@@ -36,7 +36,7 @@ public static class SendJournal
     /// (<c>.sends.jsonl.lock</c> beside it), so a rotation never loses a line appended while it ran; a sender that
     /// cannot get the lock within <see cref="LockPatience"/> appends anyway and does not rotate.
     /// </summary>
-    public static void Append(string path, SendJournalEntry entry, long maxBytes = JournalRotation.MaxBytes)
+    public static void Append(string path, SendJournalEntry entry, long maxBytes = JournalRotation.MaxBytes, IReadOnlySet<string>? rosterAgents = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -44,7 +44,7 @@ public static class SendJournal
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cut, SendJournalContext.Default.SendJournalEntry) + "\n");
         using (var held = TakeLock(Path.Combine(dir, $".{Path.GetFileName(path)}.lock")))
         {
-            if (held is not null) JournalRotation.RotateIfFull(path, line.Length, entry.Ts, maxBytes);
+            if (held is not null) JournalRotation.RotateIfFull(path, line.Length, entry.Ts, maxBytes, rosterAgents);
             // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
             Sources.Heartbeats.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
         }

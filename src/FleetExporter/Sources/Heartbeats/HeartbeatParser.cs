@@ -20,11 +20,15 @@ public static class HeartbeatParser
         if (content.StartsWith("\uFEFF"u8)) content = content[3..];
         if (content.Length == 0) return Invalid("empty file");
         if (content.Length > MaxBytes) return Invalid($"larger than {MaxBytes} bytes");
-        // Strings are decoded only when read: bytes that are not UTF-8 would throw then, deep in a collection.
-        if (!System.Text.Unicode.Utf8.IsValid(content)) return Invalid("not UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { return Invalid($"not JSON: {e.Message}"); }
+        // The parser decodes strings only when they are read: bytes that are not UTF-8 inside one would throw then.
+        if (!System.Text.Unicode.Utf8.IsValid(content))
+        {
+            doc.Dispose();
+            return Invalid("not UTF-8");
+        }
         using (doc)
         {
             var root = doc.RootElement;

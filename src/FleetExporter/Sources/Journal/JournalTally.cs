@@ -8,9 +8,10 @@ namespace FleetExporter.Sources.Journal;
 /// Sends per agent and verdict as the journal's lines say. The first line of a rotated journal is a carry line,
 /// <c>{"carry":{"AGENT":{"VERDICT":N}},"ts":"…"}</c>: the totals of every file before it, so the counts go on across
 /// rotations. A carry line anywhere else, a line that is not an entry, an agent outside <paramref name="agents"/>
-/// and an unknown verdict are skipped; past <paramref name="maxAgents"/> distinct agents, new ones are not kept.
+/// and an unknown verdict are skipped; past <paramref name="maxAgents"/> distinct agents, new ones are not kept,
+/// except those in <paramref name="alwaysKept"/> (the roster's: a journal full of other names cannot crowd them out).
 /// </summary>
-public sealed class JournalTally(IReadOnlySet<string>? agents, int maxAgents = int.MaxValue)
+public sealed class JournalTally(IReadOnlySet<string>? agents, int maxAgents = int.MaxValue, IReadOnlySet<string>? alwaysKept = null)
 {
     public const string CarryKey = "carry";
 
@@ -61,7 +62,7 @@ public sealed class JournalTally(IReadOnlySet<string>? agents, int maxAgents = i
         if ((agents is not null && !agents.Contains(agent)) || !SendCounts.Verdicts.Contains(verdict)) return;
         if (!_counts.TryGetValue(agent, out var byVerdict))
         {
-            if (_counts.Count >= maxAgents) return;
+            if (_counts.Count >= maxAgents && alwaysKept?.Contains(agent) != true) return;
             _counts[agent] = byVerdict = new(StringComparer.Ordinal);
         }
         byVerdict[verdict] = byVerdict.GetValueOrDefault(verdict) + by;
@@ -96,10 +97,13 @@ public static class JournalLines
 {
     private const int Chunk = 1024 * 1024;
 
+    /// <summary>The longest line read (a carry line of many agents can pass a chunk); a longer one is no journal line.</summary>
+    public const int MaxLine = 16 * 1024 * 1024;
+
     /// <summary>
     /// Reads whole lines from <paramref name="from"/> up to <paramref name="budget"/> bytes and at most to
-    /// <paramref name="length"/>; returns the offset after the last whole line. A line longer than a chunk is no
-    /// journal line: it is skipped, and so is a last line without its newline (left for the next read).
+    /// <paramref name="length"/>; returns the offset after the last whole line. A line longer than
+    /// <see cref="MaxLine"/> is skipped, and a last line without its newline is left for the next read.
     /// </summary>
     public static long Read(SafeFileHandle handle, long from, long length, long budget, Action<ReadOnlySpan<byte>, long> line)
     {
@@ -125,13 +129,27 @@ public static class JournalLines
                     skipping = false;
                     start = i + 1;
                 }
-                if (start == 0 && filled == Chunk)
+                if (start == 0 && filled == size)
                 {
-                    // One line fills a whole chunk: drop what is read of it and skip to its end.
-                    offset += filled;
-                    kept = 0;
-                    skipping = true;
-                    continue;
+                    if (size < MaxLine && !skipping && stop - offset > size)
+                    {
+                        // One line fills the buffer: a bigger one, up to MaxLine.
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(MaxLine, Math.Min((long)size * 2, stop - offset)));
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                        size = (int)Math.Min(MaxLine, Math.Min(buffer.Length, stop - offset));
+                        kept = filled;
+                        continue;
+                    }
+                    if (size >= MaxLine)
+                    {
+                        // Longer than any journal line: drop what is read of it and skip to its end.
+                        offset += filled;
+                        kept = 0;
+                        skipping = true;
+                        continue;
+                    }
                 }
                 offset += start;
                 kept = filled - start;

@@ -10,7 +10,7 @@ public sealed record SendCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<
     public static readonly SendCounts None = new(new Dictionary<string, IReadOnlyDictionary<string, long>>());
 
     /// <summary>Every verdict a journal line can carry (see `send`), in the order exported.</summary>
-    public static readonly IReadOnlyList<string> Verdicts = ["sent", "acknowledged", "accepted", "draft", "unverifiable", "unknown", "not_ready", "failed"];
+    public static readonly IReadOnlyList<string> Verdicts = SendOutcomes.Labels;
 
     public long Count(string agent, string verdict) => ByAgent.GetValueOrDefault(agent)?.GetValueOrDefault(verdict) ?? 0;
 

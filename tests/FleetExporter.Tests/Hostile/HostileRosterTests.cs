@@ -1,6 +1,6 @@
 using FleetExporter.Tests.Infrastructure;
 
-namespace FleetExporter.Tests.Cli;
+namespace FleetExporter.Tests.Hostile;
 
 /// <summary>
 /// Hostile rosters given to the real binary (`ps --roster`): each is refused with exit code 2 and a one-line reason,
