@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.Panes;
 using FleetExporter.Agents.State;
 using FleetExporter.Roster;
@@ -60,39 +59,40 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         var sends = await journalTask;
         var now = clock.GetUtcNow();
 
-        var agents = roster.Agents.Select(a => WithState(roster, Join(roster, a, sd, tm, pr, hb, now), screens, now)).ToList();
+        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now)).ToList();
         states.Keep(roster.Agents.Select(a => a.Name).ToList());
         var health = new[] { Health(sd), Health(tm), Health(screens), Health(pr), Health(hb), Health(sends) };
         return new FleetSnapshot(now, roster, agents, health, watch.Elapsed) { Sends = sends.Value };
     }
 
-    private static AgentStatus Join(
+    private AgentStatus Join(
         FleetRoster roster, AgentSpec agent,
         SourceResult<SystemdObservation> sd, SourceResult<TmuxObservation> tm, SourceResult<ProcessTable> pr,
-        SourceResult<IReadOnlyDictionary<string, HeartbeatReading>> hb, DateTimeOffset now)
+        SourceResult<IReadOnlyDictionary<string, HeartbeatReading>> hb, SourceResult<IReadOnlyDictionary<string, string>> screens, DateTimeOffset now)
     {
         var unit = sd.Value?.Units.GetValueOrDefault(agent.Unit);
         var linger = sd.Value?.Linger;
         var pane = WithZombieExitStatus(tm.Value?.Sessions.GetValueOrDefault(agent.Session), pr.Value);
         bool? sessionPresent = tm.Ok ? pane is not null : null;
+        var runtime = roster.Runtimes[agent.Runtime];
         var inspected = pane is { Dead: false, PanePid: { } pid } && pr.Value is { } table
-            ? RuntimeMatcher.Inspect(roster.Runtimes[agent.Runtime], table, pid)
+            ? RuntimeMatcher.Inspect(runtime, table, pid)
             : null;
         var heartbeat = hb.Value?[agent.Name]
             ?? new HeartbeatReading(HeartbeatState.Unknown, roster.Heartbeat.FileFor(agent.Name), hb.Error, null, null, agent.HeartbeatInterval, null, null, null);
-        // A pane its unit has just started, whose wrapper has not started the runtime yet, is not DRIFT (not yet).
-        if (inspected is { Runtime: null, Undecided: null } && StartBeat.Starting(heartbeat, pane!.PanePid) is { } starting)
-            inspected = inspected with { Undecided = starting };
-        // A runtime that could not be told is unknown, as if the processes source had failed for this agent alone.
-        var paneProcesses = inspected?.Decided;
+        var screen = pane is { Dead: false } live && screens.Value?.GetValueOrDefault(live.PaneId) is { } text ? runtime.States.Recognize(text) : null;
+        var decided = AgentDecision.Decide(new AgentFacts(sessionPresent, pane, inspected, heartbeat, screen), states.Previous(agent.Name), now);
+        states.Remember(agent.Name, decided.State);
         // The agent's own last event (its heartbeat: every hook writes one), or input to its session, whichever is
         // later: tmux's activity moves only on client input, not when the agent answers a prompt it was sent.
         DateTimeOffset? lastSeen = pane is null ? null : Latest(heartbeat.Timestamp, pane.LastActivity);
         TimeSpan? idle = lastSeen is { } at ? Max(now - at, TimeSpan.Zero) : null;
-        var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, paneProcesses, heartbeat);
-        return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, paneProcesses, heartbeat, idle, flags)
+        var flags = AgentFlags.Classify(unit, roster.Systemd.Scope, linger, tm.Ok, pane, decided.Processes, heartbeat);
+        return new AgentStatus(agent, roster.Host, unit, linger, sessionPresent, pane, decided.Processes, heartbeat, idle, AgentFlags.ForState(flags, decided.State))
         {
-            RuntimeUnknown = inspected?.Undecided,
+            RuntimeUnknown = decided.RuntimeUnknown,
+            State = decided.State,
+            Screen = screen,
         };
     }
 
@@ -111,35 +111,6 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
             .ToList();
         return await tmux.Screens.CaptureAsync(roster.Tmux, ids, ct);
     }
-
-    private AgentStatus WithState(FleetRoster roster, AgentStatus a, SourceResult<IReadOnlyDictionary<string, string>> screens, DateTimeOffset now)
-    {
-        var screen = a.Pane is { Dead: false } pane && screens.Value?.GetValueOrDefault(pane.PaneId) is { } text
-            ? roster.Runtimes[a.Spec.Runtime].States.Recognize(text)
-            : null;
-        var evidence = new StateEvidence(
-            a.Heartbeat.Hook, a.Heartbeat.Timestamp, RuntimeRunning(a), a.Processes?.Runtime?.StartTime, Gone(a), screen, a.Pane?.LastActivity);
-        var state = AgentStateResolver.Resolve(evidence, states.Previous(a.Spec.Name), now);
-        states.Remember(a.Spec.Name, state);
-        return a with { State = state, Screen = screen, Flags = AgentFlags.ForState(a.Flags, state) };
-    }
-
-    /// <summary>Null when the sources that tell failed.</summary>
-    private static bool? RuntimeRunning(AgentStatus a) => a.SessionPresent switch
-    {
-        null => null,
-        false => false,
-        true when a.Pane!.Dead => false,
-        _ => a.Processes is null ? null : a.Processes.Runtime is not null,
-    };
-
-    private static string? Gone(AgentStatus a) => a.SessionPresent switch
-    {
-        false => "no tmux session",
-        true when a.Pane!.Dead => "the pane is dead",
-        true when a.Processes is { Runtime: null } => "the runtime is not in the pane (" + string.Join(" ", a.Processes.TreeCommands) + ")",
-        _ => null,
-    };
 
     /// <summary>
     /// tmux 3.3a now and then misses the exit of a pane process that ends at once: the pane shows dead, the process

@@ -5,6 +5,7 @@ using FleetExporter.Fleet;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
+using FleetExporter.Sources.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -55,20 +56,21 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
         var runtime = roster.Runtimes[spec.Runtime];
         // One tmux call: the pane's process and mode, then its screen, as the exporter reads it.
         const string marker = "fleet-send-probe:";
-        var output = await tmux.MustAsync(["display-message", "-p", "-t", pane, marker + "#{pane_pid} #{pane_in_mode} #{pane_mode}", ";", "capture-pane", "-p", "-t", pane], ct: ct);
+        var output = await tmux.MustAsync(["display-message", "-p", "-t", pane, marker + "#{pane_pid} #{pane_in_mode} #{pane_dead} #{pane_mode}", ";", "capture-pane", "-p", "-t", pane], ct: ct);
         var lines = output.Split('\n');
         var head = lines.FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal))?[marker.Length..].Split(' ') ?? [];
         var screenText = string.Join('\n', lines.SkipWhile(l => !l.StartsWith(marker, StringComparison.Ordinal)).Skip(1));
         int? panePid = head.Length > 0 && int.TryParse(head[0], out var pid) ? pid : null;
-        var mode = head.Length > 1 && head[1] == "1" ? (head.Length > 2 && head[2].Length > 0 ? head[2] : "a mode") : null;
+        var mode = head.Length > 1 && head[1] == "1" ? (head.Length > 3 && head[3].Length > 0 ? head[3] : "a mode") : null;
+        var dead = head.Length > 2 && head[2] == "1";
 
+        // The same decision ps and the exporter make (AgentDecision), from this one pane's facts.
         var heartbeat = new HeartbeatSource(TimeProvider.System).Read(roster.Heartbeat.FileFor(spec.Name), spec.HeartbeatInterval);
-        var table = panePid is null ? null : new ProcessSource().Observe().Value;
-        var processes = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value).Decided;
+        var table = panePid is null || dead ? null : new ProcessSource().Observe().Value;
+        var inspected = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value);
         var screen = runtime.States.Recognize(screenText);
-        var evidence = new StateEvidence(heartbeat.Hook, heartbeat.Timestamp, processes is null ? null : processes.Runtime is not null,
-            processes?.Runtime?.StartTime, processes is { Runtime: null } ? "the pane runs " + string.Join(" ", processes.TreeCommands) : null, screen, null);
-        var state = AgentStateResolver.Resolve(evidence, previous: null, DateTimeOffset.UtcNow);
+        var paneFacts = new TmuxPane(spec.Session, pane, panePid, "", dead, null, null, "", 0, 0);
+        var state = AgentDecision.Decide(new AgentFacts(true, paneFacts, inspected, heartbeat, screen), previous: null, DateTimeOffset.UtcNow).State;
         return new AgentReadiness(state, screen, heartbeat.Hook, mode, runtime.States.ShowsEmptyInput(screenText), Tail(screenText));
     }
 }

@@ -78,6 +78,8 @@ public sealed class HostileFilesTests
         {
             ["HOME"] = dir.File("home"), ["XDG_CONFIG_HOME"] = dir.File("home/.config"), ["XDG_STATE_HOME"] = dir.File("state"),
             ["FLEET_AGENT"] = null, ["FLEET_ROSTER"] = null,
+            // No user manager for these commands, whatever the test process has: systemd is unknown, and ps exits 6.
+            ["XDG_RUNTIME_DIR"] = dir.File("run"), ["DBUS_SESSION_BUS_ADDRESS"] = null,
         };
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
