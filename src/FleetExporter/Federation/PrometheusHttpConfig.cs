@@ -1,4 +1,5 @@
 using System.Text;
+using FleetExporter.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,7 +19,7 @@ public sealed record PrometheusHttpConfig(string? AuthorizationHeader, Prometheu
     public static PrometheusHttpConfig Load(string file)
     {
         string text;
-        try { text = Encoding.UTF8.GetString(Web.RegularFile.ReadAll(file)); }
+        try { text = Encoding.UTF8.GetString(RegularFile.ReadAll(file)); }
         catch (IOException e) { throw new HttpConfigException($"--http.config.file {file}: {e.Message}"); }
         return Parse(text, file);
     }
@@ -150,7 +151,7 @@ public sealed record PrometheusHttpConfig(string? AuthorizationHeader, Prometheu
         {
             var value = Scalar(node, key);
             var path = System.IO.Path.IsPathRooted(value) ? value : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!, value);
-            try { Web.RegularFile.ReadAll(path); }
+            try { RegularFile.ReadAll(path); }
             catch (IOException e) { throw new HttpConfigException($"{File}:{node.Start.Line}: {key}: {path}: {e.Message}"); }
             return path;
         }
@@ -159,7 +160,7 @@ public sealed record PrometheusHttpConfig(string? AuthorizationHeader, Prometheu
         public string ReadSecret(YamlNode node, string key)
         {
             var path = Path(node, key);
-            var secret = Encoding.UTF8.GetString(Web.RegularFile.ReadAll(path)).TrimEnd('\r', '\n');
+            var secret = Encoding.UTF8.GetString(RegularFile.ReadAll(path)).TrimEnd('\r', '\n');
             return secret.Length > 0 ? secret : throw new HttpConfigException($"{File}:{node.Start.Line}: {key}: {path} is empty");
         }
     }

@@ -94,9 +94,9 @@ public static class InitRunner
     /// <exception cref="IOException">It is not a regular file, it is larger than 1 MiB, or it cannot be read.</exception>
     private static string? Existing(string path)
     {
-        try { return System.Text.Encoding.UTF8.GetString(Sources.Heartbeats.NonBlockingFile.ReadRegular(path, MaxExisting)); }
+        try { return System.Text.Encoding.UTF8.GetString(Files.NonBlockingFile.ReadRegular(path, MaxExisting)); }
         catch (FileNotFoundException) { return null; }
-        catch (Sources.Heartbeats.FileTooLargeException) { throw new IOException($"larger than {MaxExisting} bytes: not a file init wrote"); }
+        catch (Files.FileTooLargeException) { throw new IOException($"larger than {MaxExisting} bytes: not a file init wrote"); }
         catch (UnauthorizedAccessException e) { throw new IOException(e.Message, e); }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using FleetExporter.Files;
 using FleetExporter.Web.Tls;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,3 +1,4 @@
+using FleetExporter.Files;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Web;

@@ -1,4 +1,5 @@
 using FleetExporter.Agents.Install;
+using FleetExporter.Files;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetExporter.Files;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Text;

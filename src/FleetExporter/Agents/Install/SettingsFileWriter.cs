@@ -1,3 +1,5 @@
+using FleetExporter.Files;
+
 namespace FleetExporter.Agents.Install;
 
 /// <summary>

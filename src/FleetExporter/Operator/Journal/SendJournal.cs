@@ -46,7 +46,7 @@ public static class SendJournal
         {
             if (held is not null) JournalRotation.RotateIfFull(path, line.Length, entry.Ts, maxBytes, rosterAgents);
             // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
-            Sources.Heartbeats.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
+            Files.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
         }
     }
 

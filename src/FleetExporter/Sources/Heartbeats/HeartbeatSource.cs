@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using FleetExporter.Files;
 using FleetExporter.Roster;
 using FleetExporter.Telemetry;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetExporter.Files;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Telemetry;
 

@@ -34,7 +34,7 @@ public static partial class SocketActivation
             // Kestrel would fail on anything else with a trace.
             using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false);
             string kind;
-            try { kind = Sources.Heartbeats.NonBlockingFile.NotRegular(handle) ?? "a regular file"; }
+            try { kind = Files.NonBlockingFile.NotRegular(handle) ?? "a regular file"; }
             catch (IOException e) { throw new SocketActivationException($"--web.systemd-socket: fd {fd} passed in LISTEN_FDS cannot be examined: {e.Message}"); }
             if (kind != "a socket")
                 throw new SocketActivationException($"--web.systemd-socket: fd {fd} passed in LISTEN_FDS is {kind}, not a socket");

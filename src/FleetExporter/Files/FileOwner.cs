@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FleetExporter.Agents.Install;
+namespace FleetExporter.Files;
 
 /// <summary>
 /// A file's owner, kept across our rewrites: run as root (sudo) on another user's settings, a rewrite by rename

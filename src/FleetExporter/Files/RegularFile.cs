@@ -1,6 +1,5 @@
-using FleetExporter.Sources.Heartbeats;
 
-namespace FleetExporter.Web;
+namespace FleetExporter.Files;
 
 /// <summary>
 /// Reads a small file named by the operator (the web config, a certificate, a key) without ever blocking or

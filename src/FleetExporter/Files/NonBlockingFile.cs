@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace FleetExporter.Sources.Heartbeats;
+namespace FleetExporter.Files;
 
 /// <summary>
 /// Opens a file for reading without ever blocking: a FIFO (or a socket) put where a heartbeat belongs would
