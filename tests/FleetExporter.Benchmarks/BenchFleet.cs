@@ -1,4 +1,4 @@
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FleetExporter.Agents.Hooks;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;

@@ -74,7 +74,12 @@ public static class InitCommand
             catch (ArgumentException e) { return Usage(e.Message); }
             catch (RosterException e) { return Usage($"the roster with the agents added would not load, nothing written: {e.Message}"); }
             return InitRunner.Run(request, Hooks(rt, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
-                parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+                parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable) switch
+            {
+                InitOutcome.Done => ExitCodes.Ok,
+                InitOutcome.Failed => ExitCodes.Failed,
+                _ => ExitCodes.Usage,
+            };
         });
         return command;
     }

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using FleetExporter.Logging;
 using FleetExporter.Metrics;
 using FleetExporter.Roster;

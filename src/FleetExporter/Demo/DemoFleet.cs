@@ -1,6 +1,6 @@
 using System.Globalization;
+using FleetExporter.Heartbeats;
 using FleetExporter.Setup;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Subprocess;
 
 namespace FleetExporter.Demo;

@@ -1,8 +1,8 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;

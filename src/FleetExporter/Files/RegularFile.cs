@@ -1,4 +1,3 @@
-
 namespace FleetExporter.Files;
 
 /// <summary>

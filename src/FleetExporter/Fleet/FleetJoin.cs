@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FleetExporter.Agents.Panes;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Heartbeats;

@@ -1,7 +1,7 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Journal;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Telemetry;
 

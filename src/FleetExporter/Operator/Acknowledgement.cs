@@ -1,4 +1,5 @@
 using FleetExporter.Agents.Hooks;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Operator;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using FleetExporter.Agents.Hooks;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Operator;

@@ -1,5 +1,4 @@
 using FleetExporter.Agents.Install;
-using FleetExporter.Cli;
 
 namespace FleetExporter.Setup;
 
@@ -13,7 +12,7 @@ public sealed record InitHooks(HooksTarget Target, HookCommandLine Command);
 /// </summary>
 public static class InitRunner
 {
-    public static int Run(InitRequest request, InitHooks? hooks, bool dryRun, bool force, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
+    public static InitOutcome Run(InitRequest request, InitHooks? hooks, bool dryRun, bool force, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
     {
         var files = InitPlan.Files(request);
         var differing = new List<string>();
@@ -25,7 +24,7 @@ public static class InitRunner
             catch (IOException e)
             {
                 stderr.WriteLine($"fleet-exporter: refused, nothing written: {file.Path}: {e.Message}");
-                return ExitCodes.Usage;
+                return InitOutcome.Refused;
             }
             var note = existing is null ? "" : existing == file.Text ? " (exists, unchanged)" : " (exists, different)";
             // --add changes the roster on purpose: only the agents it appends (printed here) are new in it.
@@ -45,7 +44,7 @@ public static class InitRunner
             catch (SettingsFileException e)
             {
                 stderr.WriteLine($"fleet-exporter: refused, nothing written: {e.Message}");
-                return ExitCodes.Usage;
+                return InitOutcome.Refused;
             }
             stdout.WriteLine();
         }
@@ -55,13 +54,13 @@ public static class InitRunner
         {
             stderr.WriteLine($"fleet-exporter: nothing written: {differing.Count} file(s) exist with other content (--force replaces them, keeping each as a backup, FILE.bak or the next free FILE.bak.N):");
             foreach (var path in differing) stderr.WriteLine($"  {path}");
-            return ExitCodes.Failed;
+            return InitOutcome.Failed;
         }
         if (dryRun)
         {
             stderr.WriteLine("fleet-exporter: dry run, nothing written. Then:");
             foreach (var line in InitPlan.NextCommands(request)) stderr.WriteLine($"  {line}");
-            return ExitCodes.Ok;
+            return InitOutcome.Done;
         }
         try
         {
@@ -75,16 +74,16 @@ public static class InitRunner
         catch (SettingsFileException e)
         {
             stderr.WriteLine($"fleet-exporter: refused: {e.Message}");
-            return ExitCodes.Usage;
+            return InitOutcome.Refused;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"fleet-exporter: cannot write: {e.Message}");
-            return ExitCodes.Failed;
+            return InitOutcome.Failed;
         }
         stderr.WriteLine("fleet-exporter: done. Next:");
         foreach (var line in InitPlan.NextCommands(request)) stderr.WriteLine($"  {line}");
-        return ExitCodes.Ok;
+        return InitOutcome.Done;
     }
 
     /// <summary>Files init writes are small: one that is a FIFO, a device or huge is refused, never waited on or read whole.</summary>
@@ -100,3 +99,6 @@ public static class InitRunner
         catch (UnauthorizedAccessException e) { throw new IOException(e.Message, e); }
     }
 }
+
+/// <summary>How <c>init</c> ended: written (or a dry run), failed (files in the way without --force, or a write), refused (nothing written).</summary>
+public enum InitOutcome { Done, Failed, Refused }

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using FleetExporter.Fleet;
 using FleetExporter.Logging;
 using FleetExporter.Metrics;
+using FleetExporter.Otlp;
 using FleetExporter.Telemetry;
 using FleetExporter.Web.SystemdService;
 using FleetExporter.Web.Tls;

@@ -1,6 +1,7 @@
-using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.Panes;
 using FleetExporter.Agents.State;
+using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Tests.Agents;
 

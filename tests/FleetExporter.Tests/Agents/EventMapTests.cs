@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Tests.Agents;
 

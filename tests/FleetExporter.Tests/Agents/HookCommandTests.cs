@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FleetExporter.Agents.Hooks;
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Agents;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Tests.Agents;
 
@@ -97,7 +98,7 @@ public sealed class HookTransitionTests
         agent.Fire(HookPayloads.Claude("Stop"), T0);
 
         var next = agent.Fire(json, T0.AddSeconds(1));
-        var written = FleetExporter.Sources.Heartbeats.HeartbeatWriter.Write(dir.File("a1.hb"), T0, TimeSpan.FromSeconds(30), 1, "x", 1, next);
+        var written = Heartbeats.HeartbeatWriter.Write(dir.File("a1.hb"), T0, TimeSpan.FromSeconds(30), 1, "x", 1, next);
 
         Assert.Equal(expected, next.State);
         Assert.InRange(next.Event!.Length, 1, 200);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
 

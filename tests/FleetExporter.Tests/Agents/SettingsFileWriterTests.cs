@@ -1,6 +1,6 @@
 using FleetExporter.Agents.Install;
 using FleetExporter.Files;
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Agents;

@@ -1,5 +1,6 @@
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Tests.Infrastructure;

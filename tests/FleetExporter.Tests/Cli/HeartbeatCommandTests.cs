@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Cli;

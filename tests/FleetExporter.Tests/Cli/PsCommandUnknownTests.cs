@@ -1,7 +1,7 @@
 using System.Text.Json;
+using FleetExporter.Tests.Hostile;
 using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Tests.Join;
-using FleetExporter.Tests.Hostile;
 
 namespace FleetExporter.Tests.Cli;
 

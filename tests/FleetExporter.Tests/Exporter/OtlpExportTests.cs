@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using FleetExporter.Otlp;
 using FleetExporter.Telemetry;
 using FleetExporter.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using FleetExporter.Cli.Ps;
 using FleetExporter.Federation;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Tests.Federation;
 
@@ -60,7 +61,7 @@ public sealed class RemoteFleetMapperTests
             Assert.Null(a.Unit);
             Assert.Null(a.SessionPresent);
             Assert.Equal("unknown", a.State.NameLabel);
-            Assert.Equal(FleetExporter.Sources.Heartbeats.HeartbeatState.Unknown, a.Heartbeat.State);
+            Assert.Equal(Heartbeats.HeartbeatState.Unknown, a.Heartbeat.State);
         });
         var json = AgentJson.From(vm[0], view.ForHost("vm"));
         Assert.StartsWith("EXPORTER-DOWN on host vm: up == 0", json.Unknown[RemoteFleetMapper.ExporterSource]);

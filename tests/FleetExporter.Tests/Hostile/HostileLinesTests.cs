@@ -1,7 +1,7 @@
 using System.Text;
 using FleetExporter.Agents.Hooks;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Tests.Hostile;

@@ -1,7 +1,7 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Tests.Join;

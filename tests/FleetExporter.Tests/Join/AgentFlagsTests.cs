@@ -1,6 +1,6 @@
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;

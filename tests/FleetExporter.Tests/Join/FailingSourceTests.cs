@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;

@@ -1,5 +1,6 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Tests.Infrastructure;
 

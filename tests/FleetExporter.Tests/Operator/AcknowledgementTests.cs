@@ -1,5 +1,6 @@
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 using FleetExporter.Operator;
 
 namespace FleetExporter.Tests.Operator;

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using FleetExporter.Agents.State;
+using FleetExporter.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static FleetExporter.Tests.RealAgents.SendToRealAgentTests;
-using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
 

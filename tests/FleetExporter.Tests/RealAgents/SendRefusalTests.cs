@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using FleetExporter.Agents.State;
 using FleetExporter.Roster;
+using FleetExporter.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static FleetExporter.Tests.RealAgents.SendToRealAgentTests;
-using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
 

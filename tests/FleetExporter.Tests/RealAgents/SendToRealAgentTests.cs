@@ -2,8 +2,8 @@ using System.Text.Json;
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Subprocess;
-using Xunit.Abstractions;
 using FleetExporter.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace FleetExporter.Tests.RealAgents;
 

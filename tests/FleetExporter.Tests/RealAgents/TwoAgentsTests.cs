@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
-
 using static FleetExporter.Tests.Roster.RosterErrors;
 
 namespace FleetExporter.Tests.Roster;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Tests.Sources;

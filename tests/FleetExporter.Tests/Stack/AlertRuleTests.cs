@@ -1,5 +1,5 @@
-using FleetExporter.Tests.Infrastructure;
 using System.Text.RegularExpressions;
+using FleetExporter.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace FleetExporter.Tests.Stack;

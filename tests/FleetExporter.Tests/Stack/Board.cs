@@ -1,6 +1,6 @@
-using FleetExporter.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
 

@@ -1,5 +1,5 @@
-using FleetExporter.Tests.Infrastructure;
 using System.Text.Json.Nodes;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
 

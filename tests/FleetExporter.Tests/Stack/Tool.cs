@@ -1,5 +1,5 @@
-using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Subprocess;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Stack;
 

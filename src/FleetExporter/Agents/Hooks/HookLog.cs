@@ -1,7 +1,6 @@
 using System.Globalization;
 using FleetExporter.Files;
 using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Text;
 
 namespace FleetExporter.Agents.Hooks;

@@ -1,4 +1,6 @@
 using FleetExporter.Agents.State;
+using FleetExporter.Files;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
@@ -63,8 +65,8 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         Directory.CreateDirectory(roster.Heartbeat.Directory);
         // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
         var patience = LockPatience(spec.Name);
-        var lockPath = StartBeat.LockPath(roster, spec.Name);
-        using var held = AgentLock.TryTake(lockPath, patience);
+        var lockPath = HeartbeatFile.LockPath(roster.Heartbeat.Directory, spec.Name);
+        using var held = FileLock.TryTake(lockPath, patience);
         // Every update is applied or logged: one written without the lock may overwrite a concurrent one.
         if (held is null && new FileInfo(lockPath).LinkTarget is not null)
             Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock {lockPath} is a symbolic link, never opened (remove it); written without the lock");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Agents.Hooks;
 

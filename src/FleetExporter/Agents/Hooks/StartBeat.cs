@@ -1,4 +1,6 @@
 using System.Globalization;
+using FleetExporter.Files;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 
@@ -25,15 +27,12 @@ public static class StartBeat
     {
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
-        using var held = AgentLock.TryTake(LockPath(roster, spec.Name), TimeSpan.FromSeconds(5));
+        using var held = FileLock.TryTake(HeartbeatFile.LockPath(roster.Heartbeat.Directory, spec.Name), TimeSpan.FromSeconds(5));
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         if (processStarted is { } started && previous is { State: HeartbeatState.Ok, Timestamp: { } ts } && ts >= started && previous.Status != Status)
             return null;
         return HeartbeatWriter.Write(file, clock.GetUtcNow(), spec.HeartbeatInterval, pid, Status, previous.Seq, hook: null);
     }
-
-    /// <summary>The lock that orders every read-modify-write of one agent's heartbeat (hooks and the start beat).</summary>
-    public static string LockPath(FleetRoster roster, string agent) => Path.Combine(roster.Heartbeat.Directory, $".{agent}.hb.lock");
 
     /// <summary>
     /// Why a live pane without its runtime is not (yet) DRIFT: its unit wrote the start beat for this very pane

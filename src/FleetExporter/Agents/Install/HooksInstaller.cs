@@ -1,6 +1,5 @@
 using System.Text;
 using FleetExporter.Files;
-using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Agents.Install;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
-using FleetExporter.Sources.Heartbeats;
+using FleetExporter.Heartbeats;
 
 namespace FleetExporter.Cli.Ps;
 
@@ -66,7 +66,7 @@ public sealed record StateJson(string Name, DateTimeOffset? Since, double? Secon
 public sealed record HookJson(string? State, DateTimeOffset? StateSince, string? Runtime, string? Event, string? EventDetail, string? SessionId,
     string? PromptId, string? PromptSha256, long? PromptBytes, DateTimeOffset? PromptAt)
 {
-    public static HookJson? From(Agents.Hooks.HookReport? r) => r is null ? null
+    public static HookJson? From(Heartbeats.HookReport? r) => r is null ? null
         : new(r.State == AgentStateName.Unknown ? null : AgentState.Label(r.State), r.Since, r.Runtime, r.Event, r.EventDetail, r.SessionId,
             r.Prompt?.Id, r.Prompt?.Sha256, r.Prompt?.Bytes, r.Prompt?.At);
 }

@@ -1,8 +1,8 @@
 using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Glance;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
-using FleetExporter.Sources.Heartbeats;
 
 namespace FleetExporter.Cli.Ps;
 

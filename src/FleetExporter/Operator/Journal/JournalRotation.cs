@@ -1,6 +1,5 @@
 using System.Globalization;
 using FleetExporter.Files;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Journal;
 
 namespace FleetExporter.Operator.Journal;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FleetExporter.Files;
 
 namespace FleetExporter.Operator.Journal;
 
@@ -42,25 +43,13 @@ public static class SendJournal
         Directory.CreateDirectory(dir);
         var cut = entry with { Evidence = entry.Evidence.Length > MaxEvidence ? entry.Evidence[..MaxEvidence] + "…" : entry.Evidence };
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cut, SendJournalContext.Default.SendJournalEntry) + "\n");
-        using (var held = TakeLock(Path.Combine(dir, $".{Path.GetFileName(path)}.lock")))
+        using (var held = FileLock.TryTake(Path.Combine(dir, $".{Path.GetFileName(path)}.lock"), LockPatience))
         {
             if (held is not null) JournalRotation.RotateIfFull(path, line.Length, entry.Ts, maxBytes, rosterAgents);
             // Never blocks on a FIFO put there, never writes through a symlink, regular files only.
-            Files.NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
+            NonBlockingFile.AppendRegular(path, line, flushToDisk: true);
         }
     }
 
     public static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(5);
-
-    private static FileStream? TakeLock(string path)
-    {
-        if (new FileInfo(path).LinkTarget is not null) return null;
-        var until = DateTime.UtcNow + LockPatience;
-        while (true)
-        {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None); }
-            catch (IOException) when (DateTime.UtcNow < until) { Thread.Sleep(10); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        }
-    }
 }

@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
-using FleetExporter.Files;
+using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Telemetry;
 
@@ -21,42 +20,6 @@ public sealed class HeartbeatSource(TimeProvider clock)
         return SourceResult<IReadOnlyDictionary<string, HeartbeatReading>>.Success(Name, readings, watch.Elapsed);
     }
 
-    public HeartbeatReading Read(string file, TimeSpan interval)
-    {
-        try
-        {
-            using var handle = NonBlockingFile.OpenRead(file);
-            try { RandomAccess.GetLength(handle); }
-            catch (NotSupportedException)
-            {
-                return new HeartbeatReading(HeartbeatState.Invalid, file, "not a regular file (a FIFO or socket?)", null, null, interval, null, null, null);
-            }
-            // Pooled: a fresh 64 KiB buffer per agent per collection was most of what a collection allocated.
-            var buffer = ArrayPool<byte>.Shared.Rent(HeartbeatParser.MaxBytes + 1);
-            try
-            {
-                var total = 0;
-                int read;
-                while (total < HeartbeatParser.MaxBytes + 1
-                       && (read = RandomAccess.Read(handle, buffer.AsSpan(total, HeartbeatParser.MaxBytes + 1 - total), total)) > 0)
-                    total += read;
-                return HeartbeatParser.Parse(file, buffer.AsSpan(0, total), clock.GetUtcNow(), interval);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            // A file where the directory belongs is a misconfiguration to show, not an agent that never beat.
-            if (Path.GetDirectoryName(file) is { Length: > 0 } dir && File.Exists(dir))
-                return new HeartbeatReading(HeartbeatState.Invalid, file, $"heartbeat directory {dir} is not a directory", null, null, interval, null, null, null);
-            return new HeartbeatReading(HeartbeatState.Missing, file, "no heartbeat file", null, null, interval, null, null, null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new HeartbeatReading(HeartbeatState.Invalid, file, $"unreadable: {e.Message}", null, null, interval, null, null, null);
-        }
-    }
+    /// <summary>One heartbeat file as of now (<see cref="HeartbeatFile.Read"/>).</summary>
+    public HeartbeatReading Read(string file, TimeSpan interval) => HeartbeatFile.Read(file, interval, clock.GetUtcNow());
 }

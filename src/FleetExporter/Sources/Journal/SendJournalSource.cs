@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FleetExporter.Files;
-using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Telemetry;
 
 namespace FleetExporter.Sources.Journal;

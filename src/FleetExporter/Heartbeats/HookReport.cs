@@ -1,6 +1,6 @@
 using FleetExporter.Agents.State;
 
-namespace FleetExporter.Agents.Hooks;
+namespace FleetExporter.Heartbeats;
 
 /// <summary>The last prompt an agent's hook saw submitted: its id, and a SHA-256 of its text's UTF-8 bytes.</summary>
 public sealed record PromptReport(string? Id, string Sha256, long Bytes, DateTimeOffset? At);

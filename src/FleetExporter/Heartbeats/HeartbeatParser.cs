@@ -1,7 +1,6 @@
 using System.Text.Json;
-using FleetExporter.Agents.Hooks;
 
-namespace FleetExporter.Sources.Heartbeats;
+namespace FleetExporter.Heartbeats;
 
 /// <summary>Heartbeat protocol v1 (docs/heartbeat-protocol.md): one JSON object, at least {"v":1,"ts":&lt;unix seconds&gt;}.</summary>
 public static class HeartbeatParser

@@ -1,7 +1,8 @@
-using FleetExporter.Agents.Hooks;
 using FleetExporter.Agents.Panes;
+using FleetExporter.Agents.State;
+using FleetExporter.Heartbeats;
 
-namespace FleetExporter.Agents.State;
+namespace FleetExporter.Fleet;
 
 /// <summary>
 /// What one collection knows about an agent's state. <see cref="RuntimeRunning"/> is null when the sources that

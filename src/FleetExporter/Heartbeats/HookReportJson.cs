@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FleetExporter.Agents.State;
 
-namespace FleetExporter.Agents.Hooks;
+namespace FleetExporter.Heartbeats;
 
 /// <summary>
 /// The hook fields of a v1 heartbeat (docs/heartbeat-protocol.md). They are optional and additive: a file without

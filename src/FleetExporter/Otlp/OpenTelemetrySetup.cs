@@ -1,8 +1,9 @@
+using FleetExporter.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace FleetExporter.Telemetry;
+namespace FleetExporter.Otlp;
 
 /// <summary>
 /// OTLP export of spans and fleet metrics, switched on by the standard OTEL_EXPORTER_OTLP_* variables and

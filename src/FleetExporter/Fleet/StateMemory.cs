@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using FleetExporter.Agents.State;
 
-namespace FleetExporter.Agents.State;
+namespace FleetExporter.Fleet;
 
 /// <summary>
 /// The last state seen per agent, so that a state read from a screen keeps the time it was entered from one

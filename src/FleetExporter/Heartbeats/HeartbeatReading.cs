@@ -1,6 +1,4 @@
-using FleetExporter.Agents.Hooks;
-
-namespace FleetExporter.Sources.Heartbeats;
+namespace FleetExporter.Heartbeats;
 
 /// <summary>Unknown: the heartbeat source itself did not finish (e.g. a hung file system); no flag is raised.</summary>
 public enum HeartbeatState { Ok, Missing, Invalid, Unknown }

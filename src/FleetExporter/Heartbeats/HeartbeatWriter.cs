@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using FleetExporter.Agents.Hooks;
 
-namespace FleetExporter.Sources.Heartbeats;
+namespace FleetExporter.Heartbeats;
 
 /// <summary>Writes a v1 heartbeat atomically: a temporary file in the same directory, then rename over the old one.</summary>
 public static class HeartbeatWriter

@@ -1,11 +1,12 @@
-namespace FleetExporter.Agents.Hooks;
+namespace FleetExporter.Files;
 
 /// <summary>
-/// An advisory lock per agent (flock, which .NET takes for FileShare.None on Unix). Tried for a short while only:
-/// a hook that cannot get it writes anyway, since a lost update costs one beat, a waiting hook costs the agent time.
-/// A lock path that is a symbolic link is never opened: the writer goes on without the lock (and says so).
+/// An advisory lock on a file of its own (flock, which .NET takes for FileShare.None on Unix), tried for a bounded
+/// while: null when it is not free by then, and the caller decides (a hook writes anyway and logs it, a sender of
+/// the journal appends without rotating). A lock path that is a symbolic link is never opened (it would create or
+/// lock a file elsewhere): null at once.
 /// </summary>
-internal static class AgentLock
+internal static class FileLock
 {
     public static IDisposable? TryTake(string path, TimeSpan patience)
     {

@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using FleetExporter.Fleet;
 using FleetExporter.Metrics;
+using FleetExporter.Telemetry;
 
-namespace FleetExporter.Telemetry;
+namespace FleetExporter.Otlp;
 
 /// <summary>
 /// Every <see cref="FleetSeries"/> family as a .NET observable instrument, for OTLP: the same names, labels and
