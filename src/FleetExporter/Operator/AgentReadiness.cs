@@ -66,7 +66,8 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
 
         // The same decision ps and the exporter make (AgentDecision), from this one pane's facts.
         var heartbeat = new HeartbeatSource(TimeProvider.System).Read(roster.Heartbeat.FileFor(spec.Name), spec.HeartbeatInterval);
-        var table = panePid is null || dead ? null : new ProcessSource().Observe().Value;
+        // Only this pane's processes: the host's other thousands are no business of this send.
+        var table = panePid is null || dead ? null : ProcessTable.ReadTree(panePid.Value);
         var inspected = table is null || panePid is null ? null : RuntimeMatcher.Inspect(runtime, table, panePid.Value);
         var screen = runtime.States.Recognize(screenText);
         var paneFacts = new TmuxPane(spec.Session, pane, panePid, "", dead, null, null, "", 0, 0);

@@ -73,6 +73,53 @@ public sealed partial class ProcessTable
         return new ProcessTable(procRoot, byPid, boot);
     }
 
+    /// <summary>
+    /// Only <paramref name="rootPid"/> and its descendants, found through each thread's <c>children</c> file (what
+    /// `send` needs for its one pane, instead of every process on the host). A kernel without those files
+    /// (CONFIG_PROC_CHILDREN) gets the whole table.
+    /// </summary>
+    public static ProcessTable ReadTree(int rootPid, string procRoot = "/proc")
+    {
+        if (!Directory.Exists(Path.Combine(procRoot, "self", "task"))
+            || !File.Exists(Path.Combine(procRoot, "self", "task", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "children")))
+            return Read(procRoot);
+        var byPid = new Dictionary<int, ProcStat>();
+        var buffer = ArrayPool<byte>.Shared.Rent(StatBytes);
+        try
+        {
+            var pending = new Stack<int>([rootPid]);
+            while (pending.Count > 0 && byPid.Count < MaxTree)
+            {
+                var pid = pending.Pop();
+                if (byPid.ContainsKey(pid)) continue;
+                var dir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                try
+                {
+                    if (ProcStatParser.Parse(ReadStat(Path.Join(dir, "stat"), buffer)) is not { } stat) continue;
+                    byPid[pid] = stat;
+                    foreach (var task in Directory.EnumerateDirectories(Path.Join(dir, "task")))
+                        foreach (var child in File.ReadAllText(Path.Join(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                            if (int.TryParse(child, out var c)) pending.Push(c);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Gone meanwhile: not in this snapshot.
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        long? boot = null;
+        try { boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat"))); }
+        catch (IOException) { }
+        return new ProcessTable(procRoot, byPid, boot);
+    }
+
+    /// <summary>A pane's tree is a handful of processes; a fork bomb in one is not read whole.</summary>
+    private const int MaxTree = 4096;
+
     /// <summary>A stat line is a few hundred bytes (52 numbers and a 16-byte comm at most); more is cut, and the parser refuses a cut line only if it lost the fields it needs.</summary>
     private const int StatBytes = 4096;
 
