@@ -44,7 +44,7 @@ public sealed class HostileFilesTests
         "heartbeat" => new("hb/a1.hb", plant, ["ps", "--roster", "{roster}", "--json"], 6, ""),
         "send journal" => new("state/sends.jsonl", plant, ["ps", "--roster", "{roster}"], 6, "send_journal unknown: cannot read {path}"),
         "hook log" => new("state/fleet/hook.log", plant, ["hook", "--runtime", "claude", "--roster", "{roster}"], 0, "no agent"),
-        "heartbeat lock" => new("hb/.a1.hb.lock", plant, ["hook", "--runtime", "claude", "a1", "--roster", "{roster}"], 0, "is a symbolic link",
+        "heartbeat lock" => new("hb/.a1.hb.lock", plant, ["hook", "--runtime", "claude", "a1", "--roster", "{roster}"], 0, "is a symbolic link, never opened; this update is dropped",
             """{"hook_event_name":"Stop","session_id":"s"}"""),
         "agent env file" => new("home/.config/fleet/agents/a1.env", plant, ["init", "--agent", "a1", "--roster", "{roster2}"], 2, "{path}: not a regular file"),
         _ => throw new ArgumentException(file),
@@ -93,6 +93,7 @@ public sealed class HostileFilesTests
         Assert.False(File.Exists(dir.File("nowhere")), $"{file} as {plant}: a file was made through the link");
         // A link to nothing is no heartbeat at all; anything else there is one that cannot be read.
         if (file == "heartbeat") Assert.Contains(plant == Plant.LinkToNowhere ? "\"HB-MISSING\"" : "\"HB-INVALID\"", r.StandardOutput);
-        if (file == "heartbeat lock") Assert.Contains("\"state\":\"idle\"", File.ReadAllText(dir.File("hb/a1.hb")));
+        // Never through a planted lock: the update is dropped (and logged), not written unlocked.
+        if (file == "heartbeat lock") Assert.False(File.Exists(dir.File("hb/a1.hb")), "the heartbeat was written without its lock");
     }
 }

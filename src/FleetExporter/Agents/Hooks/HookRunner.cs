@@ -11,7 +11,8 @@ namespace FleetExporter.Agents.Hooks;
 /// What <c>fleet-exporter hook</c> does. A hook sits on the agent's critical path, so this never writes to stdout
 /// (Claude Code adds a UserPromptSubmit hook's stdout to the prompt), never fails the hook (every problem is a line
 /// on stderr and in the hook log, and the exit code stays 0) and never waits long on anything: stdin has a
-/// deadline and a size cap, and the lock that orders concurrent hooks of one agent is given up after a moment.
+/// deadline and a size cap, and the lock that orders concurrent hooks of one agent is waited for a bounded time
+/// (an update that cannot get it is dropped and logged, never written over a concurrent one).
 /// </summary>
 public sealed class HookRunner(TextWriter error, TimeProvider clock)
 {
@@ -59,7 +60,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         }
     }
 
-    private string Beat(FleetRoster roster, AgentSpec spec, RuntimeEventMap map, HookEvent hookEvent)
+    private string? Beat(FleetRoster roster, AgentSpec spec, RuntimeEventMap map, HookEvent hookEvent)
     {
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
@@ -67,12 +68,13 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var patience = LockPatience(spec.Name);
         var lockPath = HeartbeatFile.LockPath(roster.Heartbeat.Directory, spec.Name);
         using var held = FileLock.TryTake(lockPath, patience);
-        // Every update is applied or logged: one written without the lock may overwrite a concurrent one.
+        // Every update is applied or logged. One written without the lock could overwrite any number of concurrent
+        // ones, none of them logged: so without the lock, this update is dropped, and says so.
         if (held is null && new FileInfo(lockPath).LinkTarget is not null)
-            Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock {lockPath} is a symbolic link, never opened (remove it); written without the lock");
-        else if (held is null)
-            Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock was not free within {patience.TotalSeconds:0.###} s; " +
-                               $"written without it, so an update of a concurrent hook may be lost (set ${LockPatienceVariable} to wait longer)");
+            return Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock {lockPath} is a symbolic link, never opened; this update is dropped (remove the link)");
+        if (held is null)
+            return Problem(spec.Name, $"{hookEvent.Name}: the heartbeat lock was not free within {patience.TotalSeconds:0.###} s; " +
+                                      $"this update is dropped (set ${LockPatienceVariable} to wait longer)");
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         var now = clock.GetUtcNow();
         var seq = (previous.Seq ?? 0) + 1;
