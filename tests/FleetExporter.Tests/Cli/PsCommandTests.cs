@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FleetExporter.Tests.Infrastructure;
-using FleetExporter.Tests.Join;
+using FleetExporter.Tests.Fleet;
 
 namespace FleetExporter.Tests.Cli;
 

@@ -4,7 +4,7 @@ using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Tests.Infrastructure;
-using FleetExporter.Tests.Join;
+using FleetExporter.Tests.Fleet;
 
 namespace FleetExporter.Tests.Hostile;
 
