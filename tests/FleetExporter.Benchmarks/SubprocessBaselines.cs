@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using FleetExporter.Sources.Tmux;
 using FleetExporter.Subprocess;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Benchmarks;
 

@@ -7,6 +7,7 @@ using FleetExporter.Operator.Journal;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Subprocess;
 using FleetExporter.Text;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Cli;
 
@@ -85,7 +86,7 @@ public static class SendCommand
             }
             using var _ = held;
 
-            var tmux = new OperatorTmux(roster.Tmux);
+            var tmux = new TmuxClient(roster.Tmux);
             string pane;
             try
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using FleetExporter.Operator;
 using FleetExporter.Subprocess;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Cli;
 
@@ -21,7 +22,7 @@ public static class WatchCommand
             var name = parse.GetValue(agent)!;
             if (!CommonOptions.TryResolveAgent(parse, name, Console.Error, out var roster, out var spec, out var exitCode))
                 return exitCode;
-            var tmux = new OperatorTmux(roster.Tmux);
+            var tmux = new TmuxClient(roster.Tmux);
             var watch = new WatchSession(tmux, spec.Session);
             // SIGTERM and SIGINT also cancel ct; SIGHUP (the terminal went away) must clean up too.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using FleetExporter.Heartbeats;
+using FleetExporter.Roster;
 using FleetExporter.Setup;
 using FleetExporter.Subprocess;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Demo;
 
@@ -199,7 +201,7 @@ public sealed class DemoFleet : IAsyncDisposable
 
     private async Task Tmux(params string[] args)
     {
-        var r = await ProcessRunner.RunAsync("tmux", ["-L", Id, "-f", "/dev/null", .. args], TimeSpan.FromSeconds(10));
+        var r = await new TmuxClient(new TmuxSettings(Id, null), timeout: TimeSpan.FromSeconds(10)) { ConfigFile = "/dev/null" }.RunAsync(args);
         if (r.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {r.StandardError.Trim()}");
     }
 
@@ -216,7 +218,7 @@ public sealed class DemoFleet : IAsyncDisposable
                 await Step(() => { File.Delete(file); return Task.CompletedTask; });
             await Step(() => ProcessRunner.RunAsync("systemctl", ["--user", "daemon-reload"], TimeSpan.FromSeconds(20)));
         }
-        await Step(() => ProcessRunner.RunAsync("tmux", ["-L", Id, "kill-server"], TimeSpan.FromSeconds(5)));
+        await Step(() => new TmuxClient(new TmuxSettings(Id, null), timeout: TimeSpan.FromSeconds(5)).RunAsync(["kill-server"]));
         if (_manager is not null) await Step(() => _manager.DisposeAsync().AsTask());
         await Step(() => { System.IO.Directory.Delete(Directory, recursive: true); return Task.CompletedTask; });
     }

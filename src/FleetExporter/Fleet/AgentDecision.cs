@@ -3,7 +3,7 @@ using FleetExporter.Agents.Panes;
 using FleetExporter.Agents.State;
 using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Processes;
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Fleet;
 

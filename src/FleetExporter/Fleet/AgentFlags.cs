@@ -3,7 +3,7 @@ using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Fleet;
 

@@ -6,7 +6,7 @@ using FleetExporter.Sources;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Fleet;
 

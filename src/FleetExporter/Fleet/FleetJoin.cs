@@ -10,6 +10,7 @@ using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
 using FleetExporter.Telemetry;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Fleet;
 

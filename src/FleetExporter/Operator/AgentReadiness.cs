@@ -5,7 +5,7 @@ using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -51,7 +51,7 @@ public sealed record AgentReadiness(AgentState State, PaneVerdict? Screen, HookR
         return tail.Length > 400 ? tail[..400] + "…" : tail;
     }
 
-    public static async Task<AgentReadiness> ProbeAsync(FleetRoster roster, AgentSpec spec, OperatorTmux tmux, string pane, CancellationToken ct)
+    public static async Task<AgentReadiness> ProbeAsync(FleetRoster roster, AgentSpec spec, TmuxClient tmux, string pane, CancellationToken ct)
     {
         var runtime = roster.Runtimes[spec.Runtime];
         // One tmux call: the pane's process and mode, then its screen, as the exporter reads it.

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -37,7 +38,7 @@ public static partial class CanonicalLine
     /// Why the message cannot be typed into the pane whole, or null. Asks the terminals only when a line is over the
     /// limit; a terminal whose mode cannot be read then refuses too (its line could be cut).
     /// </summary>
-    public static async Task<string?> ProblemAsync(OperatorTmux tmux, string pane, string message, CancellationToken ct)
+    public static async Task<string?> ProblemAsync(TmuxClient tmux, string pane, string message, CancellationToken ct)
     {
         if (LongestLineBytes(message) <= MaxBytes) return null;
         var ids = (await tmux.MustAsync(["display-message", "-p", "-t", pane, "#{pane_pid} #{pane_tty}"], ct: ct)).TrimEnd('\n').Split(' ', 2);

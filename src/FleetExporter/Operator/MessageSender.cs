@@ -1,3 +1,5 @@
+using FleetExporter.Tmux;
+
 namespace FleetExporter.Operator;
 
 /// <summary>Types a message into an agent's pane, literally, then submits it with a separate Enter.</summary>
@@ -41,7 +43,7 @@ public static class MessageSender
     /// <exception cref="PaneInModeException">The pane was in a mode (copy mode) before the text or before the Enter.</exception>
     /// <exception cref="DeliveryUncertainException">A step after the text was handed to tmux failed or timed out, or
     /// <paramref name="beforeEnter"/> withheld the Enter: the text may be in the pane.</exception>
-    public static async Task SendAsync(OperatorTmux tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct,
+    public static async Task SendAsync(TmuxClient tmux, string pane, string message, TimeSpan enterDelay, CancellationToken ct,
         Func<CancellationToken, Task<string?>>? beforeEnter = null, Roster.PasteStyle? style = null)
     {
         if (Problem(message) is { } problem) throw new ArgumentException(problem, nameof(message));
@@ -64,7 +66,7 @@ public static class MessageSender
     /// per tmux command, each command only while the pane is in no mode. -d deletes a buffer once pasted; line ends
     /// are sent as CR, as a terminal sends a pasted newline.
     /// </summary>
-    private static async Task PasteAsync(OperatorTmux tmux, string pane, string text, Roster.PasteStyle style, CancellationToken ct)
+    private static async Task PasteAsync(TmuxClient tmux, string pane, string text, Roster.PasteStyle style, CancellationToken ct)
     {
         var pieces = style.PieceBytes is { } max ? MessagePieces.Split(text, max, style.PieceLineBreaks ?? int.MaxValue) : [text];
         var flags = style.Bracketed || IsMultiLine(text) ? "-p -d" : "-d";
@@ -97,7 +99,7 @@ public static class MessageSender
     /// Presses Enter again, for text that was typed and left in the input (a TUI busy starting up ignores keys for
     /// a while: Codex did for seconds after drawing its prompt). Never in a mode.
     /// </summary>
-    public static async Task PressEnterAgainAsync(OperatorTmux tmux, string pane, CancellationToken ct)
+    public static async Task PressEnterAgainAsync(TmuxClient tmux, string pane, CancellationToken ct)
     {
         if (await Uncertain("pressing Enter again", () => UnlessInModeAsync(tmux, pane, $"send-keys -t {pane} Enter", ct)) is { } mode)
             throw new PaneInModeException(pane, mode, textTyped: true);
@@ -124,7 +126,7 @@ public static class MessageSender
     /// hands keys to the mode (copy mode takes the Enter) while a paste still reaches the program. Returns the
     /// mode's name when it did not run the command, else null.
     /// </summary>
-    private static async Task<string?> UnlessInModeAsync(OperatorTmux tmux, string pane, string command, CancellationToken ct)
+    private static async Task<string?> UnlessInModeAsync(TmuxClient tmux, string pane, string command, CancellationToken ct)
     {
         var output = await tmux.MustAsync(["if-shell", "-F", "-t", pane, "#{pane_in_mode}",
             $"display-message -p -t {pane} '{InModeMarker}#{{pane_mode}}'", command], ct: ct);

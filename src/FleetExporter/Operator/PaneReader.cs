@@ -1,4 +1,4 @@
-using System.Globalization;
+using FleetExporter.Sources.Processes;
 
 namespace FleetExporter.Operator;
 
@@ -8,22 +8,10 @@ public sealed record TerminalStat(int Pid, string Comm, int ParentPid, int Proce
     /// <summary>Whether the process is in the foreground process group of its controlling terminal: the group that reads it.</summary>
     public bool InForeground => Terminal != 0 && ProcessGroup == ForegroundGroup;
 
-    /// <summary>Fields counted from the last ')' (comm may hold spaces and parentheses); null for a line without the shape.</summary>
-    public static TerminalStat? Parse(string line)
-    {
-        var open = line.IndexOf('(');
-        var close = line.LastIndexOf(')');
-        if (open <= 0 || close < open || close + 2 >= line.Length) return null;
-        var f = line[(close + 2)..].Split(' '); // f[0] is field 3 (state); field N is f[N - 3]
-        return f.Length >= 6
-            && int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            && Int(f[1], out var ppid) && Int(f[2], out var pgrp) && Int(f[3], out var session) && Int(f[4], out var tty) && Int(f[5], out var tpgid)
-            && f[0] != "Z"
-            ? new TerminalStat(pid, line[(open + 1)..close], ppid, pgrp, session, tty, tpgid)
-            : null;
-    }
+    /// <summary>From the one /proc stat parser (<see cref="ProcStatParser"/>); null for a line without the shape or a zombie.</summary>
+    public static TerminalStat? Parse(string line) => ProcStatParser.Parse(line) is { State: not 'Z' } p ? From(p) : null;
 
-    private static bool Int(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    public static TerminalStat From(ProcStat p) => new(p.Pid, p.Comm, p.ParentPid, p.ProcessGroup, p.Session, p.Terminal, p.ForegroundGroup);
 }
 
 /// <summary>
@@ -61,25 +49,9 @@ public sealed record PaneReader(int Pid, string Command, IReadOnlyList<int> Term
     private static List<int> With(List<int> terminals, TerminalStat p) =>
         p.InForeground && !terminals.Contains(p.Terminal) ? [.. terminals, p.Terminal] : terminals;
 
-    /// <summary>Reads every process's stat under <paramref name="procRoot"/> and finds the pane's reader.</summary>
-    public static PaneReader? Read(int panePid, string procRoot = "/proc")
-    {
-        var processes = new List<TerminalStat>();
-        foreach (var dir in Directory.EnumerateDirectories(procRoot))
-        {
-            var name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
-            try
-            {
-                if (TerminalStat.Parse(File.ReadAllText(Path.Combine(dir, "stat"))) is { } stat) processes.Add(stat);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The process exited between listing and reading.
-            }
-        }
-        return Find(processes, panePid);
-    }
+    /// <summary>Reads the pane's process subtree (<see cref="ProcessTable.ReadTree"/>) and finds its reader.</summary>
+    public static PaneReader? Read(int panePid, string procRoot = "/proc") =>
+        Find(ProcessTable.ReadTree(panePid, procRoot).Tree(panePid).Where(p => p.State != 'Z').Select(TerminalStat.From), panePid);
 
     /// <summary>
     /// The terminals typed text passes through in a pane: the pane's own (<paramref name="paneTty"/>, as tmux names

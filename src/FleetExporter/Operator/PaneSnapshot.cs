@@ -1,3 +1,5 @@
+using FleetExporter.Tmux;
+
 namespace FleetExporter.Operator;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed record PaneSnapshot(string Text, string Tty, int? QueuedBytes, str
     /// Captures the visible pane (wrapped lines joined, so a long input line stays one line) and its reader's tty queue.
     /// <paramref name="pane"/> is a pane id (<c>%N</c>).
     /// </summary>
-    public static async Task<PaneSnapshot> CaptureAsync(OperatorTmux tmux, string pane, CancellationToken ct)
+    public static async Task<PaneSnapshot> CaptureAsync(TmuxClient tmux, string pane, CancellationToken ct)
     {
         var ids = (await tmux.MustAsync(["display-message", "-p", "-t", pane, "#{pane_pid} #{pane_tty}"], ct: ct)).TrimEnd('\n').Split(' ', 2);
         var text = await tmux.MustAsync(["capture-pane", "-p", "-J", "-t", pane], ct: ct);

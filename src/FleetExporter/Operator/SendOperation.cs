@@ -2,6 +2,7 @@ using FleetExporter.Agents.State;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Subprocess;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -20,7 +21,7 @@ public sealed record SendReport(SendOutcome Verdict, string Reason, bool TextTyp
 /// check again during the gap before the Enter, press it, then watch for the agent's own acknowledgement (its
 /// hook's prompt fingerprint) or, for agents without hooks, the pane's evidence.
 /// </summary>
-public sealed class SendOperation(FleetRoster roster, AgentSpec agent, OperatorTmux tmux, string pane)
+public sealed class SendOperation(FleetRoster roster, AgentSpec agent, TmuxClient tmux, string pane)
 {
     /// <summary>How often a draft gets another Enter within --verify-timeout.</summary>
     public const int MaxEnterRetries = 3;

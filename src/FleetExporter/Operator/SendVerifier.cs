@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Journal;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -27,7 +28,7 @@ public static class SendVerifier
     /// prompt, and on a busy machine they report after the pane already looked accepted.
     /// </summary>
     public static async Task<VerifyResult> PollAsync(
-        OperatorTmux tmux, string pane, string message, IReadOnlyList<Regex> prompts, PaneSnapshot before, TimeSpan timeout, CancellationToken ct,
+        TmuxClient tmux, string pane, string message, IReadOnlyList<Regex> prompts, PaneSnapshot before, TimeSpan timeout, CancellationToken ct,
         Func<AcknowledgementCheck>? acknowledged = null, bool expectAcknowledgement = false)
     {
         var watch = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Operator;
 
@@ -11,7 +12,7 @@ public sealed record WatchResult(bool Attached, int ClientExitCode, bool Interru
 /// its size still resizes the windows when it is the only client (tmux 3.3). The viewer and the pin are undone
 /// here on the way out, and by tmux itself (hook, delayed check) if this process dies first.
 /// </summary>
-public sealed class WatchSession(OperatorTmux tmux, string agentSession)
+public sealed class WatchSession(TmuxClient tmux, string agentSession)
 {
     /// <summary>How long tmux waits for a client before it removes an unattached viewer on its own.</summary>
     public static readonly TimeSpan DefaultUnattachedGrace = TimeSpan.FromSeconds(30);

@@ -55,13 +55,13 @@ public sealed partial class RoomDependencyTests
         var deps = Dependencies();
         string[] high = ["Cli", "Web", "Operator", "Fleet", "Metrics", "Federation", "Setup", "Demo", "Sources.Systemd", "Sources.Tmux", "Sources.Heartbeats", "Sources.Journal", "Sources.Processes"];
 
-        foreach (var low in new[] { "Files", "Heartbeats", "Agents.State", "Text", "Telemetry" })
+        foreach (var low in new[] { "Files", "Heartbeats", "Tmux", "Agents.State", "Text", "Telemetry" })
             Assert.True(!deps.GetValueOrDefault(low, []).Overlaps(high), $"{low} uses {string.Join(", ", deps.GetValueOrDefault(low, []).Intersect(high))}");
     }
 
     [GeneratedRegex(@"using (?:static )?FleetExporter\.([A-Za-z.]+);")]
     private static partial Regex Using();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_.])(?:FleetExporter\.)?((?:Sources|Agents)\.[A-Z][A-Za-z]+|Operator|Fleet|Web|Cli|Metrics|Telemetry|Roster|Federation|Setup|Glance|Files|Heartbeats|Text|Subprocess|Logging|Demo|Otlp)\.[A-Z]")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.])(?:FleetExporter\.)?((?:Sources|Agents)\.[A-Z][A-Za-z]+|Operator|Fleet|Web|Cli|Metrics|Telemetry|Roster|Federation|Setup|Glance|Files|Heartbeats|Text|Subprocess|Logging|Demo|Otlp|Tmux)\.[A-Z]")]
     private static partial Regex Qualified();
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Tests.Fleet;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Cli;
 

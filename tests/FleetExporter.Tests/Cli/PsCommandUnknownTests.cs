@@ -1,7 +1,7 @@
 using System.Text.Json;
+using FleetExporter.Tests.Fleet;
 using FleetExporter.Tests.Hostile;
 using FleetExporter.Tests.Infrastructure;
-using FleetExporter.Tests.Fleet;
 
 namespace FleetExporter.Tests.Cli;
 

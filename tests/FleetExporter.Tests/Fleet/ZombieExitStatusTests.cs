@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FleetExporter.Fleet;
 using FleetExporter.Sources.Processes;
-using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Fleet;
 

@@ -3,8 +3,8 @@ using FleetExporter.Fleet;
 using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Processes;
-using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Tests.Fleet;
+using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Hostile;
 

@@ -5,7 +5,7 @@ using FleetExporter.Roster;
 using FleetExporter.Sources;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Infrastructure;
 

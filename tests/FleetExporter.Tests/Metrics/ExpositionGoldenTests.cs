@@ -9,8 +9,8 @@ using FleetExporter.Sources;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
-using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Metrics;
 

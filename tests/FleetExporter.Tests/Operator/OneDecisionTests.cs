@@ -3,6 +3,7 @@ using FleetExporter.Operator;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Operator;
 
@@ -46,7 +47,7 @@ public sealed class OneDecisionTests
             await Task.Delay(500);
 
             var snapshot = await FleetJoin.CreateDefault().CollectAsync(roster);
-            var tmux = new OperatorTmux(roster.Tmux);
+            var tmux = new TmuxClient(roster.Tmux);
             var disagreements = new List<string>();
             foreach (var a in agents)
             {

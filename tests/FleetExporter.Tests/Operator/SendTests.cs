@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Operator;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FleetExporter.Operator;
 using FleetExporter.Roster;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Operator;
 
@@ -92,7 +93,7 @@ public sealed class WatchTests
     {
         await using var rig = new OperatorRig().WithRoster(["ag"]);
         await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
-        var watch = new WatchSession(new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null)), "ag");
+        var watch = new WatchSession(new TmuxClient(new TmuxSettings(rig.Tmux.SocketName, null)), "ag");
         // Long enough that the two checks below see the viewer before tmux removes it.
         var grace = TimeSpan.FromSeconds(5);
 
@@ -108,7 +109,7 @@ public sealed class WatchTests
     {
         await using var rig = new OperatorRig().WithRoster(["ag"]);
         await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
-        var tmux = new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null));
+        var tmux = new TmuxClient(new TmuxSettings(rig.Tmux.SocketName, null));
         var first = new WatchSession(tmux, "ag");
         var second = new WatchSession(tmux, "ag");
         await first.SetupAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
@@ -131,7 +132,7 @@ public sealed class WatchTests
         await using var rig = new OperatorRig().WithRoster(["ag"]);
         await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
         if (original.Length > 0) await rig.Tmux.RunAsync("set-option", "-w", "-t", "=ag:", "window-size", original);
-        var tmux = new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null));
+        var tmux = new TmuxClient(new TmuxSettings(rig.Tmux.SocketName, null));
         var first = new WatchSession(tmux, "ag");
         var second = new WatchSession(tmux, "ag");
         await first.SetupAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
@@ -155,7 +156,7 @@ public sealed class WatchTests
         await using var rig = new OperatorRig().WithRoster(["ag"]);
         await rig.StartAsync("ag", "exec cat", width: 200, height: 50);
         await rig.Tmux.RunAsync("set-option", "-w", "-t", "=ag:", "window-size", "largest");
-        var tmux = new OperatorTmux(new TmuxSettings(rig.Tmux.SocketName, null));
+        var tmux = new TmuxClient(new TmuxSettings(rig.Tmux.SocketName, null));
         var first = new WatchSession(tmux, "ag");
         var second = new WatchSession(tmux, "ag");
 

@@ -15,8 +15,10 @@ public sealed class ProcStatParserTests
     [Fact]
     public void The_fields_the_join_needs_are_read()
     {
-        Assert.Equal(new ProcStat(5771, "sleep", 'S', 5637, 0, 0, 51705, 444, 0), ProcStatParser.Parse(Sleep));
-        Assert.Equal(new ProcStat(6450, "python3", 'R', 6432, 1, 2, 56628, 3356, 0), ProcStatParser.Parse(Python));
+        Assert.Equal(new ProcStat(5771, "sleep", 'S', 5637, 0, 0, 51705, 444, 0) { ProcessGroup = 5771, Session = 5771, Terminal = 0, ForegroundGroup = -1 },
+            ProcStatParser.Parse(Sleep));
+        Assert.Equal(new ProcStat(6450, "python3", 'R', 6432, 1, 2, 56628, 3356, 0) { ProcessGroup = 6432, Session = 3971, Terminal = 0, ForegroundGroup = -1 },
+            ProcStatParser.Parse(Python));
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using FleetExporter.Sources.Tmux;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Tests.Sources;
 

@@ -10,6 +10,12 @@ public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, u
 {
     /// <summary>The exit status of a process that exited normally but was not reaped (a zombie), else null.</summary>
     public int? ZombieExitStatus => State == 'Z' && ExitCode is { } code && (code & 0x7f) == 0 ? (code >> 8) & 0xff : null;
+
+    /// <summary>Fields 5-8: process group, session, controlling terminal (device number, 0: none) and its foreground group.</summary>
+    public int ProcessGroup { get; init; }
+    public int Session { get; init; }
+    public int Terminal { get; init; }
+    public int ForegroundGroup { get; init; }
 }
 
 public static class ProcStatParser
@@ -20,6 +26,7 @@ public static class ProcStatParser
     /// </summary>
     public static ProcStat? Parse(string line)
     {
+        line = line.TrimEnd('\n');
         var open = line.IndexOf('(');
         var close = line.LastIndexOf(')');
         if (open <= 0 || close < open || close + 2 >= line.Length) return null;
@@ -34,8 +41,15 @@ public static class ProcStatParser
             && ulong.TryParse(rest[fields[19]], CultureInfo.InvariantCulture, out var start)
             && long.TryParse(rest[fields[21]], CultureInfo.InvariantCulture, out var rss)
             && int.TryParse(rest[fields[1]], CultureInfo.InvariantCulture, out var ppid)
+            && int.TryParse(rest[fields[2]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pgrp)
+            && int.TryParse(rest[fields[3]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session)
+            && int.TryParse(rest[fields[4]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tty)
+            && int.TryParse(rest[fields[5]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tpgid)
             ? new ProcStat(pid, line[(open + 1)..close], rest[fields[0]][0], ppid, utime, stime, start, rss,
                 count >= 50 ? ExitCode(rest[fields[49]]) : null)
+            {
+                ProcessGroup = pgrp, Session = session, Terminal = tty, ForegroundGroup = tpgid,
+            }
             : null;
     }
 

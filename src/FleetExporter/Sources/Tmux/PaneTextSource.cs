@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
 using FleetExporter.Telemetry;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Sources.Tmux;
 
@@ -21,6 +22,7 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
         var watch = Stopwatch.StartNew();
         if (paneIds.Count == 0)
             return SourceResult<IReadOnlyDictionary<string, string>>.Success(Name, new Dictionary<string, string>(), watch.Elapsed);
+        var client = new TmuxClient(tmux, program, timeout);
         var marker = "fleet-pane-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ":";
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var start = 0;
@@ -29,7 +31,7 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
             while (start < paneIds.Count)
             {
                 var asked = paneIds.Skip(start).ToList();
-                var output = await ProcessRunner.RunAsync(program, Arguments(tmux, asked, marker), timeout, TmuxSettings.ClientEnvironment, cancellationToken: ct);
+                var output = await client.RunAsync(Arguments(asked, marker), ct: ct);
                 var read = Split(output.StandardOutput, marker);
                 if (output.ExitCode == 0)
                 {
@@ -59,12 +61,12 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
         }
     }
 
-    private static List<string> Arguments(TmuxSettings tmux, IReadOnlyList<string> paneIds, string marker)
+    private static List<string> Arguments(IReadOnlyList<string> paneIds, string marker)
     {
-        var args = new List<string>(tmux.ServerArguments());
+        var args = new List<string>();
         foreach (var pane in paneIds)
         {
-            if (args.Count > tmux.ServerArguments().Count) args.Add(";");
+            if (args.Count > 0) args.Add(";");
             // display-message expands its text as a format and then through strftime ("%3" would print as " %3").
             var literal = pane.Replace("#", "##", StringComparison.Ordinal).Replace("%", "%%", StringComparison.Ordinal);
             args.AddRange(["display-message", "-p", "-t", pane, marker + literal, ";", "capture-pane", "-p", "-t", pane]);

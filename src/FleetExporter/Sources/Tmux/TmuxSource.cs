@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
 using FleetExporter.Telemetry;
+using FleetExporter.Tmux;
 
 namespace FleetExporter.Sources.Tmux;
 
@@ -19,8 +20,7 @@ public sealed class TmuxSource(string program = "tmux", TimeSpan? timeout = null
         var watch = Stopwatch.StartNew();
         try
         {
-            var output = await ProcessRunner.RunAsync(program, [.. tmux.ServerArguments(), "list-panes", "-a", "-F", TmuxListParser.Format], timeout,
-                TmuxSettings.ClientEnvironment, cancellationToken: ct);
+            var output = await new TmuxClient(tmux, program, timeout).ListPanesAsync(ct);
             if (output.ExitCode != 0)
             {
                 if (TmuxListParser.MeansNoServer(output.StandardError))

@@ -1,4 +1,4 @@
-namespace FleetExporter.Operator;
+namespace FleetExporter.Tmux;
 
 /// <summary>
 /// tmux resolves a bare target by exact name, then by prefix, then by pattern, so <c>-t a</c> reaches session
@@ -12,7 +12,7 @@ public static class ExactTarget
 
     /// <summary>
     /// The active pane of the session's current window: fine for session-wide formats and options, never for
-    /// keys (see <see cref="OperatorTmux.AgentPaneAsync"/>).
+    /// keys (see <see cref="TmuxClient.AgentPaneAsync"/>).
     /// </summary>
     public static string Pane(string session) => "=" + session + ":";
 

@@ -1,4 +1,4 @@
-namespace FleetExporter.Sources.Tmux;
+namespace FleetExporter.Tmux;
 
 /// <summary>
 /// The first pane of an agent's session (the one the unit started), as tmux reports it. ServerPid is the tmux

@@ -1,18 +1,29 @@
 using FleetExporter.Roster;
-using FleetExporter.Sources.Tmux;
 using FleetExporter.Subprocess;
 
-namespace FleetExporter.Operator;
+namespace FleetExporter.Tmux;
 
-/// <summary>tmux on the roster's server (<c>-L</c>/<c>-S</c>, never the one in <c>$TMUX</c>), through <see cref="ProcessRunner"/>.</summary>
-public sealed class OperatorTmux(TmuxSettings settings, string program = "tmux")
+/// <summary>
+/// Every tmux command line the product runs: on the roster's server (<c>-L</c>/<c>-S</c>, never the one in
+/// <c>$TMUX</c>), with tmux's client environment, bounded by <paramref name="timeout"/> (default
+/// <see cref="ProcessRunner.DefaultTimeout"/>), through <see cref="ProcessRunner"/>. The sources, the operator
+/// commands and the demo all speak tmux through it.
+/// </summary>
+public sealed class TmuxClient(TmuxSettings settings, string program = "tmux", TimeSpan? timeout = null)
 {
     public string Program => program;
+
+    /// <summary>A config file for a server this client starts (<c>-f</c>; the demo's <c>/dev/null</c>), else tmux's own.</summary>
+    public string? ConfigFile { get; init; }
 
     public IReadOnlyList<string> ServerArguments => settings.ServerArguments();
 
     public Task<ProcessOutput> RunAsync(IReadOnlyList<string> args, string? standardInput = null, CancellationToken ct = default) =>
-        ProcessRunner.RunAsync(program, [.. settings.ServerArguments(), .. args], ProcessRunner.DefaultTimeout, TmuxSettings.ClientEnvironment, standardInput, ct);
+        ProcessRunner.RunAsync(program, [.. ConfigFile is null ? [] : new[] { "-f", ConfigFile }, .. settings.ServerArguments(), .. args],
+            timeout ?? ProcessRunner.DefaultTimeout, TmuxSettings.ClientEnvironment, standardInput, ct);
+
+    /// <summary>Every pane of the server, one line each in <see cref="TmuxListParser.Format"/>.</summary>
+    public Task<ProcessOutput> ListPanesAsync(CancellationToken ct) => RunAsync(["list-panes", "-a", "-F", TmuxListParser.Format], ct: ct);
 
     /// <summary>Runs and returns stdout, or throws with tmux's own message.</summary>
     public async Task<string> MustAsync(IReadOnlyList<string> args, string? standardInput = null, CancellationToken ct = default)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FleetExporter.Sources.Tmux;
+namespace FleetExporter.Tmux;
 
 /// <summary>Parses <c>tmux list-panes -a -F <see cref="Format"/></c>, keeping each session's first pane.</summary>
 public static class TmuxListParser
