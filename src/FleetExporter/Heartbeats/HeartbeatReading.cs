@@ -25,4 +25,16 @@ public sealed record HeartbeatReading(
     public TimeSpan Threshold => Interval * StaleFactor;
 
     public bool Stale => State == HeartbeatState.Ok && Age > Threshold;
+
+    /// <summary>
+    /// The one word every surface (ps, the landing page, /fleet) shows for a heartbeat that has no age: <c>missing</c>,
+    /// <c>invalid</c>, or <c>?</c> when the heartbeats could not be read (unknown is never a state).
+    /// </summary>
+    public string? Word => State switch
+    {
+        HeartbeatState.Missing => "missing",
+        HeartbeatState.Invalid => "invalid",
+        HeartbeatState.Unknown => "?",
+        _ => null,
+    };
 }

@@ -57,7 +57,7 @@ public static class FleetPage
               .Append($"<td>{(a.Unit is null ? Unknown : E(a.Unit.ActiveState))}</td><td>{pane}</td>")
               .Append($"<td>{State(a.State.Name, a.State.NameLabel)}</td>")
               .Append($"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td>")
-              .Append($"<td>{(a.Heartbeat.Age is { } h ? E(Durations.Format(h)) : a.Heartbeat.State == Heartbeats.HeartbeatState.Unknown ? Unknown : E(a.Heartbeat.State.ToString().ToLowerInvariant()))}</td>")
+              .Append($"<td>{(a.Heartbeat.Age is { } h ? E(Durations.Format(h)) : a.Heartbeat.State == Heartbeats.HeartbeatState.Unknown ? Unknown : E(a.Heartbeat.Word))}</td>")
               .Append($"<td>{Flags(a)}</td></tr>");
         }
         sb.Append("</table><h2>Hosts</h2><ul>");

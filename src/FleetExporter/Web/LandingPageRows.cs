@@ -19,7 +19,7 @@ internal static class LandingPageRows
     public static string Row(AgentStatus a) =>
         $"<tr><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>"
         + $"<td>{(a.Unit is null ? UnknownMark : E(a.Unit.ActiveState))}</td><td>{Pane(PaneWitness.Of(a))}</td><td>{State(a.State)}</td>"
-        + $"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td><td>{E(a.Heartbeat.Age is { } h ? Durations.Format(h) : a.Heartbeat.State.ToString().ToLowerInvariant())}</td>"
+        + $"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td><td>{E(a.Heartbeat.Age is { } h ? Durations.Format(h) : a.Heartbeat.Word)}</td>"
         + $"<td>{Flags(a)}</td></tr>";
 
     private static string Pane(PaneWitness pane) => pane.Kind switch

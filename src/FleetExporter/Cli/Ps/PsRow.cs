@@ -25,13 +25,7 @@ public sealed record PsRow(
     /// <summary>Unknown reads as "?", never as a state (README: unknown is never shown as healthy).</summary>
     private static string StateCell(AgentStatus a) => a.State.Name == AgentStateName.Unknown ? "?" : a.State.NameLabel;
 
-    private static string HeartbeatCell(HeartbeatReading h) => h.State switch
-    {
-        HeartbeatState.Missing => "-",
-        HeartbeatState.Invalid => "bad",
-        HeartbeatState.Unknown => "?",
-        _ => Short(h.Age),
-    };
+    private static string HeartbeatCell(HeartbeatReading h) => h.Word ?? Short(h.Age);
 
     private static string Short(TimeSpan? span) => span is { } s ? Durations.Format(s) : "-";
 }
