@@ -40,4 +40,26 @@ internal static partial class FileOwner
         if (LChown(path, owner.Uid, owner.Gid) != 0)
             throw new IOException($"cannot give {path} back to uid {owner.Uid}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> and any missing parents, each given to the owner of the nearest folder
+    /// that exists (run as root for another user, a new <c>~/.codex</c> stays that user's); returns that owner.
+    /// </summary>
+    public static Owner CreateDirectoryAs(string directory)
+    {
+        var missing = new Stack<string>();
+        var existing = Path.GetFullPath(directory);
+        while (!Directory.Exists(existing))
+        {
+            missing.Push(existing);
+            existing = Path.GetDirectoryName(existing) ?? "/";
+        }
+        var owner = Of(existing);
+        while (missing.TryPop(out var dir))
+        {
+            Directory.CreateDirectory(dir);
+            Give(dir, owner);
+        }
+        return owner;
+    }
 }

@@ -69,10 +69,13 @@ public sealed class SettingsFileWriterTests
 
         var backup = SettingsFileWriter.Replace(path, "{\"a\":1}\n");
         SettingsFileWriter.Replace(dir.File("new.json"), "{}\n");
+        // A folder that is not there yet (a user without ~/.codex) is made that user's too, not root's.
+        SettingsFileWriter.Replace(dir.File("made/deeper/new.json"), "{}\n");
 
         Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(path));
         Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(backup!));
         Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(dir.File("new.json")));
+        Assert.All(new[] { "made", "made/deeper", "made/deeper/new.json" }, p => Assert.Equal(new FileOwner.Owner(65534, 65534), FileOwner.Of(dir.File(p))));
     }
 
     /// <summary>The heartbeat's temporary file had a name anyone could plant a link at (<c>.a1.hb.PID.tmp</c>).</summary>

@@ -28,6 +28,8 @@ public static class StartBeat
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
         using var held = FileLock.TryTake(HeartbeatFile.LockPath(roster.Heartbeat.Directory, spec.Name), TimeSpan.FromSeconds(5));
+        // Never unlocked: it could overwrite a hook's report of this very run. The start beat is optional.
+        if (held is null) throw new IOException($"the heartbeat lock of {spec.Name} was not free within 5 s (or is a symbolic link); no start beat written");
         var previous = new HeartbeatSource(clock).Read(file, spec.HeartbeatInterval);
         if (processStarted is { } started && previous is { State: HeartbeatState.Ok, Timestamp: { } ts } && ts >= started && previous.Status != Status)
             return null;

@@ -22,10 +22,11 @@ public static class SettingsFileWriter
         if (new FileInfo(path) is { LinkTarget: not null } link)
             path = link.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
+        // The previous file's owner, else the nearest existing folder's: run as root on another user's home, nothing
+        // (neither a new folder nor a file) becomes root's.
+        var folderOwner = FileOwner.CreateDirectoryAs(dir);
         var existed = File.Exists(path);
-        // The previous file's owner, else the folder's: run as root on another user's home, nothing becomes root's.
-        var owner = FileOwner.Of(existed ? path : dir);
+        var owner = existed ? FileOwner.Of(path) : folderOwner;
         var backup = existed ? Backup(path) : null;
         if (backup is not null) FileOwner.Give(backup, owner);
         // Created exclusively under a name nobody can guess (a link planted there is never followed), with the

@@ -25,15 +25,13 @@ public static class JournalRotation
         // A link there is refused by the append; rotating would replace it with a file.
         if (new FileInfo(path).LinkTarget is not null) return false;
         var tally = new JournalTally(null, MaxCarriedAgents, rosterAgents);
-        using (var handle = OpenExisting(path))
-        {
-            if (handle is null) return false;
-            // Not a regular file: the append refuses it with its reason, and nothing is rotated.
-            if (NonBlockingFile.NotRegular(handle) is not null) return false;
-            var length = RandomAccess.GetLength(handle);
-            if (length + adding <= maxBytes || length == 0) return false;
-            JournalLines.Read(handle, 0, length, long.MaxValue, tally.Add);
-        }
+        using var handle = OpenExisting(path);
+        if (handle is null) return false;
+        // Not a regular file: the append refuses it with its reason, and nothing is rotated.
+        if (NonBlockingFile.NotRegular(handle) is not null) return false;
+        var length = RandomAccess.GetLength(handle);
+        if (length + adding <= maxBytes || length == 0) return false;
+        var tallied = JournalLines.Read(handle, 0, length, long.MaxValue, tally.Add);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var fresh = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
@@ -48,6 +46,16 @@ public static class JournalRotation
                 if (File.Exists(Numbered(path, n))) File.Move(Numbered(path, n), Numbered(path, n + 1), overwrite: true);
             CopyExclusive(path, Numbered(path, 1));
             File.Move(fresh, path, overwrite: true);
+            // A sender that could not wait for the lock may have appended to the old file meanwhile: those lines
+            // are not in the carry, so they go on in the new file.
+            var tail = RandomAccess.GetLength(handle) - tallied;
+            if (tail > 0)
+            {
+                var bytes = new byte[tail];
+                var got = RandomAccess.Read(handle, bytes, tallied);
+                var end = got > 0 ? Array.LastIndexOf(bytes, (byte)'\n', got - 1) : -1;
+                if (end >= 0) NonBlockingFile.AppendRegular(path, bytes.AsSpan(0, end + 1));
+            }
             return true;
         }
         finally

@@ -51,5 +51,6 @@ public static class SendJournal
         }
     }
 
-    public static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(5);
+    /// <summary>A rotation of a large journal copies it under the lock: senders wait for it rather than append beside it.</summary>
+    public static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(60);
 }

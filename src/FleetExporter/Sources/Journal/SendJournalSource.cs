@@ -66,6 +66,8 @@ public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSo
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
             {
+                // Lines tallied before the error would be read again from the old offset: count afresh next time.
+                Reset(path, agents);
                 return SourceResult<SendCounts>.Failure(Name, $"cannot read {path}: {e.Message}", watch.Elapsed);
             }
         }

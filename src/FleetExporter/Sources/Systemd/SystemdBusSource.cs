@@ -66,8 +66,9 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // A call still in flight would answer into a connection nobody reads: start afresh next time.
-                if (connecting is not null) Drop(connecting);
+                // A connection still in its handshake (a hung manager) is closed now, or each scrape would leave one
+                // open. A connected one is shared with other scrapes: a reply nobody reads on it is harmless.
+                if (connecting is { Task.IsCompleted: false }) Drop(connecting);
                 throw;
             }
             catch (Exception e)
