@@ -33,7 +33,7 @@ public sealed partial class ProcessTable
         try
         {
             var stat = ProcStatParser.Parse(File.ReadAllText(Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "stat")));
-            var boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat")));
+            var boot = BootTime(procRoot);
             return stat is null || boot is null
                 ? null
                 : DateTimeOffset.FromUnixTimeMilliseconds(boot.Value * 1000 + (long)(stat.StartTicks * 1000.0 / ClockTicks()));
@@ -67,10 +67,7 @@ public sealed partial class ProcessTable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        long? boot = null;
-        try { boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat"))); }
-        catch (IOException) { }
-        return new ProcessTable(procRoot, byPid, boot);
+        return new ProcessTable(procRoot, byPid, BootTime(procRoot));
     }
 
     /// <summary>
@@ -111,10 +108,14 @@ public sealed partial class ProcessTable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        long? boot = null;
-        try { boot = ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat"))); }
-        catch (IOException) { }
-        return new ProcessTable(procRoot, byPid, boot);
+        return new ProcessTable(procRoot, byPid, BootTime(procRoot));
+    }
+
+    /// <summary>The <c>btime</c> of <c>/proc/stat</c>, or null when it cannot be read.</summary>
+    private static long? BootTime(string procRoot)
+    {
+        try { return ProcStatParser.ParseBootTime(File.ReadAllText(Path.Combine(procRoot, "stat"))); }
+        catch (IOException) { return null; }
     }
 
     /// <summary>A pane's tree is a handful of processes; a fork bomb in one is not read whole.</summary>
