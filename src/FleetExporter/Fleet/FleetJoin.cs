@@ -15,17 +15,20 @@ using FleetExporter.Tmux;
 namespace FleetExporter.Fleet;
 
 /// <summary>
-/// Runs the sources concurrently (systemd over D-Bus or one systemctl, one tmux, one /proc pass and the heartbeat files, whatever the
-/// fleet size, and one more tmux call for the screens of agents whose runtime has screen patterns) and joins them
-/// into one <see cref="AgentStatus"/> per roster agent.
+/// Runs the sources (<see cref="FleetSources"/>: systemd over D-Bus or one systemctl, one tmux, one /proc pass and the
+/// heartbeat files, whatever the fleet size, one more tmux call for the screens of agents whose runtime has screen
+/// patterns, and the send journal) and joins them into one <see cref="AgentStatus"/> per roster agent, each decided by
+/// <see cref="AgentDecision"/>.
 /// </summary>
-public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
+public sealed class FleetJoin(FleetSources sources, TimeProvider clock)
 {
     private readonly StateMemory states = new();
-    private readonly SendJournalSource journal = new();
 
     /// <summary>Environment switch: <c>systemctl</c> makes the systemd source run <c>systemctl show</c> instead of talking D-Bus.</summary>
     public const string SystemdSourceVariable = "FLEET_EXPORTER_SYSTEMD";
+
+    public FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
+        : this(FleetSources.Standard(systemd, tmux, processes, heartbeats), clock) { }
 
     public static FleetJoin CreateDefault(TimeProvider? clock = null)
     {
@@ -42,29 +45,19 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         span?.SetTag("fleet.agents", roster.Agents.Count);
         var watch = Stopwatch.StartNew();
 
-        // Every source is bounded by the deadline, even one that was told to stop but is still winding down (a
-        // killed subprocess being reaped, a file read stuck on a hung network file system): a source that misses
-        // it is reported as failed, and the join returns on time.
-        var systemdTask = WithinDeadline(SystemdSource.Name, systemd.ObserveAsync(roster, ct), watch, ct);
-        var tmuxTask = WithinDeadline(TmuxSource.Name, tmux.ObserveAsync(roster.Tmux, ct), watch, ct);
-        var screensTask = WithinDeadline(PaneTextSource.Name, ScreensAsync(roster, tmuxTask, ct), watch, ct);
-        var procTask = WithinDeadline(ProcessSource.Name, Task.Run(processes.Observe, CancellationToken.None), watch, ct);
-        var hbTask = WithinDeadline(HeartbeatSource.Name, Task.Run(() => heartbeats.Observe(roster), CancellationToken.None), watch, ct);
-        var journalTask = WithinDeadline(SendJournalSource.Name, Task.Run(() => journal.Observe(roster.SendJournal, roster.Agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal)), CancellationToken.None), watch, ct);
-        await Task.WhenAll(systemdTask, tmuxTask, screensTask, procTask, hbTask, journalTask);
-
-        var sd = await systemdTask;
-        var tm = await tmuxTask;
-        var pr = await procTask;
-        var hb = await hbTask;
-        var screens = await screensTask;
-        var sends = await journalTask;
+        // Every source is bounded by the deadline (ct): one that misses it is reported as failed, and the join
+        // returns on time with the others' facts.
+        var facts = await sources.RunAsync(roster, ct);
+        var sd = facts.Get<SystemdObservation>();
+        var tm = facts.Get<TmuxObservation>();
+        var pr = facts.Get<ProcessTable>();
+        var hb = facts.Get<IReadOnlyDictionary<string, HeartbeatReading>>();
+        var screens = facts.Get<IReadOnlyDictionary<string, string>>();
         var now = clock.GetUtcNow();
 
         var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now)).ToList();
         states.Keep(roster.Agents.Select(a => a.Name).ToList());
-        var health = new[] { Health(sd), Health(tm), Health(screens), Health(pr), Health(hb), Health(sends) };
-        return new FleetSnapshot(now, roster, agents, health, watch.Elapsed) { Sends = sends.Value };
+        return new FleetSnapshot(now, roster, agents, facts.Health, watch.Elapsed) { Sends = facts.Get<SendCounts>().Value };
     }
 
     private AgentStatus Join(
@@ -98,22 +91,6 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
         };
     }
 
-    /// <summary>The live panes of agents whose runtime has screen patterns, read in one tmux call once list-panes has named them.</summary>
-    private async Task<SourceResult<IReadOnlyDictionary<string, string>>> ScreensAsync(FleetRoster roster, Task<SourceResult<TmuxObservation>> listing, CancellationToken ct)
-    {
-        var tm = await listing;
-        if (tm.Value is not { } observed)
-            return SourceResult<IReadOnlyDictionary<string, string>>.Failure(PaneTextSource.Name, "no pane list (tmux failed)", TimeSpan.Zero);
-        var ids = roster.Agents
-            .Where(a => !roster.Runtimes[a.Runtime].States.IsEmpty)
-            .Select(a => observed.Sessions.GetValueOrDefault(a.Session))
-            .Where(p => p is { Dead: false })
-            .Select(p => p!.PaneId)
-            .Distinct()
-            .ToList();
-        return await tmux.Screens.CaptureAsync(roster.Tmux, ids, ct);
-    }
-
     /// <summary>
     /// tmux 3.3a now and then misses the exit of a pane process that ends at once: the pane shows dead, the process
     /// stays an unreaped zombie and tmux never learns its status. The kernel still holds it in /proc, so the join
@@ -128,19 +105,8 @@ public sealed class FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSo
             ? pane with { DeadStatus = status }
             : pane;
 
-    private static async Task<SourceResult<T>> WithinDeadline<T>(string source, Task<SourceResult<T>> work, Stopwatch watch, CancellationToken ct)
-        where T : class
-    {
-        try { return await work.WaitAsync(ct); }
-        catch (OperationCanceledException)
-        {
-            return SourceResult<T>.Failure(source, "did not finish before the collection deadline", watch.Elapsed);
-        }
-    }
-
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static SourceHealth Health<T>(SourceResult<T> r) where T : class => new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note, Method = r.Ok ? r.Method : null };
 }

@@ -2,7 +2,6 @@ using FleetExporter.Agents.State;
 using FleetExporter.Fleet;
 using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Journal;
-using FleetExporter.Sources.Systemd;
 using FleetExporter.Telemetry;
 
 namespace FleetExporter.Metrics;
@@ -81,8 +80,8 @@ public static class FleetSeries
         {
             yield return new(CollectorSuccess, [snapshot.Roster.Host, s.Source], s.Ok ? 1 : 0);
             yield return new(CollectorDuration, [snapshot.Roster.Host, s.Source], s.Duration.TotalSeconds);
-            if (s.Method is { } method && s.Source == SystemdSource.Name)
-                foreach (var m in SystemdSource.Methods) yield return new(CollectorMethod, [snapshot.Roster.Host, s.Source, m], m == method ? 1 : 0);
+            if (s.Method is { } method)
+                foreach (var m in s.Methods) yield return new(CollectorMethod, [snapshot.Roster.Host, s.Source, m], m == method ? 1 : 0);
         }
         yield return new(RosterAgents, [snapshot.Roster.Host], snapshot.Agents.Count);
         yield return new(BuildInfo, [Telemetry.BuildInfo.Version, Telemetry.BuildInfo.Revision], 1);

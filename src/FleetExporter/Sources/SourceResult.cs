@@ -25,4 +25,10 @@ public sealed record SourceHealth(string Source, bool Ok, string? Error, TimeSpa
 
     /// <summary>See <see cref="SourceResult{T}.Method"/>.</summary>
     public string? Method { get; init; }
+
+    /// <summary>Every way the source can read its facts (<see cref="IFleetSource{T}.Methods"/>), of which <see cref="Method"/> is one.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    public static SourceHealth Of<T>(SourceResult<T> r) where T : class =>
+        new(r.Source, r.Ok, r.Error, r.Duration) { Note = r.Note, Method = r.Ok ? r.Method : null };
 }

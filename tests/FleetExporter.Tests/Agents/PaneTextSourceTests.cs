@@ -1,6 +1,7 @@
 using FleetExporter.Roster;
 using FleetExporter.Sources.Tmux;
 using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Tests.Sources;
 
 namespace FleetExporter.Tests.Agents;
 
@@ -64,7 +65,7 @@ public sealed class PaneTextSourceTests
         await using var tmux = new TmuxServer();
         var ids = await StartPanesAsync(tmux, 2);
 
-        var result = await new PaneTextSource().CaptureAsync(new TmuxSettings(tmux.SocketName, null), ids, CancellationToken.None);
+        var result = await new PaneTextSource().CaptureResultAsync(new TmuxSettings(tmux.SocketName, null), ids, CancellationToken.None);
 
         Assert.True(result.Ok, result.Error);
         Assert.Equal(ids.Order(StringComparer.Ordinal), result.Value!.Keys.Order(StringComparer.Ordinal));
@@ -79,7 +80,7 @@ public sealed class PaneTextSourceTests
         await using var tmux = new TmuxServer();
         var ids = await StartPanesAsync(tmux, 12);
 
-        var result = await new PaneTextSource().CaptureAsync(new TmuxSettings(tmux.SocketName, null), ids, CancellationToken.None);
+        var result = await new PaneTextSource().CaptureResultAsync(new TmuxSettings(tmux.SocketName, null), ids, CancellationToken.None);
 
         Assert.True(result.Ok, result.Error);
         Assert.Equal(ids.Order(StringComparer.Ordinal), result.Value!.Keys.Order(StringComparer.Ordinal));
@@ -98,7 +99,7 @@ public sealed class PaneTextSourceTests
         var asked = ids.ToList();
         asked.Insert(position, "%999");
 
-        var result = await new PaneTextSource().CaptureAsync(new TmuxSettings(tmux.SocketName, null), asked, CancellationToken.None);
+        var result = await new PaneTextSource().CaptureResultAsync(new TmuxSettings(tmux.SocketName, null), asked, CancellationToken.None);
 
         Assert.True(result.Ok, result.Error);
         Assert.StartsWith("text of pane 0", result.Value![ids[0]]);
@@ -109,7 +110,7 @@ public sealed class PaneTextSourceTests
     [Fact(Timeout = Timeout)]
     public async Task No_server_is_no_screens_not_a_failure()
     {
-        var result = await new PaneTextSource().CaptureAsync(new TmuxSettings("fxt-none-" + Guid.NewGuid().ToString("N")[..8], null), ["%0"], CancellationToken.None);
+        var result = await new PaneTextSource().CaptureResultAsync(new TmuxSettings("fxt-none-" + Guid.NewGuid().ToString("N")[..8], null), ["%0"], CancellationToken.None);
 
         Assert.True(result.Ok, result.Error);
         Assert.Empty(result.Value!);
@@ -118,7 +119,7 @@ public sealed class PaneTextSourceTests
     [Fact(Timeout = Timeout)]
     public async Task No_panes_asked_runs_no_tmux()
     {
-        var result = await new PaneTextSource(program: "/nonexistent/tmux").CaptureAsync(new TmuxSettings(null, null), [], CancellationToken.None);
+        var result = await new PaneTextSource(program: "/nonexistent/tmux").CaptureResultAsync(new TmuxSettings(null, null), [], CancellationToken.None);
 
         Assert.True(result.Ok, result.Error);
         Assert.Empty(result.Value!);

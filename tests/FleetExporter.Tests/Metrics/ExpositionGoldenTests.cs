@@ -60,7 +60,7 @@ public sealed class ExpositionGoldenTests
         };
         var sources = new[]
         {
-            new SourceHealth("systemd", true, null, TimeSpan.FromMilliseconds(12)) { Method = SystemdBusSource.MethodDbus },
+            new SourceHealth("systemd", true, null, TimeSpan.FromMilliseconds(12)) { Method = SystemdBusSource.MethodDbus, Methods = SystemdSource.Methods },
             new SourceHealth("tmux", true, null, TimeSpan.FromMilliseconds(8)),
             new SourceHealth("processes", true, null, TimeSpan.FromMilliseconds(3)),
             new SourceHealth("heartbeat", true, null, TimeSpan.FromMilliseconds(1)),

@@ -28,7 +28,7 @@ public sealed class HungManagerSocketTests
         for (var scrape = 0; scrape < 8; scrape++)
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => source.ObserveAsync(roster, deadline.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => source.ReadAsync(new FleetExporter.Sources.SourceInput(roster), deadline.Token));
         }
 
         // Every connection the scrapes made is waiting in the backlog: each must have been closed by its client.

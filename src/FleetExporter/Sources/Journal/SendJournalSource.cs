@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using FleetExporter.Files;
-using FleetExporter.Telemetry;
 
 namespace FleetExporter.Sources.Journal;
 
@@ -28,9 +26,11 @@ public sealed record SendCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<
 /// line that is not a journal entry is skipped. Only the roster's agents and the known verdicts are kept, so memory
 /// is bounded by the roster, not by the journal's history.
 /// </summary>
-public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSource.MaxBytesPerCollection)
+public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSource.MaxBytesPerCollection) : IFleetSource<SendCounts>
 {
     public const string Name = "send_journal";
+
+    string IFleetSource<SendCounts>.Name => Name;
     /// <summary>A rotated journal (16 MiB at most, see SendJournal) is read in one collection.</summary>
     public const int MaxBytesPerCollection = 64 * 1024 * 1024;
 
@@ -41,11 +41,13 @@ public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSo
     private bool _caughtUp;
     private JournalTally _tally = new(null);
 
+    public Task<SourceRead<SendCounts>> ReadAsync(SourceInput input, CancellationToken ct) =>
+        Task.FromResult(Read(input.Roster.SendJournal, input.Roster.Agents.Select(a => a.Name).ToHashSet(StringComparer.Ordinal)));
+
+    /// <param name="path">The journal.</param>
     /// <param name="agents">The agents to count (the roster's); null counts every agent named.</param>
-    public SourceResult<SendCounts> Observe(string path, IReadOnlySet<string>? agents = null)
+    public SourceRead<SendCounts> Read(string path, IReadOnlySet<string>? agents = null)
     {
-        using var span = FleetTelemetry.Source.StartActivity("source send_journal");
-        var watch = Stopwatch.StartNew();
         lock (_gate)
         {
             try
@@ -54,21 +56,22 @@ public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSo
                 if (_path != path || !SameAgents(agents)) Reset(path, agents);
                 var (read, length) = ReadNew(path, agents);
                 var counts = Snapshot();
-                var result = SourceResult<SendCounts>.Success(Name, _caughtUp ? counts : counts with { CatchingUp = true }, watch.Elapsed);
-                return _caughtUp ? result : result with { Note = $"catching up: {_offset} of {length} bytes of {path} counted ({read} in this collection)" };
+                return _caughtUp
+                    ? counts
+                    : new SourceRead<SendCounts>(counts with { CatchingUp = true }) { Note = $"catching up: {_offset} of {length} bytes of {path} counted ({read} in this collection)" };
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 // No journal yet: no sends. A journal that vanished and comes back is a new one, counted from its start.
                 Reset(path, agents);
                 _caughtUp = true;
-                return SourceResult<SendCounts>.Success(Name, SendCounts.None, watch.Elapsed);
+                return SendCounts.None;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 // Lines tallied before the error would be read again from the old offset: count afresh next time.
                 Reset(path, agents);
-                return SourceResult<SendCounts>.Failure(Name, $"cannot read {path}: {e.Message}", watch.Elapsed);
+                throw new SourceFailedException($"cannot read {path}: {e.Message}");
             }
         }
     }

@@ -1,27 +1,25 @@
 using System.Diagnostics;
-using FleetExporter.Telemetry;
 
 namespace FleetExporter.Sources.Processes;
 
 /// <summary>One pass over /proc per collection.</summary>
-public sealed class ProcessSource(string procRoot = "/proc")
+public sealed class ProcessSource(string procRoot = "/proc") : IFleetSource<ProcessTable>
 {
     public const string Name = "processes";
 
-    public SourceResult<ProcessTable> Observe()
+    string IFleetSource<ProcessTable>.Name => Name;
+
+    public Task<SourceRead<ProcessTable>> ReadAsync(SourceInput input, CancellationToken ct)
     {
-        using var span = FleetTelemetry.Source.StartActivity("source processes");
-        var watch = Stopwatch.StartNew();
         try
         {
             var table = ProcessTable.Read(procRoot);
-            span?.SetTag("fleet.processes", table.Count);
-            return SourceResult<ProcessTable>.Success(Name, table, watch.Elapsed);
+            Activity.Current?.SetTag("fleet.processes", table.Count);
+            return Task.FromResult<SourceRead<ProcessTable>>(table);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            span?.SetStatus(ActivityStatusCode.Error, e.Message);
-            return SourceResult<ProcessTable>.Failure(Name, $"cannot read {procRoot}: {e.Message}", watch.Elapsed);
+            throw new SourceFailedException($"cannot read {procRoot}: {e.Message}");
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FleetExporter.Roster;
-using FleetExporter.Telemetry;
 using Tmds.DBus.Protocol;
 
 namespace FleetExporter.Sources.Systemd;
@@ -31,15 +30,17 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
 
     public SystemdBusSource(TimeProvider clock) : this(clock, new SystemdSource(clock)) { }
 
-    public async Task<SourceResult<SystemdObservation>> ObserveAsync(FleetRoster roster, CancellationToken ct)
+    string IFleetSource<SystemdObservation>.Name => SystemdSource.Name;
+
+    public async Task<SourceRead<SystemdObservation>> ReadAsync(SourceInput input, CancellationToken ct)
     {
-        using var span = FleetTelemetry.Source.StartActivity("source systemd dbus");
-        var watch = Stopwatch.StartNew();
+        var roster = input.Roster;
+        var span = Activity.Current;
         var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
         bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
         var units = roster.Agents.Select(a => a.Unit).ToList();
         if (units.Count == 0)
-            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch);
+            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile));
 
         var now = clock.GetUtcNow();
         var cache = _unitFileStates.Snapshot();
@@ -62,7 +63,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
                     _unitFileStates.Refreshed(facts, now);
                     _unitFilesSeen = seen;
                 }
-                return Read(new SystemdObservation(facts, linger, lingerFile), watch);
+                return Read(new SystemdObservation(facts, linger, lingerFile));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -82,12 +83,16 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
         }
 
         span?.SetTag("fleet.dbus_fallback", why);
-        var result = await fallback.ObserveAsync(roster, ct);
-        return result with { Note = $"D-Bus failed ({why}); used systemctl", Method = SystemdSource.MethodSystemctl };
+        var note = $"D-Bus failed ({why}); used systemctl";
+        try
+        {
+            var result = await fallback.ReadAsync(input, ct);
+            return result with { Note = note, Method = SystemdSource.MethodSystemctl };
+        }
+        catch (SourceFailedException e) { throw new SourceFailedException(e.Message, note); }
     }
 
-    private static SourceResult<SystemdObservation> Read(SystemdObservation observation, Stopwatch watch) =>
-        SourceResult<SystemdObservation>.Success(SystemdSource.Name, observation, watch.Elapsed) with { Method = MethodDbus };
+    private static SourceRead<SystemdObservation> Read(SystemdObservation observation) => new(observation) { Method = MethodDbus };
 
     public const string MethodDbus = "dbus";
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
-using FleetExporter.Telemetry;
 
 namespace FleetExporter.Sources.Systemd;
 
@@ -20,15 +19,17 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
 
     private readonly UnitFileStateCache _unitFileStates = new();
 
-    public async Task<SourceResult<SystemdObservation>> ObserveAsync(FleetRoster roster, CancellationToken ct)
+    string IFleetSource<SystemdObservation>.Name => Name;
+
+    public async Task<SourceRead<SystemdObservation>> ReadAsync(SourceInput input, CancellationToken ct)
     {
-        using var span = FleetTelemetry.Source.StartActivity("source systemd");
-        var watch = Stopwatch.StartNew();
+        var roster = input.Roster;
+        var span = Activity.Current;
         var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
         bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
         var units = roster.Agents.Select(a => a.Unit).ToList();
         if (units.Count == 0)
-            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile), watch.Elapsed) with { Method = MethodSystemctl };
+            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile));
 
         var now = clock.GetUtcNow();
         var cache = _unitFileStates.Snapshot();
@@ -43,20 +44,16 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
         {
             var output = await ProcessRunner.RunAsync(program, args, timeout, cancellationToken: ct);
             if (output.ExitCode != 0)
-                return Fail($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}", watch);
+                throw new SourceFailedException($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}");
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
             if (refreshFileState) _unitFileStates.Refreshed(facts, now);
-            return SourceResult<SystemdObservation>.Success(Name, new SystemdObservation(facts, linger, lingerFile), watch.Elapsed) with { Method = MethodSystemctl };
+            return Read(new SystemdObservation(facts, linger, lingerFile));
         }
         catch (Exception e) when (e is ProcessRunException or FormatException)
         {
-            return Fail(e.Message, watch);
+            throw new SourceFailedException(e.Message);
         }
     }
 
-    private static SourceResult<SystemdObservation> Fail(string why, Stopwatch watch)
-    {
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, why);
-        return SourceResult<SystemdObservation>.Failure(Name, why, watch.Elapsed);
-    }
+    private static SourceRead<SystemdObservation> Read(SystemdObservation observation) => new(observation) { Method = MethodSystemctl };
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using FleetExporter.Roster;
 using FleetExporter.Subprocess;
-using FleetExporter.Telemetry;
 using FleetExporter.Tmux;
 
 namespace FleetExporter.Sources.Tmux;
@@ -12,19 +10,35 @@ namespace FleetExporter.Sources.Tmux;
 /// costs one subprocess per collection whatever the fleet size (one more per pane that closed since list-panes). Each capture is preceded by a marker line carrying
 /// a per-call nonce, which no pane's text can forge.
 /// </summary>
-public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = null)
+public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = null) : IFleetSource<IReadOnlyDictionary<string, string>>
 {
     public const string Name = "panes";
 
-    public async Task<SourceResult<IReadOnlyDictionary<string, string>>> CaptureAsync(TmuxSettings tmux, IReadOnlyList<string> paneIds, CancellationToken ct)
+    string IFleetSource<IReadOnlyDictionary<string, string>>.Name => Name;
+
+    /// <summary>The live panes of agents whose runtime has screen patterns, once the pane list has named them.</summary>
+    public async Task<SourceRead<IReadOnlyDictionary<string, string>>> ReadAsync(SourceInput input, CancellationToken ct)
     {
-        using var span = FleetTelemetry.Source.StartActivity("source panes");
-        var watch = Stopwatch.StartNew();
-        if (paneIds.Count == 0)
-            return SourceResult<IReadOnlyDictionary<string, string>>.Success(Name, new Dictionary<string, string>(), watch.Elapsed);
+        var roster = input.Roster;
+        if ((await input.ResultOf<TmuxObservation>()).Value is not { } listed)
+            throw new SourceFailedException("no pane list (tmux failed)");
+        var ids = roster.Agents
+            .Where(a => !roster.Runtimes[a.Runtime].States.IsEmpty)
+            .Select(a => listed.Sessions.GetValueOrDefault(a.Session))
+            .Where(p => p is { Dead: false })
+            .Select(p => p!.PaneId)
+            .Distinct()
+            .ToList();
+        return new(await CaptureAsync(roster.Tmux, ids, ct));
+    }
+
+    /// <summary>The text of the given panes; a pane that closed meanwhile is left out. Throws <see cref="SourceFailedException"/> when tmux fails.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> CaptureAsync(TmuxSettings tmux, IReadOnlyList<string> paneIds, CancellationToken ct)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (paneIds.Count == 0) return texts;
         var client = new TmuxClient(tmux, program, timeout);
         var marker = "fleet-pane-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ":";
-        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var start = 0;
         try
         {
@@ -44,7 +58,7 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
                 if (reached == 0)
                 {
                     if (texts.Count == 0 && !TmuxListParser.MeansNoServer(output.StandardError))
-                        return Fail($"tmux exited {output.ExitCode}: {output.FirstErrorLine}", watch);
+                        throw new SourceFailedException($"tmux exited {output.ExitCode}: {output.FirstErrorLine}");
                     break;
                 }
                 // display-message falls back to another pane, so the failing pane's marker is printed; an empty
@@ -53,11 +67,11 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
                 for (var i = 0; i < failed; i++) texts[asked[i]] = read[asked[i]];
                 start += failed + 1;
             }
-            return SourceResult<IReadOnlyDictionary<string, string>>.Success(Name, texts, watch.Elapsed);
+            return texts;
         }
         catch (ProcessRunException e)
         {
-            return Fail(e.Message, watch);
+            throw new SourceFailedException(e.Message);
         }
     }
 
@@ -91,11 +105,5 @@ public sealed class PaneTextSource(string program = "tmux", TimeSpan? timeout = 
         }
         if (current is not null) texts[current] = string.Join('\n', lines);
         return texts;
-    }
-
-    private static SourceResult<IReadOnlyDictionary<string, string>> Fail(string why, Stopwatch watch)
-    {
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, why);
-        return SourceResult<IReadOnlyDictionary<string, string>>.Failure(Name, why, watch.Elapsed);
     }
 }
