@@ -15,18 +15,16 @@ public sealed record HostAgent(string Name, bool Enabled = true, bool Beating = 
 /// </summary>
 public sealed class PrivateHost : IAsyncDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly TmuxServer _tmux = new();
-    private readonly Dictionary<string, HeartbeatLoop> _beats = [];
+    private readonly FleetRig _rig = new();
     private CancellationTokenSource? _stopManager;
     private Task? _manager;
 
     public string Name { get; }
     public string Tenant { get; }
-    public ServeProcess? Serve { get; private set; }
-    public string RosterPath => _dir.File("roster.yaml");
-    private string RuntimeDir => _dir.File("run");
-    private string ConfigDir => _dir.File("config");
+    public ServeProcess? Serve => _rig.Serve;
+    public string RosterPath => _rig.RosterPath;
+    private string RuntimeDir => _rig.Dir.File("run");
+    private string ConfigDir => _rig.Dir.File("config");
 
     /// <summary>What every client of this host's user manager needs: systemctl and the exporter alike.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["XDG_RUNTIME_DIR"] = RuntimeDir, ["XDG_CONFIG_HOME"] = ConfigDir };
@@ -41,44 +39,32 @@ public sealed class PrivateHost : IAsyncDisposable
         try
         {
             await host.StartManagerAsync();
-            var template = $"fxh-{host._tmux.SocketName}@.service";
+            var rig = host._rig;
+            var template = $"fxh-{rig.Tmux.SocketName}@.service";
             await host.WriteUnitAsync(template, $"""
                 [Unit]
                 Description=fleet test agent %i on {name}
                 [Service]
                 Type=oneshot
                 RemainAfterExit=yes
-                ExecStart=/usr/bin/tmux -L {host._tmux.SocketName} -f /dev/null new-session -d -s %i -x 200 -y 50 "sleep 86400"
-                ExecStop=-/usr/bin/tmux -L {host._tmux.SocketName} kill-session -t =%i
+                ExecStart=/usr/bin/tmux -L {rig.Tmux.SocketName} -f /dev/null new-session -d -s %i -x 200 -y 50 "sleep 86400"
+                ExecStop=-/usr/bin/tmux -L {rig.Tmux.SocketName} kill-session -t =%i
                 [Install]
                 WantedBy=default.target
                 """);
-            host._dir.Write($"linger/{System.Environment.UserName}", "");
-            Directory.CreateDirectory(host._dir.File("heartbeats"));
+            rig.Linger();
             // A drifted agent's roster runtime (nano) is not what runs in its pane (sleep).
-            host._dir.Write("roster.yaml", $"""
-                tenant: {tenant}
-                host: {name}
-                heartbeat:
-                  dir: {host._dir.File("heartbeats")}
-                  interval: {(int)interval.TotalSeconds}s
-                systemd:
-                  scope: user
-                  unit_template: "{template.Replace("@.service", "@{name}.service")}"
-                  linger_dir: {host._dir.File("linger")}
-                tmux:
-                  socket_name: {host._tmux.SocketName}
-                runtimes:
-                  sleeper: {"{"} commands: [sleep] {"}"}
-                  editor: {"{"} commands: [nano] {"}"}
-                agents:
-                {string.Join("\n", agents.Select(a => $"  - {{ name: {a.Name}, runtime: {(a.Drifted ? "editor" : "sleeper")} }}"))}
-                """);
+            rig.WriteRoster(rig.Spec with
+            {
+                Tenant = tenant, Host = name, Interval = interval, Scope = "user",
+                UnitTemplate = template.Replace("@.service", "@{name}.service"), LingerDir = rig.LingerDir,
+                Runtimes = [RosterSpec.Sleeper, ("editor", "{ commands: [nano] }")],
+                Agents = [.. agents.Select(a => new RosterAgent(a.Name, a.Drifted ? "editor" : "sleeper"))],
+            });
             foreach (var a in agents)
                 await host.MustAsync(a.Enabled ? ["enable", "--now", template.Replace("@.service", $"@{a.Name}.service")] : ["start", template.Replace("@.service", $"@{a.Name}.service")]);
-            foreach (var a in agents.Where(a => a.Beating))
-                host._beats[a.Name] = new HeartbeatLoop(Path.Combine(host._dir.File("heartbeats"), a.Name + ".hb"), interval);
-            host.Serve = await ServeProcess.StartAsync("serve", ["--roster", host.RosterPath], host.Environment);
+            foreach (var a in agents.Where(a => a.Beating)) rig.StartBeating(a.Name, interval);
+            await rig.ServeAsync(host.Environment);
             return host;
         }
         catch
@@ -90,7 +76,7 @@ public sealed class PrivateHost : IAsyncDisposable
 
     private async Task StartManagerAsync()
     {
-        var mount = _dir.File("mount");
+        var mount = _rig.Dir.File("mount");
         Directory.CreateDirectory(Path.Combine(mount, "system"));
         Directory.CreateDirectory(RuntimeDir);
         File.SetUnixFileMode(RuntimeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -126,26 +112,13 @@ public sealed class PrivateHost : IAsyncDisposable
     }
 
     /// <summary>The agent goes silent; returns the time of its last heartbeat.</summary>
-    public async Task<DateTimeOffset> StopBeatingAsync(string agent)
-    {
-        await using var loop = _beats[agent];
-        _beats.Remove(agent);
-        return await loop.StopAsync();
-    }
+    public Task<DateTimeOffset> StopBeatingAsync(string agent) => _rig.StopBeatingAsync(agent);
 
     /// <summary>Stops this host's exporter (Ctrl-C); its agents keep running.</summary>
-    public async Task StopServeAsync()
-    {
-        if (Serve is null) return;
-        await Serve.InterruptAsync(TimeSpan.FromSeconds(30));
-        await Serve.DisposeAsync();
-        Serve = null;
-    }
+    public Task StopServeAsync() => _rig.StopServeAsync();
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var loop in _beats.Values) await loop.DisposeAsync();
-        if (Serve is not null) await Serve.DisposeAsync();
         if (_manager is not null)
         {
             await SystemctlAsync("exit");
@@ -154,8 +127,7 @@ public sealed class PrivateHost : IAsyncDisposable
             try { await _manager; } catch (OperationCanceledException) { }
         }
         _stopManager?.Dispose();
-        await _tmux.DisposeAsync();
-        _dir.Dispose();
+        await _rig.DisposeAsync();
     }
 }
 

@@ -7,9 +7,9 @@ using FleetExporter.Tests.Infrastructure;
 namespace FleetExporter.Tests.Fleet;
 
 /// <summary>
-/// A small real fleet for one test: a private tmux server, a unit template on the shared systemd user manager
-/// whose instances start <c>sh scripts/NAME.sh</c> in a session NAME, a heartbeat directory, a linger directory
-/// and a roster file pointing at all of them.
+/// A small real fleet for one test: a <see cref="FleetRig"/> (private tmux server, heartbeat and linger directories,
+/// roster file) and a unit template on the shared systemd user manager whose instances start
+/// <c>sh scripts/NAME.sh</c> in a session NAME.
 /// </summary>
 internal sealed class TestFleet : IAsyncDisposable
 {
@@ -17,11 +17,13 @@ internal sealed class TestFleet : IAsyncDisposable
     private readonly List<string> _enabled = [];
     private readonly string _id = Guid.NewGuid().ToString("N")[..6];
 
-    public TempDirectory Dir { get; } = new();
-    public TmuxServer Tmux { get; } = new();
-    public string HeartbeatDir => Dir.File("hb");
-    public string LingerDir => Dir.File("linger");
-    public string RosterPath => Dir.File("roster.yaml");
+    private readonly FleetRig _rig = new();
+
+    public TempDirectory Dir => _rig.Dir;
+    public TmuxServer Tmux => _rig.Tmux;
+    public string HeartbeatDir => _rig.HeartbeatDir;
+    public string LingerDir => _rig.LingerDir;
+    public string RosterPath => _rig.RosterPath;
     public string UnitPrefix => $"{_systemd.Prefix}-{_id}";
     public string Template => $"{UnitPrefix}-agent@.service";
 
@@ -32,9 +34,7 @@ internal sealed class TestFleet : IAsyncDisposable
     {
         systemd.Require();
         var fleet = new TestFleet(systemd);
-        Directory.CreateDirectory(fleet.HeartbeatDir);
-        Directory.CreateDirectory(fleet.LingerDir);
-        if (linger) fleet.Dir.Write(Path.Combine("linger", Environment.UserName), "");
+        if (linger) fleet._rig.Linger();
         await fleet.Tmux.NewSessionAsync("keeper", "sleep 100000");
         if (remainOnExit) await fleet.Tmux.RunAsync("set-option", "-g", "remain-on-exit", "on");
         await systemd.WriteAgentTemplateAsync(fleet.Template, fleet.Tmux.SocketName, $"sh {fleet.Dir.Path}/scripts/%i.sh");
@@ -60,26 +60,19 @@ internal sealed class TestFleet : IAsyncDisposable
     /// Writes the roster: runtime <c>sleeper</c> is the <c>sleep</c> command, interval 2 s; <c>screened</c> is the
     /// same command with screen patterns (a line starting <c>ready></c> is idle, <c>approve?</c> is waiting).
     /// </summary>
-    public FleetRoster Roster(string agentsYaml, string? socketName = null, string? moreRuntimes = null)
-    {
-        File.WriteAllText(RosterPath, RosterYaml(agentsYaml, socketName, moreRuntimes));
-        return RosterLoader.LoadFile(RosterPath);
-    }
+    public FleetRoster Roster(string agentsYaml, string? socketName = null, string? moreRuntimes = null) =>
+        _rig.WriteRoster(Spec(agentsYaml, socketName, moreRuntimes));
 
     /// <summary><paramref name="moreRuntimes"/>: further <c>runtimes:</c> entries, each a line indented two spaces.</summary>
-    private string RosterYaml(string agentsYaml, string? socketName = null, string? moreRuntimes = null) => $$"""
-        tenant: t1
-        host: testhost
-        heartbeat: { dir: {{HeartbeatDir}}, interval: 2s }
-        systemd: { unit_template: "{{UnitPrefix}}-agent@{name}.service", linger_dir: {{LingerDir}} }
-        tmux: { socket_name: {{socketName ?? Tmux.SocketName}} }
-        runtimes:
-          sleeper: { commands: [sleep] }
-          screened: { commands: [sleep], states: { waiting: ['^approve\\?'], idle: ['^ready>'] } }
-        {{moreRuntimes ?? ""}}
-        agents:
-        {{agentsYaml}}
-        """;
+    private RosterSpec Spec(string agentsYaml, string? socketName = null, string? moreRuntimes = null) => _rig.Spec with
+    {
+        Tenant = "t1", Host = "testhost", Interval = TimeSpan.FromSeconds(2),
+        UnitTemplate = $"{UnitPrefix}-agent@{{name}}.service", LingerDir = LingerDir,
+        TmuxSocket = socketName ?? Tmux.SocketName,
+        Runtimes = [RosterSpec.Sleeper, ("screened", "{ commands: [sleep], states: { waiting: ['^approve\\?'], idle: ['^ready>'] } }")],
+        RuntimeLines = moreRuntimes,
+        AgentLines = agentsYaml,
+    };
 
     /// <summary>
     /// Waits until each agent's runtime runs in its pane: `systemctl start` returns once the session exists, a
@@ -87,7 +80,7 @@ internal sealed class TestFleet : IAsyncDisposable
     /// </summary>
     public async Task WaitForRuntimeAsync(params string[] agents)
     {
-        var roster = RosterLoader.Parse(RosterYaml(Agents(agents)), "(wait)");
+        var roster = Spec(Agents(agents)).Parse("(wait)");
         IReadOnlyList<AgentStatus> waiting = [];
         await TmuxServer.EventuallyAsync(async () =>
         {
@@ -117,11 +110,7 @@ internal sealed class TestFleet : IAsyncDisposable
     }
 
     /// <summary>A heartbeat written as an agent would: through the real binary.</summary>
-    public async Task BeatAsync(string agent)
-    {
-        var r = await FleetBinary.RunAsync(["heartbeat", agent, "--roster", RosterPath]);
-        Assert.True(r.ExitCode == 0, $"heartbeat exited {r.ExitCode}: {r.StandardError}");
-    }
+    public Task BeatAsync(string agent) => _rig.BeatAsync(agent);
 
     public string WriteHeartbeat(string agent, string content) => Dir.Write($"hb/{agent}.hb", content);
 
@@ -141,7 +130,6 @@ internal sealed class TestFleet : IAsyncDisposable
     {
         if (_enabled.Count > 0) await _systemd.SystemctlAsync(["disable", .. _enabled]);
         await _systemd.SystemctlAsync("stop", $"{UnitPrefix}-*");
-        await Tmux.DisposeAsync();
-        Dir.Dispose();
+        await _rig.DisposeAsync();
     }
 }

@@ -4,12 +4,16 @@ using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.Operator;
 
-/// <summary>A private tmux server, a roster naming its agents, and the real binary to run against them.</summary>
+/// <summary>A <see cref="FleetRig"/> of panes only (no units): a private tmux server, a roster naming its agents, and the real binary to run against them.</summary>
 internal sealed class OperatorRig : IAsyncDisposable
 {
-    public TmuxServer Tmux { get; } = new();
-    public TempDirectory Dir { get; } = new();
+    private readonly FleetRig _rig = new();
+
+    public TmuxServer Tmux => _rig.Tmux;
+    public TempDirectory Dir => _rig.Dir;
     public string RosterPath { get; private set; } = "";
+    public string HeartbeatDir => _rig.HeartbeatDir;
+    public string JournalPath => _rig.JournalPath;
 
     /// <summary>
     /// Writes a roster listing the given agents, runtime <c>imitation</c> unless "name:runtime". The imitation
@@ -19,16 +23,25 @@ internal sealed class OperatorRig : IAsyncDisposable
     /// </summary>
     public OperatorRig WithRoster(IEnumerable<string> agents, string runtimes = "")
     {
-        var lines = agents.Select(a => a.Split(':') is [var n, var r] ? $"  - {{ name: {n}, runtime: {r} }}" : $"  - {{ name: {a}, runtime: imitation }}");
-        RosterPath = Dir.Write("roster.yaml",
-            $"tmux: {{ socket_name: {Tmux.SocketName} }}\nheartbeat: {{ dir: {Dir.File("run")} }}\nsend_journal: {Dir.File("sends.jsonl")}\n" +
-            $"runtimes:\n  imitation: {{ match: ['.'] }}\n{runtimes}agents:\n{string.Join('\n', lines)}\n");
+        var extra = runtimes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(':', 2)).Select(p => (p[0], p[1].Trim()));
+        Write((Spec with { Runtimes = [Imitation, .. extra] }).WithAgents([.. agents.Select(a => a.Contains(':') ? a : a + ":imitation")]));
         return this;
     }
 
-    public string JournalPath => Dir.File("sends.jsonl");
+    /// <summary>A roster of this rig's server, heartbeat directory and send journal; the test adds runtimes and agents.</summary>
+    public RosterSpec Spec => _rig.Spec with { SendJournal = JournalPath };
 
-    public Task<ProcessOutput> FleetAsync(params string[] args) => FleetBinary.RunAsync(["--roster", RosterPath, .. args]);
+    /// <summary>The runtime of the imitation programs: anything in the pane is it; no hooks, no screen patterns.</summary>
+    public static readonly (string, string) Imitation = ("imitation", "{ match: ['.'] }");
+
+    /// <summary>Writes the roster and makes it the one <see cref="FleetAsync"/> runs against.</summary>
+    public string Write(RosterSpec spec)
+    {
+        _rig.WriteRoster(spec);
+        return RosterPath = _rig.RosterPath;
+    }
+
+    public Task<ProcessOutput> FleetAsync(params string[] args) => _rig.FleetAsync(args);
 
     /// <summary>Starts a session and waits until its pane shows the given text (the program is ready).</summary>
     public async Task StartAsync(string session, string command, string? readyText = null, int width = 120, int height = 40)
@@ -47,11 +60,7 @@ internal sealed class OperatorRig : IAsyncDisposable
         return JsonDocument.Parse(output.StandardOutput).RootElement.Clone();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Tmux.DisposeAsync();
-        Dir.Dispose();
-    }
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
 }
 
 /// <summary>

@@ -79,7 +79,7 @@ public sealed class SendFirstMessageTests
     public async Task An_agent_said_to_have_hooks_that_never_acknowledge_is_unverifiable_not_accepted()
     {
         await using var rig = new OperatorRig().WithRoster([]);
-        var roster = WriteRoster(rig, hooks: true, runtime: "  reader: { match: ['.'], states: { idle: ['^ready>'] } }\n");
+        var roster = WriteRoster(rig, hooks: true, runtime: "{ match: ['.'], states: { idle: ['^ready>'] } }");
         await rig.StartAsync("a1", "printf 'ready> '; exec cat", readyText: "ready>");
 
         var r = await FleetBinary.RunAsync(["--roster", roster, "send", "a1", "first words", "--verify", "--verify-timeout", "3000", "--json"]);
@@ -92,11 +92,12 @@ public sealed class SendFirstMessageTests
 
     /// <summary>A roster of one agent a1 on the rig's server, with or without <c>hooks: true</c>.</summary>
     private static string WriteRoster(OperatorRig rig, bool hooks, string? runtime = null) =>
-        rig.Dir.Write("roster-a1.yaml",
-            $"tmux: {{ socket_name: {rig.Tmux.SocketName} }}\nheartbeat: {{ dir: {rig.Dir.File("run")}, interval: 1s }}\n" +
-            $"send_journal: {rig.Dir.File("sends.jsonl")}\n" +
-            $"runtimes:\n{runtime ?? "  reader: { match: ['.'], states: { idle: ['^ready>'] } }\n"}" +
-            $"agents:\n  - {{ name: a1, runtime: reader, hooks: {(hooks ? "true" : "false")} }}\n");
+        rig.Write(rig.Spec with
+        {
+            Interval = TimeSpan.FromSeconds(1),
+            Runtimes = [("reader", runtime ?? "{ match: ['.'], states: { idle: ['^ready>'] } }")],
+            Agents = [new("a1", "reader", $"hooks: {(hooks ? "true" : "false")}")],
+        });
 
     private static async Task StartLateHookReaderAsync(OperatorRig rig, string roster, int delaySeconds)
     {

@@ -18,9 +18,7 @@ public sealed class SendInterruptTests
     {
         await using var rig = new OperatorRig();
         // hooks: true, but nothing acknowledges in a cat pane: the verification would wait its full minute.
-        var roster = rig.Dir.Write("roster.yaml",
-            $"tmux: {{ socket_name: {rig.Tmux.SocketName} }}\nheartbeat: {{ dir: {rig.Dir.File("run")} }}\nsend_journal: {rig.JournalPath}\n" +
-            "runtimes:\n  imitation: { match: ['.'] }\nagents:\n  - { name: a1, runtime: imitation, hooks: true }\n");
+        var roster = rig.Write(rig.Spec with { Runtimes = [OperatorRig.Imitation], Agents = [new("a1", "imitation", "hooks: true")] });
         await rig.StartAsync("a1", "cat");
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--default-signal=INT,TERM", FleetBinary.DotnetHost, FleetBinary.Dll, "--roster", roster,

@@ -5,13 +5,14 @@ using FleetExporter.Tests.Infrastructure;
 namespace FleetExporter.Tests.Setup;
 
 /// <summary>
-/// Agents run by the shipped units under the real user manager, each pane running <paramref name="command"/> (with
+/// A <see cref="FleetRig"/> whose agents are run by the shipped units under the real user manager (the units' own
+/// tmux server, not the rig's), each pane running <paramref name="command"/> (with
 /// <c>{agent}</c> replaced by the agent's name). Disposing stops the tmux unit, which stops its agents with it.
 /// </summary>
-internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, TempDirectory dir) : IAsyncDisposable
+internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, FleetRig rig) : IAsyncDisposable
 {
     public UnitLayout Layout { get; } = layout;
-    public TempDirectory Dir { get; } = dir;
+    public TempDirectory Dir => rig.Dir;
 
     public static Task<UnitFleet> InstallAsync(SystemdUserManager systemd, string name, string command, params string[] agents) =>
         InstallAsync(systemd, name, command, null, agents);
@@ -20,7 +21,8 @@ internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, T
     /// the roster (<c>roster.yaml</c> in <see cref="Dir"/>), and each unit writes its agent's start beat.</summary>
     public static async Task<UnitFleet> InstallAsync(SystemdUserManager systemd, string name, string command, Func<TempDirectory, UnitLayout, string>? startBeat, params string[] agents)
     {
-        var dir = new TempDirectory();
+        var rig = new FleetRig();
+        var dir = rig.Dir;
         var envDirectory = Path.Combine(dir.Path, "agents");
         var layout = await systemd.InstallFleetUnitsAsync(name, envDirectory);
         string? exporter = null;
@@ -34,7 +36,7 @@ internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, T
         foreach (var agent in agents)
             dir.Write(Path.Combine("agents", agent + ".env"), AgentEnvironmentFile.Render(agent, command.Replace("{agent}", agent, StringComparison.Ordinal), dir.Path,
                 exporter, exporter is null ? null : dir.File("roster.yaml")));
-        return new UnitFleet(systemd, layout, dir);
+        return new UnitFleet(systemd, layout, rig);
     }
 
     public string Unit(string agent) => Layout.AgentUnit(agent);
@@ -68,6 +70,6 @@ internal sealed class UnitFleet(SystemdUserManager systemd, UnitLayout layout, T
     public async ValueTask DisposeAsync()
     {
         await systemd.SystemctlAsync("stop", Layout.TmuxUnit);
-        Dir.Dispose();
+        await rig.DisposeAsync();
     }
 }
