@@ -324,7 +324,9 @@ public sealed class HookCommandTests
         Assert.Contains(rig.LogLines(), l => l.Contains("Stop: the heartbeat lock was not free within 2 s; this update is dropped", StringComparison.Ordinal));
     }
 
+    /// <summary>A load test (fifty processes on two cores take 20 s), so among the slow ones; twenty at once run in the fast subset.</summary>
     [Fact(Timeout = Timeout)]
+    [Trait(Speed.Trait, Speed.Slow)]
     public async Task Fifty_concurrent_hooks_of_one_agent_with_the_default_patience_each_apply_their_update_or_log_that_they_may_not_have()
     {
         using var rig = new Rig();

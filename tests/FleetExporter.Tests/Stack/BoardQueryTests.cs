@@ -7,6 +7,7 @@ namespace FleetExporter.Tests.Stack;
 /// Grafana cannot run here, so the board is proven the way Grafana would use it: every variable and panel query,
 /// interpolated as Grafana interpolates it, against a real Prometheus that scrapes a real exporter over a real fleet.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 [Collection(SystemdCollection.Name)]
 public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelper output)
 {

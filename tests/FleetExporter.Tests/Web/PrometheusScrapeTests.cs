@@ -8,6 +8,7 @@ namespace FleetExporter.Tests.Web;
 /// A real Prometheus scrapes the real `fleet-exporter serve` over a real tmux server and real systemd user units,
 /// one agent per state; PromQL over the four required metrics must return each agent's expected value.
 /// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
 [Collection(SystemdCollection.Name)]
 public sealed class PrometheusScrapeTests(SystemdUserManager systemd, ITestOutputHelper output) : IAsyncLifetime
 {

@@ -9,28 +9,10 @@ namespace FleetExporter.Tests.Web;
 /// Web configs that cannot work are refused by the real <c>serve</c> at start-up: exit 2, the file and the line of the
 /// user or key, one plain line; never a stack trace, never a hang, never a server that fails every request.
 /// </summary>
-public sealed class WebConfigValidationTests : IDisposable
+public sealed class WebConfigValidationTests(WebConfigFiles files) : IClassFixture<WebConfigFiles>
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = files.Dir;
     private const string Tail = "abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ01234"; // 53 characters: salt and hash
-
-    public WebConfigValidationTests()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        _dir.Write("good.crt", cert.ExportCertificatePem());
-        _dir.Write("good.key", key.ExportPkcs8PrivateKeyPem());
-        using var other = RSA.Create(2048);
-        _dir.Write("other.key", other.ExportPkcs8PrivateKeyPem());
-        _dir.Write("not-pem.crt", "hello\n");
-        _dir.Write("huge.crt", new string('A', 2 << 20));
-        Directory.CreateDirectory(_dir.File("a-directory"));
-        Mkfifo(_dir.File("fifo"));
-        _dir.Write("roster.yaml", "host: test-host\nruntimes:\n  sleeper: { commands: [sleep] }\nagents:\n  - { name: a1, runtime: sleeper }\n");
-    }
-
-    private static void Mkfifo(string path) => Process.Start("mkfifo", [path])!.WaitForExit();
 
     private async Task<FleetExporter.Subprocess.ProcessOutput> ServeAsync(string webConfigFile) =>
         await FleetBinary.RunAsync(["serve", "--roster", _dir.File("roster.yaml"), "--web.listen-address", "127.0.0.1:0", "--web.config.file", webConfigFile],
@@ -118,5 +100,33 @@ public sealed class WebConfigValidationTests : IDisposable
         Assert.Equal("OK\n", await http.GetStringAsync($"https://127.0.0.1:{serve.Port}/-/healthy"));
     }
 
-    public void Dispose() => _dir.Dispose();
+}
+
+/// <summary>
+/// The files the web configs of <see cref="WebConfigValidationTests"/> name, made once for the class (two RSA keys
+/// each time cost seconds per test); its tests run one after another, each writing its own web.yml beside them.
+/// </summary>
+public sealed class WebConfigFiles : IDisposable
+{
+    public TempDirectory Dir { get; } = new();
+
+    public WebConfigFiles()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        Dir.Write("good.crt", cert.ExportCertificatePem());
+        Dir.Write("good.key", key.ExportPkcs8PrivateKeyPem());
+        using var other = RSA.Create(2048);
+        Dir.Write("other.key", other.ExportPkcs8PrivateKeyPem());
+        Dir.Write("not-pem.crt", "hello\n");
+        Dir.Write("huge.crt", new string('A', 2 << 20));
+        Directory.CreateDirectory(Dir.File("a-directory"));
+        Mkfifo(Dir.File("fifo"));
+        Dir.Write("roster.yaml", "host: test-host\nruntimes:\n  sleeper: { commands: [sleep] }\nagents:\n  - { name: a1, runtime: sleeper }\n");
+    }
+
+    private static void Mkfifo(string path) => Process.Start("mkfifo", [path])!.WaitForExit();
+
+    public void Dispose() => Dir.Dispose();
 }
