@@ -2,15 +2,17 @@
 # The one command that passes every test on a fresh Debian machine: installs what the tests use (real tmux,
 # Prometheus + promtool, Alertmanager, docker-compose for `config` validation, clang and zlib1g-dev for the native
 # binary that NativeBinaryTests publishes), then runs the whole suite.
-# tests/run.sh --fast runs all but the slow tests (trait Speed=Slow: real agents, native publish, multi-host,
-# paging through Prometheus and Alertmanager); any other arguments go to `dotnet test` (e.g. --filter NAME).
+# tests/run.sh --fast runs all but the slow tests (trait Speed=Slow: real agents, native publish, multi-host, a real
+# Prometheus or Alertmanager, load tests), four test classes at a time (they mostly wait on tmux and processes);
+# any other arguments go to `dotnet test` (e.g. --filter NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()
+settings=()
 for a in "$@"; do
-  if [ "$a" = --fast ]; then args+=(--filter "Speed!=Slow"); else args+=("$a"); fi
+  if [ "$a" = --fast ]; then args+=(--filter "Speed!=Slow"); settings=(-- xUnit.MaxParallelThreads=4); else args+=("$a"); fi
 done
-set -- "${args[@]+"${args[@]}"}"
+set -- "${args[@]+"${args[@]}"}" "${settings[@]+"${settings[@]}"}"
 
 need=()
 command -v tmux >/dev/null || need+=(tmux)
