@@ -91,6 +91,10 @@ internal static partial class NonBlockingFile
         return buffer[..total];
     }
 
+    /// <summary>The path the kernel opened for this handle, every link resolved (what /proc/self/fd shows); null when unknown.</summary>
+    public static string? RealPath(SafeFileHandle handle) =>
+        new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+
     public static SafeFileHandle OpenRead(string path)
     {
         var fd = Open(path, ReadOnly | NonBlock | NoControllingTerminal | CloseOnExec);

@@ -8,6 +8,8 @@ using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Tmux;
 
+using FleetExporter.Sources.Usage;
+
 namespace FleetExporter.Fleet;
 
 /// <summary>
@@ -37,6 +39,9 @@ public sealed record AgentStatus(
     /// <see cref="Processes"/> is null: that agent's runtime facts are unknown, and nothing else is.
     /// </summary>
     public string? RuntimeUnknown { get; init; }
+
+    /// <summary>What the agent spent, counted by its hooks from its transcripts (docs/usage.md); null when it has no usage file.</summary>
+    public UsageReading? Usage { get; init; }
 }
 
 /// <summary>Everything one collection saw.</summary>

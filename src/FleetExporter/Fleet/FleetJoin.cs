@@ -9,6 +9,7 @@ using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
+using FleetExporter.Sources.Usage;
 using FleetExporter.Telemetry;
 using FleetExporter.Tmux;
 
@@ -53,9 +54,10 @@ public sealed class FleetJoin(FleetSources sources, TimeProvider clock)
         var pr = facts.Get<ProcessTable>();
         var hb = facts.Get<IReadOnlyDictionary<string, HeartbeatReading>>();
         var screens = facts.Get<IReadOnlyDictionary<string, string>>();
+        var usage = facts.Get<UsageObservation>().Value;
         var now = clock.GetUtcNow();
 
-        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now)).ToList();
+        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now) with { Usage = usage?.ByAgent.GetValueOrDefault(a.Name) }).ToList();
         states.Keep(roster.Agents.Select(a => a.Name).ToList());
         return new FleetSnapshot(now, roster, agents, facts.Health, watch.Elapsed) { Sends = facts.Get<SendCounts>().Value };
     }

@@ -5,6 +5,7 @@ using FleetExporter.Sources.Journal;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Sources.Tmux;
+using FleetExporter.Sources.Usage;
 
 namespace FleetExporter.Fleet;
 
@@ -27,7 +28,8 @@ public sealed class FleetSources
             .Add(tmux.Screens)
             .Add(processes)
             .Add(heartbeats)
-            .Add(new SendJournalSource());
+            .Add(new SendJournalSource())
+            .Add(new UsageSource());
 
     /// <summary>These sources and one more; its facts' type must be its own (that is how the join and other sources find them).</summary>
     public FleetSources Add<T>(IFleetSource<T> source) where T : class

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using FleetExporter.Files;
 
 namespace FleetExporter.Heartbeats;
 
@@ -8,8 +8,6 @@ public static class HeartbeatWriter
 {
     public static string Write(string file, DateTimeOffset now, TimeSpan? interval, int? pid, string? status, long? previousSeq, HookReport? hook = null)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        Directory.CreateDirectory(dir);
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -28,25 +26,7 @@ public static class HeartbeatWriter
         if (buffer.Length > HeartbeatParser.MaxBytes)
             throw new HeartbeatTooLargeException(
                 $"the heartbeat would be larger than {HeartbeatParser.MaxBytes} bytes ({buffer.Length}), which readers refuse; shorten the status");
-        // Created exclusively under a name nobody can guess: a link planted there is never followed (its target would
-        // be overwritten with the heartbeat), and two writers never share one.
-        var temp = Path.Combine(dir, $".{Path.GetFileName(file)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                buffer.Position = 0;
-                buffer.CopyTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, file, overwrite: true);
-        }
-        catch
-        {
-            // Whatever failed (a full disk, a directory where the file belongs), no temporary file is left behind.
-            try { File.Delete(temp); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).TrimEnd();
     }
 }

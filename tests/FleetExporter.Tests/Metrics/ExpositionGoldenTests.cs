@@ -11,6 +11,8 @@ using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Tests.Infrastructure;
 using FleetExporter.Tmux;
+using FleetExporter.Sources.Usage;
+using FleetExporter.Usage;
 
 namespace FleetExporter.Tests.Metrics;
 
@@ -50,7 +52,13 @@ public sealed class ExpositionGoldenTests
         var agents = new[]
         {
             Status(A("healthy"), Unit("healthy", "active", "enabled", 0), Pane("healthy"), runtime, Beat("healthy", 5, 30))
-                with { State = new AgentState(AgentStateName.Waiting, Now.AddSeconds(-42), StateSource.Hook, "hook PermissionRequest") },
+                with
+                {
+                    State = new AgentState(AgentStateName.Waiting, Now.AddSeconds(-42), StateSource.Hook, "hook PermissionRequest"),
+                    Usage = new UsageReading(UsageTotals.Empty
+                        .Add(new ModelResponse("msg_1", "claude-sonnet-4-5", 1200, 340, 0, 5000))
+                        .Add(new ModelResponse("msg_2", "claude-sonnet-4-5", 15, 80, 6200, 0)), null),
+                },
             Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30))
                 with { State = new AgentState(AgentStateName.Stopped, null, StateSource.Pane, "the runtime is not in the pane (bash)") },
             Status(A("down"), Unit("down", "failed", "enabled", 5), null, null,

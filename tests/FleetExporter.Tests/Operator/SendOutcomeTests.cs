@@ -19,10 +19,10 @@ public sealed class SendOutcomeTests
         var server = int.Parse(await rig.Tmux.DisplayAsync("cat1", "#{pid}"));
 
         // The server is stopped in the gap before the Enter: after the check that runs in it (the readiness probe
-        // and that check each capture the pane once, counted by a hook) and before the Enter, due 10 s after the text.
+        // and that check each capture the pane once, counted by a hook) and before the Enter, due 5 s after the text.
         var captures = rig.Dir.File("captures");
         await rig.Tmux.RunAsync("set-hook", "-g", "after-capture-pane", $"run-shell 'echo >> {captures}'");
-        var send = rig.FleetAsync("send", "--allow-unknown", "cat1", "maybe-delivered", "--enter-delay", "10000");
+        var send = rig.FleetAsync("send", "--allow-unknown", "cat1", "maybe-delivered", "--enter-delay", "5000");
         Assert.True(await TmuxServer.EventuallyAsync(() => Task.FromResult(CaptureCount(captures) >= 2 && !ClientRunning(rig, "capture-pane")), TimeSpan.FromSeconds(30)),
             $"the send never reached the gap before the Enter ({CaptureCount(captures)} captures)");
         Signal("-STOP", server);

@@ -31,6 +31,9 @@ public sealed class OtlpExportTests
         var port = new Uri(receiver.Urls.Single()).Port;
         var roster = dir.Write("roster.yaml", $"host: otlp-host\nheartbeat: {{ dir: {dir.File("hb")} }}\ntmux: {{ socket_name: fxt-otlp-none }}\nagents:\n  - {{ name: otlp-agent, runtime: claude }}\n");
 
+        // The agent's usage, as its hooks would have counted it: the usage families go out too.
+        FleetExporter.Usage.UsageFile.Write(dir.File("hb/otlp-agent.usage"),
+            FleetExporter.Usage.UsageTotals.Empty.Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-test", 10, 5, 0, 0)), DateTimeOffset.UtcNow);
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", roster], new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",

@@ -141,6 +141,6 @@ public sealed class SourceContractTests
     {
         var standard = FleetSources.Standard(new FleetExporter.Sources.Systemd.SystemdSource(TimeProvider.System), new FleetExporter.Sources.Tmux.TmuxSource(),
             new FleetExporter.Sources.Processes.ProcessSource(), new FleetExporter.Sources.Heartbeats.HeartbeatSource(TimeProvider.System));
-        Assert.Equal(["systemd", "tmux", "panes", "processes", "heartbeat", "send_journal"], standard.Names);
+        Assert.Equal(["systemd", "tmux", "panes", "processes", "heartbeat", "send_journal", "usage"], standard.Names);
     }
 }

@@ -21,6 +21,9 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
     /// </summary>
     public IReadOnlyList<string>? BackgroundTasks { get; init; }
 
+    /// <summary>The session's transcript, as every event of Claude Code, Codex and Gemini CLI names it (<c>transcript_path</c>).</summary>
+    public string? TranscriptPath { get; init; }
+
     /// <summary>Larger payloads are not read whole: a prompt that size is refused by every runtime anyway.</summary>
     public const int MaxBytes = 8 * 1024 * 1024;
 
@@ -46,6 +49,7 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
             return new HookEvent(name, detail, String(root, "session_id") is { } session ? Cut(session) : null, prompt, promptId)
             {
                 SubagentId = subagent, BackgroundTasks = Running(root),
+                TranscriptPath = String(root, "transcript_path") is { Length: > 0 and <= 4096 } transcript ? transcript : null,
             };
         }
     }

@@ -4,6 +4,7 @@ using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
 using FleetExporter.Sources.Heartbeats;
 using FleetExporter.Sources.Processes;
+using FleetExporter.Usage;
 
 namespace FleetExporter.Agents.Hooks;
 
@@ -47,7 +48,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
                 return Problem(name, $"no hook event map for runtime \"{runtime}\" (known: {string.Join(", ", EventMaps.ByRuntime.Keys)})");
             if (payload is null) return Problem(name, $"no event on stdin within {StdinDeadline.TotalSeconds:0} s");
             var hookEvent = HookEvent.Parse(payload, map);
-            return Beat(roster, spec, map, hookEvent);
+            return Beat(roster, spec, runtime, map, hookEvent);
         }
         catch (Exception e) when (e is HookPayloadException or RosterException)
         {
@@ -60,7 +61,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         }
     }
 
-    private string? Beat(FleetRoster roster, AgentSpec spec, RuntimeEventMap map, HookEvent hookEvent)
+    private string? Beat(FleetRoster roster, AgentSpec spec, string runtime, RuntimeEventMap map, HookEvent hookEvent)
     {
         var file = roster.Heartbeat.FileFor(spec.Name);
         Directory.CreateDirectory(roster.Heartbeat.Directory);
@@ -79,7 +80,11 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var now = clock.GetUtcNow();
         var seq = (previous.Seq ?? 0) + 1;
         var report = HookTransition.Apply(previous.Hook, hookEvent, map, now, seq);
-        return HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
+        var written = HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
+        // Still under the lock: the usage file is read, added to and written back by one hook at a time.
+        if (UsageHook.Count(roster.Heartbeat.Directory, spec.Name, runtime, hookEvent.TranscriptPath, now) is { } usageProblem)
+            Problem(spec.Name, $"{hookEvent.Name}: usage: {usageProblem}");
+        return written;
     }
 
     /// <summary>The patience from <see cref="LockPatienceVariable"/>; a value that is no duration is logged and the default used.</summary>

@@ -31,7 +31,7 @@ public static class JournalRotation
         if (NonBlockingFile.NotRegular(handle) is not null) return false;
         var length = RandomAccess.GetLength(handle);
         if (length + adding <= maxBytes || length == 0) return false;
-        var tallied = JournalLines.Read(handle, 0, length, long.MaxValue, tally.Add);
+        var tallied = LineReader.Read(handle, 0, length, long.MaxValue, tally.Add);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var fresh = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try

@@ -100,7 +100,7 @@ public sealed class SendJournalSource(long maxBytesPerCollection = SendJournalSo
         if (_inode is { } known && (known != inode || length < _offset)) Reset(path, agents);
         _inode = inode;
         var from = _offset;
-        _offset = JournalLines.Read(handle, _offset, length, maxBytesPerCollection, _tally.Add);
+        _offset = LineReader.Read(handle, _offset, length, maxBytesPerCollection, _tally.Add);
         // Caught up once the whole file up to this length is read (a last line without its newline waits for it).
         if (from + maxBytesPerCollection >= length) _caughtUp = true;
         return (_offset - from, length);

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using FleetExporter.Files;
+
+namespace FleetExporter.Usage;
+
+/// <summary>
+/// <c>&lt;dir&gt;/&lt;agent&gt;.usage</c>: an agent's <see cref="UsageTotals"/> as JSON, written whole (atomically) by its
+/// hooks under the heartbeat lock and read by <c>serve</c> (docs/usage.md). A file that cannot be read is that
+/// agent's problem, never a failed collection.
+/// </summary>
+public static class UsageFile
+{
+    public const int Version = 1;
+    public const int MaxBytes = 64 * 1024;
+
+    public static string PathFor(string heartbeatDirectory, string agent) => Path.Combine(heartbeatDirectory, agent + ".usage");
+
+    public static void Write(string file, UsageTotals totals, DateTimeOffset now)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", Version);
+            json.WriteNumber("ts", Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3));
+            json.WriteNumber("responses", totals.Responses);
+            json.WriteStartArray("tokens");
+            foreach (var ((model, type), n) in totals.Tokens.OrderBy(t => t.Key.Model, StringComparer.Ordinal).ThenBy(t => t.Key.Type, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("model", model);
+                json.WriteString("type", type);
+                json.WriteNumber("n", n);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            if (totals.Context is var (contextModel, contextTokens))
+            {
+                json.WriteStartObject("context");
+                json.WriteString("model", contextModel);
+                json.WriteNumber("tokens", contextTokens);
+                json.WriteEndObject();
+            }
+            json.WriteStartArray("transcripts");
+            foreach (var t in totals.Transcripts)
+            {
+                json.WriteStartObject();
+                json.WriteString("path", t.Path);
+                json.WriteNumber("inode", t.Inode);
+                json.WriteNumber("offset", t.Offset);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("recent_ids");
+            foreach (var id in totals.RecentIds) json.WriteStringValue(id);
+            json.WriteEndArray();
+            if (totals.Problem is not null) json.WriteString("problem", totals.Problem);
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>The totals in the file; none when there is no file. Throws <see cref="UsageFileException"/> for a file that is no usage file.</summary>
+    public static UsageTotals? Read(string file)
+    {
+        byte[] bytes;
+        try { bytes = NonBlockingFile.ReadRegular(file, MaxBytes); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageFileException($"{file}: {e.Message}"); }
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("v", out var v) || !v.TryGetInt32(out var version) || version != Version)
+                throw new UsageFileException($"{file}: not a v{Version} usage file");
+            var tokens = new Dictionary<(string, string), long>();
+            foreach (var t in Array(root, "tokens"))
+                if (Text(t, "model") is { } model && Text(t, "type") is { } type && Long(t, "n") is { } n and >= 0)
+                    tokens[(model, type)] = n;
+            (string, long)? context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object
+                && Text(c, "model") is { } m && Long(c, "tokens") is { } ct ? (m, ct) : null;
+            var transcripts = Array(root, "transcripts")
+                .Select(t => Text(t, "path") is { } path && t.TryGetProperty("inode", out var i) && i.TryGetUInt64(out var inode) && Long(t, "offset") is { } offset and >= 0
+                    ? new TranscriptPosition(path, inode, offset) : null)
+                .OfType<TranscriptPosition>().Take(UsageTotals.MaxTranscripts).ToList();
+            var recent = Array(root, "recent_ids").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(UsageTotals.MaxRecentIds).ToList();
+            return new UsageTotals
+            {
+                Tokens = tokens, Responses = Long(root, "responses") ?? 0, Context = context,
+                Transcripts = transcripts, RecentIds = recent, Problem = Text(root, "problem"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new UsageFileException($"{file}: not JSON ({e.Message})");
+        }
+    }
+
+    private static IEnumerable<JsonElement> Array(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? Long(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+}
+
+/// <summary>A usage file that is not one (another kind of file, not JSON, another version); the message names the file.</summary>
+public sealed class UsageFileException(string message) : Exception(message);

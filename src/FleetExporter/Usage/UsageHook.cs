@@ -1,0 +1,33 @@
+namespace FleetExporter.Usage;
+
+/// <summary>
+/// The counting a hook does after its heartbeat, under the same lock: what the event's transcript gained since the
+/// last event is added to the agent's usage file. The file is rewritten only when the count moved or its problem
+/// changed, so a hook whose transcript did not grow costs one small read.
+/// </summary>
+public static class UsageHook
+{
+    /// <summary>Counts; returns what to log (a problem with the transcript or the usage file), or null.</summary>
+    public static string? Count(string heartbeatDirectory, string agent, string runtime, string? transcript, DateTimeOffset now)
+    {
+        if (transcript is null || TranscriptFormats.For(runtime) is not { } format) return null;
+        var file = UsageFile.PathFor(heartbeatDirectory, agent);
+        string? problem = null;
+        UsageTotals before;
+        try { before = UsageFile.Read(file) ?? UsageTotals.Empty; }
+        catch (UsageFileException e)
+        {
+            // The count cannot go on from a file that is not one: it starts again (a counter reset, as Prometheus knows it).
+            problem = $"{e.Message}; the usage count starts again";
+            before = UsageTotals.Empty;
+        }
+        var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
+        var after = TranscriptCounter.Advance(before, transcript, roots, format.Parse);
+        if (problem is null && Same(before, after)) return null;
+        UsageFile.Write(file, after, now);
+        return problem ?? after.Problem;
+    }
+
+    private static bool Same(UsageTotals a, UsageTotals b) =>
+        a.Problem == b.Problem && a.Transcripts.SequenceEqual(b.Transcripts) && a.Responses == b.Responses;
+}
