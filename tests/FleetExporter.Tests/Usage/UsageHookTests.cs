@@ -1,0 +1,112 @@
+using System.Text.Json;
+using FleetExporter.Subprocess;
+using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Usage;
+
+namespace FleetExporter.Tests.Usage;
+
+/// <summary>
+/// The whole path with the real binary: the agent's hooks (<c>fleet-exporter hook</c>) count its transcript as it
+/// grows, and <c>serve</c> exports what they counted.
+/// </summary>
+public sealed class UsageHookTests
+{
+    private const int Timeout = 120_000;
+
+    private sealed class Agent(FleetRig rig)
+    {
+        public string ConfigDir { get; } = rig.Dir.File("claude-config");
+        public string State => rig.Dir.File("state");
+        public string UsageFile => FleetExporter.Usage.UsageFile.PathFor(rig.HeartbeatDir, "c1");
+
+        public string Transcript(string session) => Path.Combine(ConfigDir, "projects", "-work-repo", session + ".jsonl");
+
+        public async Task<ProcessOutput> HookAsync(string eventName, string transcript)
+        {
+            var payload = JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["session_id"] = Path.GetFileNameWithoutExtension(transcript), ["transcript_path"] = transcript,
+                ["cwd"] = "/work/repo", ["hook_event_name"] = eventName,
+            });
+            var r = await FleetBinary.RunAsync(["hook", "c1", "--roster", rig.RosterPath], stdin: payload,
+                env: new Dictionary<string, string?> { ["CLAUDE_CONFIG_DIR"] = ConfigDir, ["XDG_STATE_HOME"] = State, ["FLEET_AGENT"] = null, ["FLEET_ROSTER"] = null });
+            Assert.True(r.ExitCode == 0, $"hook exited {r.ExitCode}: {r.StandardError}");
+            Assert.Equal("", r.StandardOutput);
+            return r;
+        }
+
+        public string HookLog => Path.Combine(State, "fleet", "hook.log");
+    }
+
+    private static void Append(string file, params string[] lines)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.AppendAllText(file, string.Concat(lines.Select(l => l + "\n")));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task What_the_hooks_count_from_the_transcripts_is_served_exactly_once_across_a_clear_and_idle_events()
+    {
+        await using var rig = new FleetRig();
+        rig.WriteRoster(rig.Spec with { Host = "usage-host", Tenant = "t1", Agents = [new("c1", "claude")] });
+        var agent = new Agent(rig);
+        var first = agent.Transcript("s1");
+
+        // Claude Code writes its transcript at the first message: the SessionStart before it counts nothing.
+        Assert.Equal("", (await agent.HookAsync("SessionStart", first)).StandardError);
+        Assert.False(File.Exists(agent.UsageFile));
+
+        Append(first, ClaudeLines.User("hello"),
+            ClaudeLines.Assistant("msg_a", "claude-sonnet-4-5", 1200, 300, cacheWrite: 4000, block: "thinking"),
+            ClaudeLines.Assistant("msg_a", "claude-sonnet-4-5", 1200, 300, cacheWrite: 4000, block: "tool_use"));
+        await agent.HookAsync("PreToolUse", first);
+        Append(first, ClaudeLines.User("tool result"), ClaudeLines.Assistant("msg_b", "claude-sonnet-4-5", 20, 80, cacheRead: 5200),
+            ClaudeLines.ApiError("API Error: 529 overloaded"));
+        await agent.HookAsync("Stop", first);
+        var written = File.ReadAllText(agent.UsageFile);
+        await agent.HookAsync("Notification", first);
+        Assert.Equal(written, File.ReadAllText(agent.UsageFile));   // nothing new: the file is not even rewritten
+
+        // /clear starts a new transcript; the counts go on.
+        var second = agent.Transcript("s2");
+        Append(second, ClaudeLines.User("again"), ClaudeLines.Assistant("msg_c", "claude-haiku-4-5", 7, 9));
+        await agent.HookAsync("UserPromptSubmit", second);
+        await agent.HookAsync("Stop", second);
+
+        var serve = await rig.ServeAsync();
+        var metrics = await serve.GetAsync("/metrics");
+
+        string Series(string model, string type) => $"fleet_agent_tokens_total{{tenant=\"t1\",host=\"usage-host\",agent=\"c1\",model=\"{model}\",type=\"{type}\"}}";
+        Assert.Contains(Series("claude-sonnet-4-5", "input") + " 1220\n", metrics);
+        Assert.Contains(Series("claude-sonnet-4-5", "output") + " 380\n", metrics);
+        Assert.Contains(Series("claude-sonnet-4-5", "cache_write") + " 4000\n", metrics);
+        Assert.Contains(Series("claude-sonnet-4-5", "cache_read") + " 5200\n", metrics);
+        Assert.Contains(Series("claude-haiku-4-5", "input") + " 7\n", metrics);
+        Assert.Contains(Series("claude-haiku-4-5", "output") + " 9\n", metrics);
+        Assert.DoesNotContain("<synthetic>", metrics);
+        Assert.Contains("fleet_agent_context_tokens{tenant=\"t1\",host=\"usage-host\",agent=\"c1\",model=\"claude-haiku-4-5\"} 7\n", metrics);
+        Assert.Contains("fleet_collector_success{host=\"usage-host\",collector=\"usage\"} 1\n", metrics);
+        Assert.False(File.Exists(agent.HookLog), File.Exists(agent.HookLog) ? File.ReadAllText(agent.HookLog) : "");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_transcript_outside_the_agents_directory_is_not_read_and_says_so_once_and_the_hook_still_succeeds()
+    {
+        await using var rig = new FleetRig();
+        rig.WriteRoster(rig.Spec with { Agents = [new("c1", "claude")] });
+        var agent = new Agent(rig);
+        Directory.CreateDirectory(agent.ConfigDir);
+        var outside = rig.Dir.Write("elsewhere/s1.jsonl", ClaudeLines.Assistant("msg_a", "m", 10, 1) + "\n");
+
+        var r1 = await agent.HookAsync("Stop", outside);
+        var r2 = await agent.HookAsync("Stop", outside);
+
+        Assert.Contains("outside the runtime's directory", r1.StandardError);
+        Assert.Equal("", r2.StandardError);
+        Assert.Single(File.ReadAllLines(agent.HookLog), l => l.Contains("outside the runtime's directory", StringComparison.Ordinal));
+        var totals = UsageFile.Read(agent.UsageFile)!;
+        Assert.Equal(0, totals.Responses);
+        Assert.Contains("outside", totals.Problem);
+        Assert.True(File.Exists(rig.HeartbeatFile("c1")), "the heartbeat was not written");
+    }
+}
