@@ -43,6 +43,20 @@ def next_id(prefix):
         return f"{prefix}{COUNTER[0]:06d}"
 
 
+USAGE_COUNTER = [0]
+
+
+def next_usage(api, message_id, model, stream):
+    """Usage that differs per response (so a count can be checked exactly), logged to LOGFILE.usage as sent."""
+    with LOG_LOCK:
+        USAGE_COUNTER[0] += 1
+        k = USAGE_COUNTER[0]
+        usage = {"input": 100 + 7 * k, "output": 5 + 3 * k, "cache_read": 11 * k, "cache_write": 13 * k}
+        with open(LOG_PATH + ".usage", "a", encoding="utf-8") as log:
+            log.write(json.dumps(dict(usage, api=api, id=message_id, model=model, stream=stream, ts=time.time())) + "\n")
+    return usage
+
+
 def log_request(method, path, body):
     line = json.dumps({"ts": time.time(), "method": method, "path": path, "body": body}, ensure_ascii=False)
     with LOG_LOCK, open(LOG_PATH, "a", encoding="utf-8") as log:
@@ -258,15 +272,22 @@ class Handler(BaseHTTPRequestHandler):
                 stop = "tool_use"
             elif action[0] == "text":
                 content = [{"type": "text", "text": action[1]}]
-            return self.send_json({"id": next_id("msg_"), "type": "message", "role": "assistant", "model": model,
+            message_id = next_id("msg_")
+            u = next_usage("anthropic", message_id, model, False)
+            return self.send_json({"id": message_id, "type": "message", "role": "assistant", "model": model,
                                    "content": content, "stop_reason": stop, "stop_sequence": None,
-                                   "usage": {"input_tokens": 10, "output_tokens": 1}})
+                                   "usage": {"input_tokens": u["input"], "output_tokens": u["output"],
+                                             "cache_creation_input_tokens": u["cache_write"],
+                                             "cache_read_input_tokens": u["cache_read"]}})
+        message_id = next_id("msg_")
+        u = next_usage("anthropic", message_id, model, True)
         self.start_sse()
+        # As the API streams it: the input side and a first output count at the start, the final output count at the end.
         self.sse({"type": "message_start", "message": {
-            "id": next_id("msg_"), "type": "message", "role": "assistant", "model": model, "content": [],
+            "id": message_id, "type": "message", "role": "assistant", "model": model, "content": [],
             "stop_reason": None, "stop_sequence": None,
-            "usage": {"input_tokens": 10, "output_tokens": 1, "cache_creation_input_tokens": 0,
-                      "cache_read_input_tokens": 0}}}, "message_start")
+            "usage": {"input_tokens": u["input"], "output_tokens": 1, "cache_creation_input_tokens": u["cache_write"],
+                      "cache_read_input_tokens": u["cache_read"]}}}, "message_start")
         if action[0] in ("tool", "subagent"):
             name, tool_input = anthropic_tool_use(body, action)
             self.sse({"type": "content_block_start", "index": 0, "content_block": {
@@ -286,7 +307,7 @@ class Handler(BaseHTTPRequestHandler):
             stop = "end_turn"
         self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
         self.sse({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
-                  "usage": {"output_tokens": 5}}, "message_delta")
+                  "usage": {"output_tokens": u["output"]}}, "message_delta")
         self.sse({"type": "message_stop"}, "message_stop")
 
     # ---- OpenAI Responses ----

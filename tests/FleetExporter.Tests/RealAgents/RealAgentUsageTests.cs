@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using FleetExporter.Agents.State;
+using FleetExporter.Tests.Infrastructure;
+using FleetExporter.Usage;
+using Xunit.Abstractions;
+
+namespace FleetExporter.Tests.RealAgents;
+
+/// <summary>
+/// What a real agent spent, as its hooks count it from its own transcript, against what the model stub sent it:
+/// the stub answers every request with usage of its own (tests/agents/model-stub.py logs each to stub.log.usage).
+/// </summary>
+[Trait(Speed.Trait, Speed.Slow)]
+public sealed class RealAgentUsageTests(ITestOutputHelper output)
+{
+    [RealAgentFact("claude")]
+    public async Task Claude_Codes_tokens_are_counted_exactly_once_as_the_stub_sent_them_over_turns_a_tool_call_and_an_API_error()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Claude, output);
+        await rig.UntilAsync(a => a.State is { Name: AgentStateName.Idle, Source: StateSource.Hook }, "idle after SessionStart");
+
+        await rig.Agent.SubmitAsync("hello there");
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop", "the first turn's Stop", TimeSpan.FromSeconds(40));
+        // A tool call: the response asking for it, then the one after its result.
+        var file = Path.Combine(rig.Agent.Paths.Work, "x");
+        await rig.Agent.SubmitAsync("TOOL:touch x");
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Waiting, "waiting on the permission prompt", TimeSpan.FromSeconds(30));
+        const string dialog = "Do you want to proceed?";
+        for (var attempt = 0; attempt < 4 && (await rig.Agent.CaptureAsync()).Contains(dialog, StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(1000);   // a dialog ignores keys for a moment after it is drawn
+            await rig.Agent.PressAsync("Enter");
+            await TmuxServer.EventuallyAsync(async () => !(await rig.Agent.CaptureAsync()).Contains(dialog, StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        }
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && File.Exists(file), "the tool's turn ended", TimeSpan.FromSeconds(40));
+        // An API error (the stub refuses the request): Claude Code writes it as a response no model gave.
+        await rig.Agent.SubmitAsync("FAIL");
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "StopFailure", "the StopFailure hook", TimeSpan.FromSeconds(40));
+        // /clear starts a new transcript; the counts go on.
+        await rig.Agent.SubmitAsync("/clear");
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "SessionStart", "the SessionStart of /clear", TimeSpan.FromSeconds(30));
+        await rig.Agent.SubmitAsync("and again");
+        var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.Responses >= 4, "the turn after /clear counted", TimeSpan.FromSeconds(40));
+
+        var sent = StubUsage(rig.Agent.Paths.StubLog + ".usage");
+        var transcript = Directory.EnumerateFiles(Path.Combine(rig.Agent.Paths.Home, ".claude", "projects"), "*.jsonl", SearchOption.AllDirectories).ToList();
+        output.WriteLine("stub sent:\n" + string.Join("\n", sent.Select(s => s.ToJsonString())));
+        foreach (var t in transcript) output.WriteLine($"transcript {t}:\n{File.ReadAllText(t)}");
+        var totals = last.Usage!.Totals!;
+        output.WriteLine("counted: " + string.Join(", ", totals.Tokens.Select(kv => $"{kv.Key.Model}/{kv.Key.Type}={kv.Value}")) + $" responses {totals.Responses}");
+
+        // The responses of the conversation: the ones whose message id the transcript holds (Claude Code also asks
+        // the model for things it never writes down, such as a title for the session).
+        var text = string.Concat(transcript.Select(File.ReadAllText));
+        var conversation = sent.Where(s => text.Contains((string)s["id"]!, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(conversation);
+        foreach (var (type, field) in new[] { (TokenType.Input, "input"), (TokenType.Output, "output"), (TokenType.CacheRead, "cache_read"), (TokenType.CacheWrite, "cache_write") })
+            Assert.Equal(conversation.Sum(s => (long)s[field]!), totals.Tokens.Where(kv => kv.Key.Type == type).Sum(kv => kv.Value));
+        Assert.Equal(conversation.Count, totals.Responses);
+    }
+
+    private static List<JsonObject> StubUsage(string file) =>
+        File.Exists(file) ? [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject())] : [];
+}
