@@ -46,14 +46,18 @@ def next_id(prefix):
 USAGE_COUNTER = [0]
 
 
-def next_usage(api, message_id, model, stream):
-    """Usage that differs per response (so a count can be checked exactly), logged to LOGFILE.usage as sent."""
+def next_usage(api, message_id, model, stream, conversation=True):
+    """Usage that differs per response (so a count can be checked exactly), logged to LOGFILE.usage as sent, in
+    disjoint kinds: input not read from a cache, output other than reasoning, cache reads, cache writes
+    (Anthropic only), reasoning (OpenAI and Gemini only)."""
     with LOG_LOCK:
         USAGE_COUNTER[0] += 1
         k = USAGE_COUNTER[0]
-        usage = {"input": 100 + 7 * k, "output": 5 + 3 * k, "cache_read": 11 * k, "cache_write": 13 * k}
+        usage = {"input": 100 + 7 * k, "output": 5 + 3 * k, "cache_read": 11 * k,
+                 "cache_write": 13 * k if api == "anthropic" else 0, "reasoning": 0 if api == "anthropic" else 2 * k}
         with open(LOG_PATH + ".usage", "a", encoding="utf-8") as log:
-            log.write(json.dumps(dict(usage, api=api, id=message_id, model=model, stream=stream, ts=time.time())) + "\n")
+            log.write(json.dumps(dict(usage, api=api, id=message_id, model=model, stream=stream,
+                                      conversation=conversation, ts=time.time())) + "\n")
     return usage
 
 
@@ -354,9 +358,13 @@ class Handler(BaseHTTPRequestHandler):
             item = self.responses_message(full, message_id)
             self.sse({"type": "response.output_item.done", "output_index": 0, "item": item},
                      "response.output_item.done")
+        # A request without tools is a side answer (a title), which Codex does not count as the session's.
+        u = next_usage("openai", response_id, model, True, conversation=has_tools)
+        # As the Responses API counts: cached tokens are part of the input, reasoning tokens part of the output.
         done = dict(base, status="completed", usage={
-            "input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
-            "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15})
+            "input_tokens": u["input"] + u["cache_read"], "input_tokens_details": {"cached_tokens": u["cache_read"]},
+            "output_tokens": u["output"] + u["reasoning"], "output_tokens_details": {"reasoning_tokens": u["reasoning"]},
+            "total_tokens": u["input"] + u["cache_read"] + u["output"] + u["reasoning"]})
         self.sse({"type": "response.completed", "response": done}, "response.completed")
 
     @staticmethod

@@ -48,8 +48,9 @@ public static class FleetSeries
     public static readonly SeriesFamily State = Agent("fleet_agent_state", "What the agent is doing, as a state set: working (a turn runs), waiting (blocked on a human), idle (ready for a prompt), stopped (its runtime ended), unknown. From its hooks, else its screen.", "state");
     public static readonly SeriesFamily StateSeconds = Agent("fleet_agent_state_seconds", "Seconds the agent has been in its current state (absent when the time it entered it is unknown).");
     public static readonly SeriesFamily Sends = new("fleet_agent_sends_total", "Messages sent to the agent with `fleet-exporter send`, by verdict (acknowledged, accepted, draft, unverifiable, unknown, not_ready, failed, sent), counted from the send journal.", SeriesKind.Counter, [.. AgentLabels, "verdict"]);
-    public static readonly SeriesFamily Tokens = new("fleet_agent_tokens_total", "Tokens the agent's model responses used, by model and type (input, output, cache_read, cache_write), counted by its hooks from its transcripts (docs/usage.md).", SeriesKind.Counter, [.. AgentLabels, "model", "type"]);
+    public static readonly SeriesFamily Tokens = new("fleet_agent_tokens_total", "Tokens the agent's model responses used, by model and type (input, output, cache_read, cache_write, reasoning; disjoint), counted by its hooks from its transcripts (docs/usage.md).", SeriesKind.Counter, [.. AgentLabels, "model", "type"]);
     public static readonly SeriesFamily ContextTokens = Agent("fleet_agent_context_tokens", "Tokens in the agent's context at its last model request (input, cache read and cache write of that request), with its model.", "model");
+    public static readonly SeriesFamily ContextWindow = Agent("fleet_agent_context_window_tokens", "The context window of the agent's model, as its runtime reports it (Codex), with its model.", "model");
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
     public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
@@ -62,7 +63,7 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, ContextTokens, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -143,6 +144,7 @@ public static class FleetSeries
         {
             foreach (var ((model, type), n) in usage.Tokens) yield return new(Tokens, [.. id, model, type], n);
             if (usage.Context is var (contextModel, contextTokens)) yield return new(ContextTokens, L1(contextModel), contextTokens);
+            if (usage.ContextWindow is var (windowModel, windowTokens)) yield return new(ContextWindow, L1(windowModel), windowTokens);
         }
 
         foreach (var flag in AgentFlags.All.Where(known.Contains))

@@ -25,13 +25,19 @@ public static class TranscriptCounter
             var inode = NonBlockingFile.Inode(handle);
             var length = RandomAccess.GetLength(handle);
             var known = totals.Transcripts.FirstOrDefault(t => t.Path == real);
-            var from = known is { } k && k.Inode == inode && k.Offset <= length ? k.Offset : 0;
+            var goesOn = known is { } k && k.Inode == inode && k.Offset <= length;
+            var from = goesOn ? known!.Offset : 0;
+            var cursor = goesOn ? new TranscriptCursor { Model = known!.Model, Cumulative = known.Cumulative } : new TranscriptCursor();
             var counted = totals;
             var end = LineReader.Read(handle, from, length, budget, (line, _) =>
             {
-                if (parse(line) is { } response) counted = counted.Add(response);
+                if (parse(line, cursor) is { } response) counted = counted.Add(response);
             });
-            TranscriptPosition[] positions = [new(real, inode, end), .. totals.Transcripts.Where(t => t.Path != real)];
+            TranscriptPosition[] positions =
+            [
+                new(real, inode, end) { Model = cursor.Model, Cumulative = cursor.Cumulative },
+                .. totals.Transcripts.Where(t => t.Path != real),
+            ];
             return counted with { Transcripts = positions.Take(UsageTotals.MaxTranscripts).ToList(), Problem = null };
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

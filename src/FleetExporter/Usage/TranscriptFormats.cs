@@ -1,7 +1,14 @@
 namespace FleetExporter.Usage;
 
-/// <summary>Reads one transcript line: the model response on it, or null.</summary>
-public delegate ModelResponse? ResponseParser(ReadOnlySpan<byte> line);
+/// <summary>Reads one transcript line: the model response on it, or null; <paramref name="cursor"/> carries what earlier lines said.</summary>
+public delegate ModelResponse? ResponseParser(ReadOnlySpan<byte> line, TranscriptCursor cursor);
+
+/// <summary>What earlier lines of a transcript said that later ones need (Codex: the model of the turn, the running totals).</summary>
+public sealed class TranscriptCursor
+{
+    public string? Model { get; set; }
+    public CumulativeUsage? Cumulative { get; set; }
+}
 
 /// <summary>How a runtime's transcript is read, and the directory it must lie in (its own configuration directory).</summary>
 public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func<IReadOnlyList<string>> Roots);
@@ -10,12 +17,17 @@ public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func
 public static class TranscriptFormats
 {
     /// <summary>Claude Code writes its transcripts under <c>$CLAUDE_CONFIG_DIR</c>, else <c>~/.claude</c> (<c>projects/</c>).</summary>
-    public static readonly TranscriptFormat Claude = new("claude", ClaudeTranscript.Parse,
+    public static readonly TranscriptFormat Claude = new("claude", (line, _) => ClaudeTranscript.Parse(line),
         () => [Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } dir ? dir : Home(".claude")]);
+
+    /// <summary>Codex writes its rollouts under <c>$CODEX_HOME</c>, else <c>~/.codex</c> (<c>sessions/</c>).</summary>
+    public static readonly TranscriptFormat Codex = new("codex", CodexRollout.Parse,
+        () => [Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } dir ? dir : Home(".codex")]);
 
     public static TranscriptFormat? For(string runtime) => runtime switch
     {
         "claude" => Claude,
+        "codex" => Codex,
         _ => null,
     };
 

@@ -41,6 +41,13 @@ public static class UsageFile
                 json.WriteNumber("tokens", contextTokens);
                 json.WriteEndObject();
             }
+            if (totals.ContextWindow is var (windowModel, windowTokens))
+            {
+                json.WriteStartObject("context_window");
+                json.WriteString("model", windowModel);
+                json.WriteNumber("tokens", windowTokens);
+                json.WriteEndObject();
+            }
             json.WriteStartArray("transcripts");
             foreach (var t in totals.Transcripts)
             {
@@ -48,6 +55,17 @@ public static class UsageFile
                 json.WriteString("path", t.Path);
                 json.WriteNumber("inode", t.Inode);
                 json.WriteNumber("offset", t.Offset);
+                if (t.Model is not null) json.WriteString("model", t.Model);
+                if (t.Cumulative is { } c)
+                {
+                    json.WriteStartObject("cumulative");
+                    json.WriteNumber("input", c.Input);
+                    json.WriteNumber("output", c.Output);
+                    json.WriteNumber("cache_read", c.CacheRead);
+                    json.WriteNumber("cache_write", c.CacheWrite);
+                    json.WriteNumber("reasoning", c.Reasoning);
+                    json.WriteEndObject();
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -79,16 +97,14 @@ public static class UsageFile
             foreach (var t in Array(root, "tokens"))
                 if (Text(t, "model") is { } model && Text(t, "type") is { } type && Long(t, "n") is { } n and >= 0)
                     tokens[(model, type)] = n;
-            (string, long)? context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object
-                && Text(c, "model") is { } m && Long(c, "tokens") is { } ct ? (m, ct) : null;
             var transcripts = Array(root, "transcripts")
                 .Select(t => Text(t, "path") is { } path && t.TryGetProperty("inode", out var i) && i.TryGetUInt64(out var inode) && Long(t, "offset") is { } offset and >= 0
-                    ? new TranscriptPosition(path, inode, offset) : null)
+                    ? new TranscriptPosition(path, inode, offset) { Model = Text(t, "model"), Cumulative = Cumulative(t) } : null)
                 .OfType<TranscriptPosition>().Take(UsageTotals.MaxTranscripts).ToList();
             var recent = Array(root, "recent_ids").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(UsageTotals.MaxRecentIds).ToList();
             return new UsageTotals
             {
-                Tokens = tokens, Responses = Long(root, "responses") ?? 0, Context = context,
+                Tokens = tokens, Responses = Long(root, "responses") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
                 Transcripts = transcripts, RecentIds = recent, Problem = Text(root, "problem"),
             };
         }
@@ -97,6 +113,14 @@ public static class UsageFile
             throw new UsageFileException($"{file}: not JSON ({e.Message})");
         }
     }
+
+    private static (string, long)? Pair(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var c) && c.ValueKind == JsonValueKind.Object && Text(c, "model") is { } m && Long(c, "tokens") is { } n ? (m, n) : null;
+
+    private static CumulativeUsage? Cumulative(JsonElement t) =>
+        t.TryGetProperty("cumulative", out var c) && c.ValueKind == JsonValueKind.Object
+            ? new CumulativeUsage(Long(c, "input") ?? 0, Long(c, "output") ?? 0, Long(c, "cache_read") ?? 0, Long(c, "cache_write") ?? 0, Long(c, "reasoning") ?? 0)
+            : null;
 
     private static IEnumerable<JsonElement> Array(JsonElement root, string name) =>
         root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];

@@ -7,19 +7,42 @@ public static class TokenType
     public const string Output = "output";
     public const string CacheRead = "cache_read";
     public const string CacheWrite = "cache_write";
+    public const string Reasoning = "reasoning";
 
-    public static readonly IReadOnlyList<string> All = [Input, Output, CacheRead, CacheWrite];
+    public static readonly IReadOnlyList<string> All = [Input, Output, CacheRead, CacheWrite, Reasoning];
 }
 
-/// <summary>One model's response as its transcript records it: an id to count it once, its model and its tokens.</summary>
-public sealed record ModelResponse(string? Id, string Model, long Input, long Output, long CacheRead, long CacheWrite)
+/// <summary>
+/// One model's response as its transcript records it: an id to count it once, its model and its tokens, in disjoint
+/// kinds (input not read from a cache, output other than reasoning, cache reads, cache writes, reasoning).
+/// </summary>
+public sealed record ModelResponse(string? Id, string Model, long Input, long Output, long CacheRead, long CacheWrite, long Reasoning = 0)
 {
-    /// <summary>What was in the context for this request: everything the model read.</summary>
-    public long Context => Input + CacheRead + CacheWrite;
+    /// <summary>What was in the context for this request: everything the model read (unless the runtime says it).</summary>
+    public long Context { get; init; } = Input + CacheRead + CacheWrite;
+
+    /// <summary>The model's context window, when the runtime reports it (Codex).</summary>
+    public long? ContextWindow { get; init; }
 }
 
-/// <summary>Where the count of one transcript stands: the file (by inode, so a replaced file is counted afresh) and the offset read to.</summary>
-public sealed record TranscriptPosition(string Path, ulong Inode, long Offset);
+/// <summary>
+/// A runtime's running totals for one transcript, as it writes them (Codex's <c>total_token_usage</c>): what the
+/// next total is counted against.
+/// </summary>
+public sealed record CumulativeUsage(long Input, long Output, long CacheRead, long CacheWrite, long Reasoning)
+{
+    public static readonly CumulativeUsage Zero = new(0, 0, 0, 0, 0);
+}
+
+/// <summary>
+/// Where the count of one transcript stands: the file (by inode, so a replaced file is counted afresh), the offset
+/// read to and, for runtimes whose lines depend on earlier ones, the model in use and the running totals.
+/// </summary>
+public sealed record TranscriptPosition(string Path, ulong Inode, long Offset)
+{
+    public string? Model { get; init; }
+    public CumulativeUsage? Cumulative { get; init; }
+}
 
 /// <summary>
 /// What one agent has spent, counted from its own transcripts by its hooks and kept in <c>&lt;agent&gt;.usage</c>
@@ -36,6 +59,9 @@ public sealed record UsageTotals
 
     /// <summary>The tokens in the context at the last request, and its model.</summary>
     public (string Model, long Tokens)? Context { get; init; }
+
+    /// <summary>The model's context window, as the runtime last reported it (Codex), with its model.</summary>
+    public (string Model, long Tokens)? ContextWindow { get; init; }
 
     /// <summary>The transcripts counted most recently, newest first (<see cref="MaxTranscripts"/> at most).</summary>
     public IReadOnlyList<TranscriptPosition> Transcripts { get; init; } = [];
@@ -70,8 +96,13 @@ public sealed record UsageTotals
         Count(TokenType.Output, response.Output);
         Count(TokenType.CacheRead, response.CacheRead);
         Count(TokenType.CacheWrite, response.CacheWrite);
+        Count(TokenType.Reasoning, response.Reasoning);
         var recent = response.Id is null ? RecentIds : [response.Id, .. RecentIds.Take(MaxRecentIds - 1)];
-        return this with { Tokens = tokens, Responses = Responses + 1, Context = (model, response.Context), RecentIds = recent };
+        return this with
+        {
+            Tokens = tokens, Responses = Responses + 1, Context = (model, response.Context), RecentIds = recent,
+            ContextWindow = response.ContextWindow is { } window ? (model, window) : ContextWindow,
+        };
     }
 
     public long TotalTokens => Tokens.Values.Sum();

@@ -60,7 +60,11 @@ public sealed class ExpositionGoldenTests
                         .Add(new ModelResponse("msg_2", "claude-sonnet-4-5", 15, 80, 6200, 0)), null),
                 },
             Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30))
-                with { State = new AgentState(AgentStateName.Stopped, null, StateSource.Pane, "the runtime is not in the pane (bash)") },
+                with
+                {
+                    State = new AgentState(AgentStateName.Stopped, null, StateSource.Pane, "the runtime is not in the pane (bash)"),
+                    Usage = new UsageReading(UsageTotals.Empty.Add(new ModelResponse(null, "gpt-5-codex", 228, 22, 44, 0, 8) { Context = 154, ContextWindow = 258_400 }), null),
+                },
             Status(A("down"), Unit("down", "failed", "enabled", 5), null, null,
                 new HeartbeatReading(HeartbeatState.Missing, "/hb/down.hb", "no heartbeat file", null, null, TimeSpan.FromSeconds(30), null, null, null)),
             Status(A("dead-pane"), Unit("dead-pane", "active", "enabled", 0), Pane("dead-pane", dead: true), null,

@@ -54,9 +54,42 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
         var text = string.Concat(transcript.Select(File.ReadAllText));
         var conversation = sent.Where(s => text.Contains((string)s["id"]!, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(conversation);
-        foreach (var (type, field) in new[] { (TokenType.Input, "input"), (TokenType.Output, "output"), (TokenType.CacheRead, "cache_read"), (TokenType.CacheWrite, "cache_write") })
-            Assert.Equal(conversation.Sum(s => (long)s[field]!), totals.Tokens.Where(kv => kv.Key.Type == type).Sum(kv => kv.Value));
+        AssertCounted(conversation, totals);
         Assert.Equal(conversation.Count, totals.Responses);
+    }
+
+    [RealAgentFact("codex")]
+    public async Task Codexs_tokens_are_counted_exactly_as_the_stub_sent_them_with_its_context_window()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Codex, output);
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle", TimeSpan.FromSeconds(30));
+
+        await rig.Agent.SubmitAsync("hello there");
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.Responses >= 1, "the first turn counted", TimeSpan.FromSeconds(40));
+        await rig.Agent.SubmitAsync("and again");
+        var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.Responses >= 2, "the second turn counted", TimeSpan.FromSeconds(40));
+
+        var sent = StubUsage(rig.Agent.Paths.StubLog + ".usage");
+        output.WriteLine("stub sent:\n" + string.Join("\n", sent.Select(s => s.ToJsonString())));
+        var totals = last.Usage!.Totals!;
+        output.WriteLine("counted: " + string.Join(", ", totals.Tokens.Select(kv => $"{kv.Key.Model}/{kv.Key.Type}={kv.Value}")) + $" responses {totals.Responses}");
+        // The session's requests are the ones with tools; Codex also asks for a title, which it does not count.
+        var conversation = sent.Where(s => (bool)s["conversation"]!).ToList();
+        Assert.Equal(2, conversation.Count);
+        AssertCounted(conversation, totals);
+        Assert.Equal(conversation.Count, totals.Responses);
+        var model = (string)conversation[^1]["model"]!;
+        Assert.Equal([model], totals.Tokens.Keys.Select(k => k.Model).Distinct());
+        var lastSent = conversation[^1];
+        Assert.Equal((model, (long)lastSent["input"]! + (long)lastSent["cache_read"]!), totals.Context);
+        Assert.True(totals.ContextWindow is (_, > 0), $"no context window: {totals.ContextWindow}");
+    }
+
+    private static void AssertCounted(IReadOnlyList<JsonObject> sent, UsageTotals totals)
+    {
+        foreach (var (type, field) in new[] { (TokenType.Input, "input"), (TokenType.Output, "output"), (TokenType.CacheRead, "cache_read"), (TokenType.CacheWrite, "cache_write"), (TokenType.Reasoning, "reasoning") })
+            Assert.True(sent.Sum(s => (long?)s[field] ?? 0) == totals.Tokens.Where(kv => kv.Key.Type == type).Sum(kv => kv.Value),
+                $"{type}: sent {sent.Sum(s => (long?)s[field] ?? 0)}, counted {totals.Tokens.Where(kv => kv.Key.Type == type).Sum(kv => kv.Value)}");
     }
 
     private static List<JsonObject> StubUsage(string file) =>

@@ -20,7 +20,7 @@ public sealed class TranscriptCounterTests : IDisposable
     private static void Append(string file, params string[] lines) => File.AppendAllText(file, string.Concat(lines.Select(l => l + "\n")));
 
     private UsageTotals Advance(UsageTotals totals, string file, long budget = TranscriptCounter.MaxBytesPerHook) =>
-        TranscriptCounter.Advance(totals, file, Roots, ClaudeTranscript.Parse, budget);
+        TranscriptCounter.Advance(totals, file, Roots, TranscriptFormats.Claude.Parse, budget);
 
     private static long Input(UsageTotals t) => t.Tokens.GetValueOrDefault(("m", TokenType.Input));
 
@@ -129,7 +129,7 @@ public sealed class TranscriptCounterTests : IDisposable
         var file = Path.Combine(linkedRoot, "projects", "s.jsonl");
         Append(file, ClaudeLines.Assistant("a", "m", 10, 1));
 
-        var t = TranscriptCounter.Advance(UsageTotals.Empty, file, [TranscriptCounter.ResolveRoot(linkedRoot)!], ClaudeTranscript.Parse);
+        var t = TranscriptCounter.Advance(UsageTotals.Empty, file, [TranscriptCounter.ResolveRoot(linkedRoot)!], TranscriptFormats.Claude.Parse);
 
         Assert.Equal(10, Input(t));
         Assert.Null(t.Problem);

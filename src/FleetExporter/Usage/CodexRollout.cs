@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace FleetExporter.Usage;
+
+/// <summary>
+/// Codex's rollout (JSONL). A <c>turn_context</c> line names the turn's model; an <c>event_msg</c> line of
+/// <c>"type":"token_count"</c> carries <c>info.total_token_usage</c>, the session's running totals
+/// (<c>input_tokens</c> with <c>cached_input_tokens</c> and <c>cache_write_input_tokens</c> inside it,
+/// <c>output_tokens</c> with <c>reasoning_output_tokens</c> inside it), <c>info.last_token_usage</c> (the last
+/// request: its <c>input_tokens</c> is the context) and <c>info.model_context_window</c>. A response is what the
+/// totals grew by since the last token_count: a token_count repeated with the same totals (a rate-limit update)
+/// adds nothing, and totals that fell (another session's) are counted against zero.
+/// </summary>
+public static class CodexRollout
+{
+    public static ModelResponse? Parse(ReadOnlySpan<byte> line, TranscriptCursor cursor)
+    {
+        var isContext = line.IndexOf("\"turn_context\""u8) >= 0;
+        if (!isContext && line.IndexOf("\"token_count\""u8) < 0) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(line.ToArray());
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
+                return null;
+            var type = Text(root, "type");
+            if (type == "turn_context")
+            {
+                if (Text(payload, "model") is { Length: > 0 } model) cursor.Model = Cut(model);
+                return null;
+            }
+            if (type != "event_msg" || Text(payload, "type") != "token_count") return null;
+            if (!payload.TryGetProperty("info", out var info) || info.ValueKind != JsonValueKind.Object) return null;
+            if (!info.TryGetProperty("total_token_usage", out var total) || total.ValueKind != JsonValueKind.Object) return null;
+            var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
+                Count(total, "cache_write_input_tokens"), Count(total, "reasoning_output_tokens"));
+            var before = cursor.Cumulative ?? CumulativeUsage.Zero;
+            if (now.Input < before.Input || now.Output < before.Output) before = CumulativeUsage.Zero;
+            cursor.Cumulative = now;
+            if (now == before) return null;
+            // Disjoint kinds: cached and cache-written tokens are part of the input, reasoning part of the output.
+            var cacheRead = now.CacheRead - before.CacheRead;
+            var cacheWrite = now.CacheWrite - before.CacheWrite;
+            var reasoning = now.Reasoning - before.Reasoning;
+            var input = Math.Max(0, now.Input - before.Input - cacheRead - cacheWrite);
+            var output = Math.Max(0, now.Output - before.Output - reasoning);
+            var last = info.TryGetProperty("last_token_usage", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
+            return new ModelResponse(null, cursor.Model ?? "unknown", input, output, Math.Max(0, cacheRead), Math.Max(0, cacheWrite), Math.Max(0, reasoning))
+            {
+                Context = last.ValueKind == JsonValueKind.Object ? Count(last, "input_tokens") : input + cacheRead + cacheWrite,
+                ContextWindow = Count(info, "model_context_window") is > 0 and var window ? window : null,
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long Count(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n > 0 ? n : 0;
+
+    private static string Cut(string model) => model.Length > 100 ? model[..100] : model;
+}
