@@ -417,10 +417,15 @@ class Handler(BaseHTTPRequestHandler):
         return json.dumps(value(schema))
 
     def gemini_reply(self, text, stream):
-        return self.gemini_reply_parts([[{"text": text}]], stream)
+        # The CLI's JSON side requests (model router, next speaker) are not the conversation's.
+        return self.gemini_reply_parts([[{"text": text}]], stream, conversation=False)
 
-    def gemini_reply_parts(self, chunks, stream, delays=None):
-        usage = {"promptTokenCount": 10, "candidatesTokenCount": 5, "totalTokenCount": 15}
+    def gemini_reply_parts(self, chunks, stream, delays=None, conversation=True):
+        u = next_usage("gemini", next_id("gen_"), "stub", stream, conversation=conversation)
+        # As the Gemini API counts: cached tokens are part of the prompt; thoughts are apart from the candidates.
+        usage = {"promptTokenCount": u["input"] + u["cache_read"], "cachedContentTokenCount": u["cache_read"],
+                 "candidatesTokenCount": u["output"], "thoughtsTokenCount": u["reasoning"],
+                 "totalTokenCount": u["input"] + u["cache_read"] + u["output"] + u["reasoning"]}
 
         def response(parts, last):
             candidate = {"content": {"role": "model", "parts": parts}, "index": 0}

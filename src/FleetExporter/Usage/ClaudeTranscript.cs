@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static FleetExporter.Usage.TranscriptJson;
 
 namespace FleetExporter.Usage;
 
@@ -22,25 +23,15 @@ public static class ClaudeTranscript
         {
             using var doc = JsonDocument.Parse(line.ToArray());
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Text(root, "type") != "assistant") return null;
+            if (root.ValueKind != JsonValueKind.Object || TextOf(root, "type") != "assistant") return null;
             if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object) return null;
             if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
-            var model = Text(message, "model");
+            var model = TextOf(message, "model");
             if (model is null or SyntheticModel) return null;
-            return new ModelResponse(Text(message, "id") ?? Text(root, "requestId"), Cut(model),
+            return new ModelResponse(TextOf(message, "id") ?? TextOf(root, "requestId"), Model(model),
                 Count(usage, "input_tokens"), Count(usage, "output_tokens"),
                 Count(usage, "cache_read_input_tokens"), Count(usage, "cache_creation_input_tokens"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    /// <summary>A count the transcript gives; anything else (missing, negative, not a whole number) counts nothing.</summary>
-    private static long Count(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n > 0 ? n : 0;
-
-    /// <summary>A model name is a label value: a long one is cut.</summary>
-    private static string Cut(string model) => model.Length > 100 ? model[..100] : model;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static FleetExporter.Usage.TranscriptJson;
 
 namespace FleetExporter.Usage;
 
@@ -23,13 +24,13 @@ public static class CodexRollout
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
                 return null;
-            var type = Text(root, "type");
+            var type = TextOf(root, "type");
             if (type == "turn_context")
             {
-                if (Text(payload, "model") is { Length: > 0 } model) cursor.Model = Cut(model);
+                if (TextOf(payload, "model") is { Length: > 0 } model) cursor.Model = Model(model);
                 return null;
             }
-            if (type != "event_msg" || Text(payload, "type") != "token_count") return null;
+            if (type != "event_msg" || TextOf(payload, "type") != "token_count") return null;
             if (!payload.TryGetProperty("info", out var info) || info.ValueKind != JsonValueKind.Object) return null;
             if (!info.TryGetProperty("total_token_usage", out var total) || total.ValueKind != JsonValueKind.Object) return null;
             var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
@@ -53,12 +54,4 @@ public static class CodexRollout
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long Count(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n > 0 ? n : 0;
-
-    private static string Cut(string model) => model.Length > 100 ? model[..100] : model;
 }

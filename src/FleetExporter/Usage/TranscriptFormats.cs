@@ -24,10 +24,14 @@ public static class TranscriptFormats
     public static readonly TranscriptFormat Codex = new("codex", CodexRollout.Parse,
         () => [Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } dir ? dir : Home(".codex")]);
 
+    /// <summary>Gemini CLI writes its chats under <c>~/.gemini</c> (<c>tmp/&lt;project&gt;/chats/</c>).</summary>
+    public static readonly TranscriptFormat Gemini = new("gemini", (line, _) => GeminiChat.Parse(line), () => [Home(".gemini")]);
+
     public static TranscriptFormat? For(string runtime) => runtime switch
     {
         "claude" => Claude,
         "codex" => Codex,
+        "gemini" => Gemini,
         _ => null,
     };
 

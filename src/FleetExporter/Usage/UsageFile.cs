@@ -34,20 +34,8 @@ public static class UsageFile
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-            if (totals.Context is var (contextModel, contextTokens))
-            {
-                json.WriteStartObject("context");
-                json.WriteString("model", contextModel);
-                json.WriteNumber("tokens", contextTokens);
-                json.WriteEndObject();
-            }
-            if (totals.ContextWindow is var (windowModel, windowTokens))
-            {
-                json.WriteStartObject("context_window");
-                json.WriteString("model", windowModel);
-                json.WriteNumber("tokens", windowTokens);
-                json.WriteEndObject();
-            }
+            WritePair(json, "context", totals.Context);
+            WritePair(json, "context_window", totals.ContextWindow);
             json.WriteStartArray("transcripts");
             foreach (var t in totals.Transcripts)
             {
@@ -69,8 +57,19 @@ public static class UsageFile
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-            json.WriteStartArray("recent_ids");
-            foreach (var id in totals.RecentIds) json.WriteStringValue(id);
+            json.WriteStartArray("recent");
+            foreach (var r in totals.Recent)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", r.Id);
+                json.WriteString("model", r.Model);
+                json.WriteNumber("input", r.Input);
+                json.WriteNumber("output", r.Output);
+                json.WriteNumber("cache_read", r.CacheRead);
+                json.WriteNumber("cache_write", r.CacheWrite);
+                json.WriteNumber("reasoning", r.Reasoning);
+                json.WriteEndObject();
+            }
             json.WriteEndArray();
             if (totals.Problem is not null) json.WriteString("problem", totals.Problem);
             json.WriteEndObject();
@@ -101,17 +100,30 @@ public static class UsageFile
                 .Select(t => Text(t, "path") is { } path && t.TryGetProperty("inode", out var i) && i.TryGetUInt64(out var inode) && Long(t, "offset") is { } offset and >= 0
                     ? new TranscriptPosition(path, inode, offset) { Model = Text(t, "model"), Cumulative = Cumulative(t) } : null)
                 .OfType<TranscriptPosition>().Take(UsageTotals.MaxTranscripts).ToList();
-            var recent = Array(root, "recent_ids").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(UsageTotals.MaxRecentIds).ToList();
+            var recent = Array(root, "recent")
+                .Select(r => Text(r, "id") is { } id && Text(r, "model") is { } model
+                    ? new ModelResponse(id, model, Long(r, "input") ?? 0, Long(r, "output") ?? 0, Long(r, "cache_read") ?? 0, Long(r, "cache_write") ?? 0, Long(r, "reasoning") ?? 0)
+                    : null)
+                .OfType<ModelResponse>().Take(UsageTotals.MaxRecentIds).ToList();
             return new UsageTotals
             {
                 Tokens = tokens, Responses = Long(root, "responses") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
-                Transcripts = transcripts, RecentIds = recent, Problem = Text(root, "problem"),
+                Transcripts = transcripts, Recent = recent, Problem = Text(root, "problem"),
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new UsageFileException($"{file}: not JSON ({e.Message})");
         }
+    }
+
+    private static void WritePair(Utf8JsonWriter json, string name, (string Model, long Tokens)? pair)
+    {
+        if (pair is not var (model, tokens)) return;
+        json.WriteStartObject(name);
+        json.WriteString("model", model);
+        json.WriteNumber("tokens", tokens);
+        json.WriteEndObject();
     }
 
     private static (string, long)? Pair(JsonElement root, string name) =>

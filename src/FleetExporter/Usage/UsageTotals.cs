@@ -66,8 +66,11 @@ public sealed record UsageTotals
     /// <summary>The transcripts counted most recently, newest first (<see cref="MaxTranscripts"/> at most).</summary>
     public IReadOnlyList<TranscriptPosition> Transcripts { get; init; } = [];
 
-    /// <summary>The ids of the last responses counted: a response written as several lines is counted once.</summary>
-    public IReadOnlyList<string> RecentIds { get; init; } = [];
+    /// <summary>
+    /// The last responses counted, by id, with what was counted of each: a response written as several lines is
+    /// counted once, and one rewritten as it grows (Gemini CLI) adds only what it grew by.
+    /// </summary>
+    public IReadOnlyList<ModelResponse> Recent { get; init; } = [];
 
     /// <summary>Why the last update could not count (the transcript is no regular file, lies outside the agent's directory...), or null.</summary>
     public string? Problem { get; init; }
@@ -80,10 +83,17 @@ public sealed record UsageTotals
 
     public static readonly UsageTotals Empty = new();
 
-    /// <summary>These totals with one more response counted, unless its id was counted already.</summary>
+    /// <summary>These totals with one more response counted; one whose id was counted already adds only what it grew by.</summary>
     public UsageTotals Add(ModelResponse response)
     {
-        if (response.Id is { } id && RecentIds.Contains(id, StringComparer.Ordinal)) return this;
+        var seen = response.Id is { } id ? Recent.FirstOrDefault(r => r.Id == id) : null;
+        var added = seen is null ? response : response with
+        {
+            Input = Math.Max(0, response.Input - seen.Input), Output = Math.Max(0, response.Output - seen.Output),
+            CacheRead = Math.Max(0, response.CacheRead - seen.CacheRead), CacheWrite = Math.Max(0, response.CacheWrite - seen.CacheWrite),
+            Reasoning = Math.Max(0, response.Reasoning - seen.Reasoning),
+        };
+        if (seen is not null && added.Input + added.Output + added.CacheRead + added.CacheWrite + added.Reasoning == 0) return this;
         var tokens = new Dictionary<(string, string), long>(Tokens);
         var model = tokens.Keys.Any(k => k.Item1 == response.Model) || tokens.Keys.Select(k => k.Item1).Distinct().Count() < MaxModels
             ? response.Model
@@ -92,15 +102,22 @@ public sealed record UsageTotals
         {
             if (n > 0) tokens[(model, type)] = tokens.GetValueOrDefault((model, type)) + n;
         }
-        Count(TokenType.Input, response.Input);
-        Count(TokenType.Output, response.Output);
-        Count(TokenType.CacheRead, response.CacheRead);
-        Count(TokenType.CacheWrite, response.CacheWrite);
-        Count(TokenType.Reasoning, response.Reasoning);
-        var recent = response.Id is null ? RecentIds : [response.Id, .. RecentIds.Take(MaxRecentIds - 1)];
+        Count(TokenType.Input, added.Input);
+        Count(TokenType.Output, added.Output);
+        Count(TokenType.CacheRead, added.CacheRead);
+        Count(TokenType.CacheWrite, added.CacheWrite);
+        Count(TokenType.Reasoning, added.Reasoning);
+        // What was counted of each recent response: its largest version (the counts per kind only grow).
+        var counted = seen is null ? response : response with
+        {
+            Input = Math.Max(response.Input, seen.Input), Output = Math.Max(response.Output, seen.Output),
+            CacheRead = Math.Max(response.CacheRead, seen.CacheRead), CacheWrite = Math.Max(response.CacheWrite, seen.CacheWrite),
+            Reasoning = Math.Max(response.Reasoning, seen.Reasoning),
+        };
+        var recent = response.Id is null ? Recent : [counted, .. Recent.Where(r => r.Id != response.Id).Take(MaxRecentIds - 1)];
         return this with
         {
-            Tokens = tokens, Responses = Responses + 1, Context = (model, response.Context), RecentIds = recent,
+            Tokens = tokens, Responses = seen is null ? Responses + 1 : Responses, Context = (model, response.Context), Recent = recent,
             ContextWindow = response.ContextWindow is { } window ? (model, window) : ContextWindow,
         };
     }

@@ -61,28 +61,41 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
     [RealAgentFact("codex")]
     public async Task Codexs_tokens_are_counted_exactly_as_the_stub_sent_them_with_its_context_window()
     {
-        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Codex, output);
-        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle", TimeSpan.FromSeconds(30));
+        // The session's requests are the ones with tools; Codex also asks for a title, which it does not count.
+        var (sent, totals) = await TwoTurnsAsync(AgentRuntime.Codex, "Stop");
+        var model = (string)sent[^1]["model"]!;
+        Assert.Equal([model], totals.Tokens.Keys.Select(k => k.Model).Distinct());
+        Assert.Equal((model, (long)sent[^1]["input"]! + (long)sent[^1]["cache_read"]!), totals.Context);
+        Assert.True(totals.ContextWindow is (_, > 0), $"no context window: {totals.ContextWindow}");
+    }
 
+    [RealAgentFact("gemini")]
+    public async Task Gemini_CLIs_tokens_are_counted_exactly_as_the_stub_sent_them()
+    {
+        // The CLI's JSON side requests (model router, next speaker) are not recorded, nor counted.
+        var (_, totals) = await TwoTurnsAsync(AgentRuntime.Gemini, "AfterAgent");
+        Assert.Null(totals.ContextWindow);
+    }
+
+    /// <summary>Two plain turns; asserts the counts equal what the stub sent for the conversation's requests, and returns both.</summary>
+    private async Task<(List<JsonObject> Sent, UsageTotals Totals)> TwoTurnsAsync(AgentRuntime runtime, string turnEnd)
+    {
+        await using var rig = await HookedAgent.StartAsync(runtime, output);
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle", TimeSpan.FromSeconds(30));
         await rig.Agent.SubmitAsync("hello there");
-        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.Responses >= 1, "the first turn counted", TimeSpan.FromSeconds(40));
+        await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == turnEnd && a.Usage?.Totals?.Responses >= 1, "the first turn counted", TimeSpan.FromSeconds(40));
         await rig.Agent.SubmitAsync("and again");
-        var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.Responses >= 2, "the second turn counted", TimeSpan.FromSeconds(40));
+        var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == turnEnd && a.Usage?.Totals?.Responses >= 2, "the second turn counted", TimeSpan.FromSeconds(40));
 
         var sent = StubUsage(rig.Agent.Paths.StubLog + ".usage");
         output.WriteLine("stub sent:\n" + string.Join("\n", sent.Select(s => s.ToJsonString())));
         var totals = last.Usage!.Totals!;
         output.WriteLine("counted: " + string.Join(", ", totals.Tokens.Select(kv => $"{kv.Key.Model}/{kv.Key.Type}={kv.Value}")) + $" responses {totals.Responses}");
-        // The session's requests are the ones with tools; Codex also asks for a title, which it does not count.
         var conversation = sent.Where(s => (bool)s["conversation"]!).ToList();
         Assert.Equal(2, conversation.Count);
         AssertCounted(conversation, totals);
         Assert.Equal(conversation.Count, totals.Responses);
-        var model = (string)conversation[^1]["model"]!;
-        Assert.Equal([model], totals.Tokens.Keys.Select(k => k.Model).Distinct());
-        var lastSent = conversation[^1];
-        Assert.Equal((model, (long)lastSent["input"]! + (long)lastSent["cache_read"]!), totals.Context);
-        Assert.True(totals.ContextWindow is (_, > 0), $"no context window: {totals.ContextWindow}");
+        return (conversation, totals);
     }
 
     private static void AssertCounted(IReadOnlyList<JsonObject> sent, UsageTotals totals)

@@ -21,6 +21,20 @@ public sealed class UsageTotalsTests
     }
 
     [Fact]
+    public void A_response_rewritten_as_it_grows_adds_only_what_it_grew_by_and_stays_one_response()
+    {
+        var totals = UsageTotals.Empty
+            .Add(new ModelResponse("g1", "m", 100, 5, 10, 0, 1))
+            .Add(new ModelResponse("g1", "m", 100, 40, 10, 0, 6))
+            .Add(new ModelResponse("g1", "m", 100, 40, 10, 0, 6))
+            .Add(new ModelResponse("g1", "m", 90, 30, 10, 0, 2));   // an older version seen late adds nothing
+
+        Assert.Equal(1, totals.Responses);
+        Assert.Equal((100L, 40L, 10L, 6L), (totals.Tokens[("m", TokenType.Input)], totals.Tokens[("m", TokenType.Output)],
+            totals.Tokens[("m", TokenType.CacheRead)], totals.Tokens[("m", TokenType.Reasoning)]));
+    }
+
+    [Fact]
     public void Past_the_model_cap_a_new_model_counts_as_other_and_the_known_ones_go_on()
     {
         var totals = UsageTotals.Empty;
@@ -38,8 +52,8 @@ public sealed class UsageTotalsTests
         var totals = UsageTotals.Empty;
         for (var i = 0; i < 200; i++) totals = totals.Add(new ModelResponse($"id{i}", "m", 1, 0, 0, 0));
 
-        Assert.Equal(UsageTotals.MaxRecentIds, totals.RecentIds.Count);
-        Assert.Equal("id199", totals.RecentIds[0]);
+        Assert.Equal(UsageTotals.MaxRecentIds, totals.Recent.Count);
+        Assert.Equal("id199", totals.Recent[0].Id);
         Assert.Equal(200, totals.Tokens[("m", TokenType.Input)]);
     }
 
@@ -57,7 +71,8 @@ public sealed class UsageTotalsTests
         Assert.Equal(totals.Tokens.OrderBy(t => t.Key).ToList(), read.Tokens.OrderBy(t => t.Key).ToList());
         Assert.Equal((totals.Responses, totals.Context, totals.Problem), (read.Responses, read.Context, read.Problem));
         Assert.Equal(totals.Transcripts, read.Transcripts);
-        Assert.Equal(totals.RecentIds, read.RecentIds);
+        Assert.Equal(totals.Recent.Select(r => (r.Id, r.Model, r.Input, r.Output, r.CacheRead, r.CacheWrite, r.Reasoning)),
+            read.Recent.Select(r => (r.Id, r.Model, r.Input, r.Output, r.CacheRead, r.CacheWrite, r.Reasoning)));
         Assert.Null(UsageFile.Read(dir.File("none.usage")));
     }
 
