@@ -3,6 +3,7 @@ using FleetExporter.Fleet;
 using FleetExporter.Heartbeats;
 using FleetExporter.Sources.Journal;
 using FleetExporter.Telemetry;
+using FleetExporter.Usage;
 
 namespace FleetExporter.Metrics;
 
@@ -50,6 +51,8 @@ public static class FleetSeries
     public static readonly SeriesFamily Sends = new("fleet_agent_sends_total", "Messages sent to the agent with `fleet-exporter send`, by verdict (acknowledged, accepted, draft, unverifiable, unknown, not_ready, failed, sent), counted from the send journal.", SeriesKind.Counter, [.. AgentLabels, "verdict"]);
     public static readonly SeriesFamily Tokens = new("fleet_agent_tokens_total", "Tokens the agent's model responses used, by model and type (input, output, cache_read, cache_write, reasoning; disjoint), counted by its hooks from its transcripts (docs/usage.md).", SeriesKind.Counter, [.. AgentLabels, "model", "type"]);
     public static readonly SeriesFamily ContextTokens = Agent("fleet_agent_context_tokens", "Tokens in the agent's context at its last model request (input, cache read and cache write of that request), with its model.", "model");
+    public static readonly SeriesFamily Cost = new("fleet_agent_cost_usd_total", "What the agent's tokens of the model cost, in USD, at the roster's or the shipped prices (docs/usage.md); absent for a model without a price.", SeriesKind.Counter, [.. AgentLabels, "model"]);
+    public static readonly SeriesFamily ModelPriced = Agent("fleet_agent_model_priced", "1 if the model the agent used has a price (its cost is counted), 0 if not (its tokens cost nothing here: price it in the roster).", "model");
     public static readonly SeriesFamily ContextWindow = Agent("fleet_agent_context_window_tokens", "The context window of the agent's model, as its runtime reports it (Codex), with its model.", "model");
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
@@ -63,14 +66,14 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
     {
         foreach (var a in snapshot.Agents)
         {
-            foreach (var sample in ForAgent(a, snapshot.At))
+            foreach (var sample in ForAgent(a, snapshot.At, snapshot.Roster.Prices))
                 yield return sample;
             // Every verdict from the start, at 0 until it happens, so that increase() sees the first one.
             if (snapshot.Sends is { CatchingUp: false } sends)
@@ -90,7 +93,7 @@ public static class FleetSeries
         yield return new(BuildInfo, [Telemetry.BuildInfo.Version, Telemetry.BuildInfo.Revision], 1);
     }
 
-    private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now)
+    private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now, PriceTable prices)
     {
         // One array for every family without extra labels: samples only read their labels.
         string[] id = [a.Spec.Tenant, a.Host, a.Spec.Name];
@@ -143,6 +146,12 @@ public static class FleetSeries
         if (a.Usage?.Totals is { } usage)
         {
             foreach (var ((model, type), n) in usage.Tokens) yield return new(Tokens, [.. id, model, type], n);
+            foreach (var model in usage.Tokens.Keys.Select(k => k.Model).Distinct())
+            {
+                var cost = prices.Cost(usage, model);
+                yield return new(ModelPriced, L1(model), cost is null ? 0 : 1);
+                if (cost is { } usd) yield return new(Cost, L1(model), usd);
+            }
             if (usage.Context is var (contextModel, contextTokens)) yield return new(ContextTokens, L1(contextModel), contextTokens);
             if (usage.ContextWindow is var (windowModel, windowTokens)) yield return new(ContextWindow, L1(windowModel), windowTokens);
         }

@@ -9,9 +9,9 @@ namespace FleetExporter.Roster;
 public static partial class RosterLoader
 {
     /// <summary>Walks the YAML tree, keeping the path of keys for error messages.</summary>
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
-        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal"];
+        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal", "prices"];
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
@@ -89,7 +89,7 @@ public static partial class RosterLoader
                 if (Selected(agent.Name, include, exclude)) agents.Add(agent);
             }
             var journal = ExpandHome(OptionalString(root, "send_journal", "") ?? DefaultSendJournal());
-            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents) { SendJournal = journal };
+            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents) { SendJournal = journal, Prices = ReadPrices(root) };
         }
 
         private void Claim(Dictionary<string, (string, int)> seen, string key, AgentSpec agent, string path, string problem)

@@ -1,3 +1,4 @@
+using FleetExporter.Usage;
 using System.Text.RegularExpressions;
 using FleetExporter.Agents.Panes;
 
@@ -19,6 +20,9 @@ public sealed record FleetRoster(
 
     /// <summary>Where `send` appends one JSON line per send, and the exporter counts them (roster <c>send_journal</c>).</summary>
     public string SendJournal { get; init; } = RosterLoader.DefaultSendJournal();
+
+    /// <summary>The roster's prices (<c>prices:</c>), before the shipped ones (docs/usage.md).</summary>
+    public PriceTable Prices { get; init; } = PriceTable.Default;
 }
 
 public sealed record HeartbeatSettings(string Directory, TimeSpan Interval)

@@ -31,6 +31,8 @@ public sealed class ExpositionGoldenTests
             tenant: acme
             host: golden-host
             heartbeat: { dir: /nonexistent/hb, interval: 30s }
+            prices:
+              - { model: "gpt-5*", input: 1.25, output: 10, cache_read: 0.125 }
             agents:
               - { name: healthy, runtime: claude }
               - { name: drifted, runtime: codex, tenant: beta }
@@ -56,8 +58,8 @@ public sealed class ExpositionGoldenTests
                 {
                     State = new AgentState(AgentStateName.Waiting, Now.AddSeconds(-42), StateSource.Hook, "hook PermissionRequest"),
                     Usage = new UsageReading(UsageTotals.Empty
-                        .Add(new ModelResponse("msg_1", "claude-sonnet-4-5", 1200, 340, 0, 5000))
-                        .Add(new ModelResponse("msg_2", "claude-sonnet-4-5", 15, 80, 6200, 0)), null),
+                        .Add(new ModelResponse("msg_1", "claude-opus-4-5-20251101", 1200, 340, 0, 5000))
+                        .Add(new ModelResponse("msg_2", "claude-opus-4-5-20251101", 15, 80, 6200, 0)), null),
                 },
             Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30))
                 with

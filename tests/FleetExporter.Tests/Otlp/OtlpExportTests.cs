@@ -33,7 +33,7 @@ public sealed class OtlpExportTests
 
         // The agent's usage, as its hooks would have counted it: the usage families go out too.
         FleetExporter.Usage.UsageFile.Write(dir.File("hb/otlp-agent.usage"),
-            FleetExporter.Usage.UsageTotals.Empty.Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-test", 10, 5, 0, 0) { ContextWindow = 200_000 }), DateTimeOffset.UtcNow);
+            FleetExporter.Usage.UsageTotals.Empty.Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-opus-4-5", 10, 5, 0, 0) { ContextWindow = 200_000 }), DateTimeOffset.UtcNow);
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", roster], new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",

@@ -1,0 +1,41 @@
+using System.Globalization;
+using FleetExporter.Usage;
+using YamlDotNet.RepresentationModel;
+
+namespace FleetExporter.Roster;
+
+public static partial class RosterLoader
+{
+    private sealed partial class Reader
+    {
+        private static readonly string[] PriceKeys = ["model", "input", "output", "cache_read", "cache_write", "reasoning"];
+
+        /// <summary><c>prices:</c> a list of <c>{ model, input, output, cache_read, cache_write, reasoning }</c> in USD per million tokens.</summary>
+        private PriceTable ReadPrices(YamlMappingNode root)
+        {
+            if (!root.Children.TryGetValue(new YamlScalarNode("prices"), out var node) || IsNull(node)) return PriceTable.Default;
+            if (node is not YamlSequenceNode list) throw Error(node, "prices", "expected a list of { model, input, output, cache_read, cache_write }");
+            var prices = new List<ModelPrice>();
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var path = $"prices[{i}]";
+                if (list.Children[i] is not YamlMappingNode map) throw Error(list.Children[i], path, "expected a mapping { model, input, output, ... }");
+                CheckKeys(map, path + ".", PriceKeys);
+                var model = OptionalString(map, "model", path + ".") ?? throw Error(map, path + ".model", "missing: the model id (or a prefix ending in *) this price is for");
+                prices.Add(new ModelPrice(model, Usd(map, "input", path, required: true)!.Value, Usd(map, "output", path, required: true)!.Value,
+                    Usd(map, "cache_read", path) ?? 0, Usd(map, "cache_write", path) ?? 0, Usd(map, "reasoning", path)));
+            }
+            return new PriceTable(prices);
+        }
+
+        private double? Usd(YamlMappingNode map, string key, string path, bool required = false)
+        {
+            var text = OptionalString(map, key, path + ".");
+            if (text is null)
+                return required ? throw Error(map, $"{path}.{key}", "missing: USD per million tokens") : null;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var usd) && usd >= 0 && double.IsFinite(usd)
+                ? usd
+                : throw Error(Value(map, key), $"{path}.{key}", $"{Q(text)} is not a price (USD per million tokens, 0 or more)");
+        }
+    }
+}

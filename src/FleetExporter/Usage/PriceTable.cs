@@ -1,0 +1,68 @@
+namespace FleetExporter.Usage;
+
+/// <summary>
+/// What a model costs, in USD per million tokens of each <see cref="TokenType"/>. <see cref="Model"/> names a model id
+/// exactly, or with a date snapshot after it (<c>claude-opus-4-1</c> also prices <c>claude-opus-4-1-20250805</c>), or
+/// ends in <c>*</c> to price every id it begins. Reasoning is billed as output unless said otherwise.
+/// </summary>
+public sealed record ModelPrice(string Model, double Input, double Output, double CacheRead, double CacheWrite, double? Reasoning = null)
+{
+    public double PerMillion(string type) => type switch
+    {
+        TokenType.Input => Input,
+        TokenType.Output => Output,
+        TokenType.CacheRead => CacheRead,
+        TokenType.CacheWrite => CacheWrite,
+        TokenType.Reasoning => Reasoning ?? Output,
+        _ => 0,
+    };
+
+    public bool Prices(string model)
+    {
+        if (Model.EndsWith('*')) return model.StartsWith(Model[..^1], StringComparison.Ordinal);
+        if (model == Model) return true;
+        // A dated snapshot of the model: NAME-YYYYMMDD.
+        return model.Length == Model.Length + 9 && model.StartsWith(Model + "-", StringComparison.Ordinal)
+               && model.AsSpan(Model.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
+    }
+}
+
+/// <summary>
+/// The prices cost is counted at: the roster's own (<c>prices:</c>) first, then the shipped table. A model neither
+/// prices has no cost, and says so (<c>fleet_agent_model_priced 0</c>), rather than costing 0.
+/// </summary>
+public sealed class PriceTable(IReadOnlyList<ModelPrice> roster)
+{
+    /// <summary>When the shipped prices were checked against the vendors' public price pages.</summary>
+    public const string ShippedAsOf = "2026-12-06";
+
+    /// <summary>
+    /// Anthropic's list prices (platform.claude.com/docs/en/about-claude/pricing, standard API, 5-minute cache
+    /// writes, as of <see cref="ShippedAsOf"/>), only for models whose row was seen there. Every other model is
+    /// priced in the roster.
+    /// </summary>
+    public static readonly IReadOnlyList<ModelPrice> Shipped =
+    [
+        new("claude-opus-5", 5, 25, 0.50, 6.25),
+        new("claude-opus-4-8", 5, 25, 0.50, 6.25),
+        new("claude-opus-4-7", 5, 25, 0.50, 6.25),
+        new("claude-opus-4-6", 5, 25, 0.50, 6.25),
+        new("claude-opus-4-5", 5, 25, 0.50, 6.25),
+        new("claude-opus-4-1", 15, 75, 1.50, 18.75),
+        new("claude-opus-4", 15, 75, 1.50, 18.75),
+        new("claude-sonnet-4", 3, 15, 0.30, 3.75),
+        new("claude-3-7-sonnet", 3, 15, 0.30, 3.75),
+        new("claude-3-5-haiku", 0.80, 4, 0.08, 1),
+        new("claude-3-haiku", 0.25, 1.25, 0.03, 0.30),
+    ];
+
+    public static readonly PriceTable Default = new([]);
+
+    public ModelPrice? For(string model) => roster.FirstOrDefault(p => p.Prices(model)) ?? Shipped.FirstOrDefault(p => p.Prices(model));
+
+    /// <summary>The cost of an agent's tokens of one model, or null when the model has no price.</summary>
+    public double? Cost(UsageTotals totals, string model) =>
+        For(model) is { } price
+            ? totals.Tokens.Where(t => t.Key.Model == model).Sum(t => t.Value * price.PerMillion(t.Key.Type) / 1_000_000)
+            : null;
+}
