@@ -29,7 +29,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         Assert.Equal(2, doc.RootElement.GetArrayLength());
         var good = doc.RootElement[0];
         Assert.Equal(
-            ["name", "tenant_id", "host", "runtime", "unit", "linger", "session", "process", "heartbeat", "state", "flags", "unknown"],
+            ["name", "tenant_id", "host", "runtime", "unit", "linger", "session", "process", "heartbeat", "state", "flags", "unknown", "usage"],
             good.EnumerateObject().Select(p => p.Name));
         Assert.Equal("good", good.GetProperty("name").GetString());
         Assert.Equal("t1", good.GetProperty("tenant_id").GetString());

@@ -50,3 +50,43 @@ public sealed class PriceTableTests
         Assert.Contains("prices.yaml:", e.Message);
     }
 }
+
+public sealed class UsageCellsTests
+{
+    private static FleetExporter.Sources.Usage.UsageReading Reading(params ModelResponse[] responses) =>
+        new(responses.Aggregate(UsageTotals.Empty, (t, r) => t.Add(r)), null);
+
+    [Fact]
+    public void Cost_says_what_is_priced_and_never_hides_what_is_not()
+    {
+        var prices = PriceTable.Default;
+        Assert.Equal("-", FleetExporter.Cli.Ps.UsageCells.Cost(null, prices));
+        Assert.Equal("!", FleetExporter.Cli.Ps.UsageCells.Cost(new(null, "bad file"), prices));
+        Assert.Equal("$1.00", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0)), prices));
+        Assert.Equal("$1.00+?", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0), new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
+        Assert.Equal("?", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
+        Assert.Equal("$75", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 0, 3_000_000, 0, 0)), prices));
+    }
+
+    [Fact]
+    public void Context_is_a_share_of_the_window_only_when_the_runtime_reports_the_window()
+    {
+        Assert.Equal("62%", FleetExporter.Cli.Ps.UsageCells.Context(Reading(new ModelResponse(null, "gpt-5", 10, 0, 0, 0) { Context = 160_000, ContextWindow = 258_400 })));
+        Assert.Equal("-", FleetExporter.Cli.Ps.UsageCells.Context(Reading(new ModelResponse("a", "claude-opus-4-5", 160_000, 0, 0, 0))));
+    }
+
+    [Fact]
+    public void The_table_gains_cost_and_context_columns_only_when_some_agent_has_usage()
+    {
+        var plain = new FleetExporter.Cli.Ps.PsRow("a1", "t", "h", "active", "claude", "idle", "1s", "2s", []);
+        var spending = plain with { Agent = "a2", Cost = "$1.00", Context = "62%" };
+
+        var without = FleetExporter.Cli.Ps.PsTable.Render([plain], colour: false, width: 80).Split('\n')[0];
+        var with = FleetExporter.Cli.Ps.PsTable.Render([plain, spending], colour: false, width: 80).Split('\n');
+
+        Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +FLAGS$", without);
+        Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +COST +CTX +FLAGS$", with[0]);
+        Assert.Matches(@"^a2 .* \$1\.00 +62% +ok$", with[2]);
+        Assert.All(with, l => Assert.True(l.Length <= 80, l));
+    }
+}

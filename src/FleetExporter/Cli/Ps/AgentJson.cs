@@ -21,7 +21,8 @@ public sealed record AgentJson(
     HeartbeatJson Heartbeat,
     StateJson State,
     IReadOnlyList<string> Flags,
-    IReadOnlyDictionary<string, string> Unknown)
+    IReadOnlyDictionary<string, string> Unknown,
+    UsageJson? Usage)
 {
     public static AgentJson From(AgentStatus a, FleetSnapshot snapshot)
     {
@@ -43,7 +44,8 @@ public sealed record AgentJson(
             new StateJson(a.State.NameLabel, a.State.Since, a.State.Since is { } since ? Math.Max(0, (snapshot.At - since).TotalSeconds) : null,
                 a.State.Source is { } source ? AgentState.Label(source) : null, a.State.Reason, a.Screen is { } screen ? AgentState.Label(screen.State) : null),
             a.Flags,
-            unknown);
+            unknown,
+            UsageJson.From(a.Usage, snapshot.Roster.Prices));
     }
 }
 
@@ -70,6 +72,36 @@ public sealed record HookJson(string? State, DateTimeOffset? StateSince, string?
         : new(r.State == AgentStateName.Unknown ? null : AgentState.Label(r.State), r.Since, r.Runtime, r.Event, r.EventDetail, r.SessionId,
             r.Prompt?.Id, r.Prompt?.Sha256, r.Prompt?.Bytes, r.Prompt?.At);
 }
+
+/// <summary>
+/// What the agent spent since its usage count began (docs/usage.md): tokens by model and type, the cost of the priced
+/// models, the models without a price, and its context at the last request (<c>fill</c> when the window is known).
+/// Null: no usage file (its runtime's transcripts are not counted, or it has not answered yet).
+/// </summary>
+public sealed record UsageJson(long Responses, IReadOnlyList<TokensJson> Tokens, double? CostUsd, IReadOnlyList<string> UnpricedModels,
+    ContextJson? Context, string? Problem)
+{
+    public static UsageJson? From(Sources.Usage.UsageReading? reading, Usage.PriceTable prices)
+    {
+        if (reading is null) return null;
+        if (reading.Totals is not { } t) return new UsageJson(0, [], null, [], null, reading.Problem);
+        var models = t.Tokens.Keys.Select(k => k.Model).Distinct().Order(StringComparer.Ordinal).ToList();
+        var costs = models.Select(m => (Model: m, Usd: prices.Cost(t, m))).ToList();
+        var priced = costs.Where(c => c.Usd is not null).ToList();
+        var window = t.ContextWindow is var (windowModel, w) && t.Context is var (contextModel, _) && windowModel == contextModel ? w : (long?)null;
+        return new UsageJson(t.Responses,
+            [.. t.Tokens.OrderBy(k => k.Key.Model, StringComparer.Ordinal).ThenBy(k => k.Key.Type, StringComparer.Ordinal).Select(k => new TokensJson(k.Key.Model, k.Key.Type, k.Value))],
+            priced.Count == 0 ? null : Math.Round(priced.Sum(c => c.Usd!.Value), 6),
+            [.. costs.Where(c => c.Usd is null).Select(c => c.Model)],
+            t.Context is var (model, tokens) ? new ContextJson(model, tokens, window, window is > 0 ? Math.Round((double)tokens / window.Value, 4) : null) : null,
+            reading.Problem);
+    }
+}
+
+public sealed record TokensJson(string Model, string Type, long Count);
+
+/// <summary>The context at the last request: its tokens, the model's window when known, and the fill (tokens / window).</summary>
+public sealed record ContextJson(string Model, long Tokens, long? Window, double? Fill);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(List<AgentJson>))]

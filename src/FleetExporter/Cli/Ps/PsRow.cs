@@ -3,6 +3,7 @@ using FleetExporter.Fleet;
 using FleetExporter.Glance;
 using FleetExporter.Heartbeats;
 using FleetExporter.Roster;
+using FleetExporter.Usage;
 
 namespace FleetExporter.Cli.Ps;
 
@@ -13,12 +14,22 @@ namespace FleetExporter.Cli.Ps;
 public sealed record PsRow(
     string Agent, string Tenant, string Host, string Unit, string Pane, string State, string Idle, string Heartbeat, IReadOnlyList<string> Flags)
 {
-    public static PsRow From(AgentStatus a) => new(
-        a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneWitness.Of(a).Text, StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat), Attention.ShownFlags(a));
+    /// <summary>What the agent spent since its usage count began, at list prices (<see cref="UsageCells"/>); "-" when nothing is counted.</summary>
+    public string Cost { get; init; } = "-";
+
+    /// <summary>How full its context was at its last request, when the window is known; else "-".</summary>
+    public string Context { get; init; } = "-";
+
+    public static PsRow From(AgentStatus a, PriceTable prices) => new(
+        a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneWitness.Of(a).Text, StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat), Attention.ShownFlags(a))
+    {
+        Cost = UsageCells.Cost(a.Usage, prices),
+        Context = UsageCells.Context(a.Usage),
+    };
 
     /// <summary>The snapshot's agents as rows, those that need attention first (<see cref="Attention"/>).</summary>
     public static IReadOnlyList<PsRow> From(FleetSnapshot snapshot) =>
-        Attention.Sort(snapshot.Agents.Select(From), r => r.Flags, r => r.State);
+        Attention.Sort(snapshot.Agents.Select(a => From(a, snapshot.Roster.Prices)), r => r.Flags, r => r.State);
 
     private static string UnitCell(AgentStatus a) => a.Unit is null ? "?" : a.Unit.LoadState == "not-found" ? "not-found" : a.Unit.ActiveState;
 

@@ -19,12 +19,17 @@ public static class PsTable
 
     public static string Render(IReadOnlyList<PsRow> rows, bool colour, int? width)
     {
-        var cells = rows.Select(r => (IReadOnlyList<string>)new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat }.Select(Printable.Escape).ToList()).ToList();
+        // The usage columns only where some agent has usage counted: a fleet without it keeps its table as it was.
+        var usage = rows.Any(r => r.Cost != "-" || r.Context != "-");
+        IReadOnlyList<string> titles = usage ? [.. PsLayout.Titles, .. PsLayout.UsageTitles] : PsLayout.Titles;
+        var cells = rows.Select(r => (IReadOnlyList<string>)(usage
+            ? new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat, r.Cost, r.Context }
+            : new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat }).Select(Printable.Escape).ToList()).ToList();
         var flags = rows.Select(r => (IReadOnlyList<string>)r.Flags.Select(Printable.Escape).ToList()).ToList();
-        var (columns, flagsWidth) = PsLayout.Compute(cells, flags, width);
+        var (columns, flagsWidth) = PsLayout.Compute(titles, cells, flags, width);
         var flagsColumn = columns.Sum(w => w + 1);
         var sb = new StringBuilder();
-        sb.Append(Row(PsLayout.Titles, columns, "FLAGS", colour: false, flagsOk: true)).Append('\n');
+        sb.Append(Row(titles, columns, "FLAGS", colour: false, flagsOk: true)).Append('\n');
         for (var i = 0; i < rows.Count; i++)
         {
             var shown = flags[i];

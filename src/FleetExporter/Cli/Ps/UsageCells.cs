@@ -1,0 +1,32 @@
+using System.Globalization;
+using FleetExporter.Sources.Usage;
+using FleetExporter.Usage;
+
+namespace FleetExporter.Cli.Ps;
+
+/// <summary>The COST and CTX cells of <c>ps</c>: short, and never a number that hides what is unknown.</summary>
+public static class UsageCells
+{
+    /// <summary>
+    /// The priced models' cost since the count began (<c>$0.42</c>); a <c>+?</c> after it when a model used has no
+    /// price, <c>?</c> when none has; <c>-</c> when nothing is counted; <c>!</c> when the usage file cannot be read.
+    /// </summary>
+    public static string Cost(UsageReading? usage, PriceTable prices)
+    {
+        if (usage is null) return "-";
+        if (usage.Totals is not { } t) return "!";
+        var models = t.Tokens.Keys.Select(k => k.Model).Distinct().ToList();
+        if (models.Count == 0) return "-";
+        var costs = models.Select(m => prices.Cost(t, m)).ToList();
+        if (costs.All(c => c is null)) return "?";
+        var usd = costs.Sum(c => c ?? 0);
+        var text = "$" + usd.ToString(usd < 10 ? "0.00" : "0", CultureInfo.InvariantCulture);
+        return costs.Any(c => c is null) ? text + "+?" : text;
+    }
+
+    /// <summary>The context at the last request as a share of the model's window (<c>62%</c>), when the runtime reports the window; else <c>-</c>.</summary>
+    public static string Context(UsageReading? usage) =>
+        usage?.Totals is { Context: var (model, tokens), ContextWindow: var (windowModel, window) } && model == windowModel && window > 0
+            ? Math.Round(100.0 * tokens / window).ToString(CultureInfo.InvariantCulture) + "%"
+            : "-";
+}
