@@ -53,6 +53,9 @@ public static class FleetSeries
     public static readonly SeriesFamily ContextTokens = Agent("fleet_agent_context_tokens", "Tokens in the agent's context at its last model request (input, cache read and cache write of that request), with its model.", "model");
     public static readonly SeriesFamily Cost = new("fleet_agent_cost_usd_total", "What the agent's tokens of the model cost, in USD, at the roster's or the shipped prices (docs/usage.md); absent for a model without a price.", SeriesKind.Counter, [.. AgentLabels, "model"]);
     public static readonly SeriesFamily ModelPriced = Agent("fleet_agent_model_priced", "1 if the model the agent used has a price (its cost is counted), 0 if not (its tokens cost nothing here: price it in the roster).", "model");
+    public static readonly SeriesFamily ApiErrors = new("fleet_agent_api_errors_total", "Turns of the agent that ended on an API error, as its hooks reported them (Claude Code's StopFailure).", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily Budget = Agent("fleet_agent_budget_usd_per_day", "What the agent may spend a day in USD at list prices (the roster's budget_usd_per_day, else budgets.usd_per_day); absent without a budget.");
+    public static readonly SeriesFamily TenantBudget = new("fleet_tenant_budget_usd_per_day", "What the tenant may spend a day in USD at list prices, all its agents together (the roster's budgets.tenants).", SeriesKind.Gauge, ["tenant", "host"]);
     public static readonly SeriesFamily ContextWindow = Agent("fleet_agent_context_window_tokens", "The context window of the agent's model, as its runtime reports it (Codex), with its model.", "model");
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
@@ -66,7 +69,7 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ApiErrors, Budget, TenantBudget, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -80,6 +83,8 @@ public static class FleetSeries
                 foreach (var verdict in SendCounts.Verdicts)
                     yield return new(Sends, [a.Spec.Tenant, a.Host, a.Spec.Name, verdict], sends.Count(a.Spec.Name, verdict));
         }
+        foreach (var (tenant, usd) in snapshot.Roster.TenantBudgetsUsdPerDay.OrderBy(t => t.Key, StringComparer.Ordinal))
+            yield return new(TenantBudget, [tenant, snapshot.Roster.Host], usd);
         if (snapshot.Agents.FirstOrDefault() is { Linger: { } linger })
             yield return new(Linger, [snapshot.Roster.Host, Environment.UserName], linger ? 1 : 0);
         foreach (var s in snapshot.Sources)
@@ -143,8 +148,10 @@ public static class FleetSeries
 
         foreach (var state in AgentState.All) yield return new(State, L1(AgentState.Label(state)), a.State.Name == state ? 1 : 0);
         if (a.State is { Since: { } since, Name: not AgentStateName.Unknown }) yield return new(StateSeconds, L(), Math.Max(0, (now - since).TotalSeconds));
+        if (a.Spec.BudgetUsdPerDay is { } budget) yield return new(Budget, L(), budget);
         if (a.Usage?.Totals is { } usage)
         {
+            yield return new(ApiErrors, L(), usage.ApiErrors);
             foreach (var ((model, type), n) in usage.Tokens) yield return new(Tokens, [.. id, model, type], n);
             foreach (var model in usage.Tokens.Keys.Select(k => k.Model).Distinct())
             {

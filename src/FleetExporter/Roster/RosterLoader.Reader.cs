@@ -11,13 +11,13 @@ public static partial class RosterLoader
     /// <summary>Walks the YAML tree, keeping the path of keys for error messages.</summary>
     private sealed partial class Reader(string file)
     {
-        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal", "prices"];
+        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal", "prices", "budgets"];
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];
         private static readonly string[] RuntimeKeys = ["commands", "match", "prompts", "states", "command_prefixes"];
         private static readonly string[] StateKeys = ["waiting", "working", "idle", "starting", "ready"];
-        private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval", "hooks"];
+        private static readonly string[] AgentKeys = ["name", "runtime", "unit", "session", "tenant", "heartbeat_interval", "hooks", "budget_usd_per_day"];
 
         public FleetRoster ReadRoster(YamlMappingNode root)
         {
@@ -78,18 +78,23 @@ public static partial class RosterLoader
             if (agentsNode is not YamlSequenceNode agentList)
                 throw Error(agentsNode, "agents", "expected a list of agents");
 
+            var budgets = ReadBudgets(root);
             var agents = new List<AgentSpec>();
             var seen = new Dictionary<string, (string Kind, int Line)>();
             for (var i = 0; i < agentList.Children.Count; i++)
             {
                 var agent = ReadAgent(agentList.Children[i], $"agents[{i}]", tenant, heartbeat.Interval, template, runtimes);
+                agent = agent with { BudgetUsdPerDay = Usd((YamlMappingNode)agentList.Children[i], "budget_usd_per_day", $"agents[{i}]") ?? budgets.AgentDefault };
                 Claim(seen, "agent:" + agent.Name, agent, $"agents[{i}].name", $"duplicate agent {Q(agent.Name)}");
                 Claim(seen, "unit:" + agent.Unit, agent, $"agents[{i}].unit", $"unit {Q(agent.Unit)} is already used by another agent");
                 Claim(seen, "session:" + agent.Session, agent, $"agents[{i}].session", $"session {Q(agent.Session)} is already used by another agent");
                 if (Selected(agent.Name, include, exclude)) agents.Add(agent);
             }
             var journal = ExpandHome(OptionalString(root, "send_journal", "") ?? DefaultSendJournal());
-            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents) { SendJournal = journal, Prices = ReadPrices(root) };
+            return new FleetRoster(file, host, heartbeat, systemd, tmux, runtimes, agents)
+            {
+                SendJournal = journal, Prices = ReadPrices(root), TenantBudgetsUsdPerDay = budgets.Tenants,
+            };
         }
 
         private void Claim(Dictionary<string, (string, int)> seen, string key, AgentSpec agent, string path, string problem)

@@ -23,6 +23,9 @@ public sealed record FleetRoster(
 
     /// <summary>The roster's prices (<c>prices:</c>), before the shipped ones (docs/usage.md).</summary>
     public PriceTable Prices { get; init; } = PriceTable.Default;
+
+    /// <summary>Each tenant's daily budget in USD (<c>budgets.tenants</c>), for all its agents: set the same on every host.</summary>
+    public IReadOnlyDictionary<string, double> TenantBudgetsUsdPerDay { get; init; } = new Dictionary<string, double>();
 }
 
 public sealed record HeartbeatSettings(string Directory, TimeSpan Interval)
@@ -89,7 +92,11 @@ public sealed record AgentSpec(
     string Tenant,
     TimeSpan HeartbeatInterval,
     int Line,
-    bool HooksInstalled = false);
+    bool HooksInstalled = false)
+{
+    /// <summary>What the agent may spend a day, in USD at list prices (its own <c>budget_usd_per_day</c>, else <c>budgets.usd_per_day</c>); null: no budget.</summary>
+    public double? BudgetUsdPerDay { get; init; }
+}
 
 /// <summary>
 /// How a message is pasted: <see cref="Bracketed"/> always as a bracketed paste (<c>paste-buffer -p</c>), else only a

@@ -11,14 +11,21 @@ public sealed class TranscriptCursor
 }
 
 /// <summary>How a runtime's transcript is read, and the directory it must lie in (its own configuration directory).</summary>
-public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func<IReadOnlyList<string>> Roots);
+public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func<IReadOnlyList<string>> Roots)
+{
+    /// <summary>The hook events by which the runtime says a turn ended on an API error (Claude Code: <c>StopFailure</c>).</summary>
+    public IReadOnlyList<string> ApiErrorEvents { get; init; } = [];
+}
 
 /// <summary>The runtimes whose transcripts are counted, by the runtime's name in the roster.</summary>
 public static class TranscriptFormats
 {
     /// <summary>Claude Code writes its transcripts under <c>$CLAUDE_CONFIG_DIR</c>, else <c>~/.claude</c> (<c>projects/</c>).</summary>
     public static readonly TranscriptFormat Claude = new("claude", (line, _) => ClaudeTranscript.Parse(line),
-        () => [Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } dir ? dir : Home(".claude")]);
+        () => [Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } dir ? dir : Home(".claude")])
+    {
+        ApiErrorEvents = ["StopFailure"],
+    };
 
     /// <summary>Codex writes its rollouts under <c>$CODEX_HOME</c>, else <c>~/.codex</c> (<c>sessions/</c>).</summary>
     public static readonly TranscriptFormat Codex = new("codex", CodexRollout.Parse,

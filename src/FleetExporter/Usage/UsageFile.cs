@@ -24,6 +24,7 @@ public static class UsageFile
             json.WriteNumber("v", Version);
             json.WriteNumber("ts", Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3));
             json.WriteNumber("responses", totals.Responses);
+            json.WriteNumber("api_errors", totals.ApiErrors);
             json.WriteStartArray("tokens");
             foreach (var ((model, type), n) in totals.Tokens.OrderBy(t => t.Key.Model, StringComparer.Ordinal).ThenBy(t => t.Key.Type, StringComparer.Ordinal))
             {
@@ -107,7 +108,7 @@ public static class UsageFile
                 .OfType<ModelResponse>().Take(UsageTotals.MaxRecentIds).ToList();
             return new UsageTotals
             {
-                Tokens = tokens, Responses = Long(root, "responses") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
+                Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
                 Transcripts = transcripts, Recent = recent, Problem = Text(root, "problem"),
             };
         }

@@ -8,9 +8,11 @@ namespace FleetExporter.Usage;
 public static class UsageHook
 {
     /// <summary>Counts; returns what to log (a problem with the transcript or the usage file), or null.</summary>
-    public static string? Count(string heartbeatDirectory, string agent, string runtime, string? transcript, DateTimeOffset now)
+    public static string? Count(string heartbeatDirectory, string agent, string runtime, string eventName, string? transcript, DateTimeOffset now)
     {
-        if (transcript is null || TranscriptFormats.For(runtime) is not { } format) return null;
+        if (TranscriptFormats.For(runtime) is not { } format) return null;
+        var apiError = format.ApiErrorEvents.Contains(eventName, StringComparer.Ordinal);
+        if (transcript is null && !apiError) return null;
         var file = UsageFile.PathFor(heartbeatDirectory, agent);
         string? problem = null;
         UsageTotals before;
@@ -22,8 +24,9 @@ public static class UsageHook
             before = UsageTotals.Empty;
         }
         var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
-        var after = TranscriptCounter.Advance(before, transcript, roots, format.Parse);
-        if (problem is null && Same(before, after)) return null;
+        var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
+        if (apiError) after = after with { ApiErrors = after.ApiErrors + 1 };
+        if (problem is null && !apiError && Same(before, after)) return null;
         UsageFile.Write(file, after, now);
         return problem ?? after.Problem;
     }

@@ -57,6 +57,9 @@ public sealed record UsageTotals
     /// <summary>Model responses counted.</summary>
     public long Responses { get; init; }
 
+    /// <summary>Turns that ended on an API error, as the runtime's hooks said (<see cref="TranscriptFormat.ApiErrorEvents"/>).</summary>
+    public long ApiErrors { get; init; }
+
     /// <summary>The tokens in the context at the last request, and its model.</summary>
     public (string Model, long Tokens)? Context { get; init; }
 

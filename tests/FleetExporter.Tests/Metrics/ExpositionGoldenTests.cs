@@ -33,8 +33,9 @@ public sealed class ExpositionGoldenTests
             heartbeat: { dir: /nonexistent/hb, interval: 30s }
             prices:
               - { model: "gpt-5*", input: 1.25, output: 10, cache_read: 0.125 }
+            budgets: { usd_per_day: 20, tenants: { acme: 200, beta: 50 } }
             agents:
-              - { name: healthy, runtime: claude }
+              - { name: healthy, runtime: claude, budget_usd_per_day: 35.5 }
               - { name: drifted, runtime: codex, tenant: beta }
               - { name: down, runtime: pi }
               - { name: dead-pane, runtime: claude, heartbeat_interval: 10s }

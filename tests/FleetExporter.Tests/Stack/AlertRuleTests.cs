@@ -45,8 +45,10 @@ public sealed class AlertRuleTests
             Assert.False(string.IsNullOrWhiteSpace(Scalar(rule, "annotations", "summary")), name);
             var description = Scalar(rule, "annotations", "description");
             var agentLevel = Scalar(rule, "expr").Contains("fleet_agent") || Scalar(rule, "expr").Contains("fleet_heartbeat") || Scalar(rule, "expr").Contains("fleet_boot");
-            // A host-wide alert built from agent series has no agent label: it names the tenant and host instead.
-            var labels = IsHostWide(rule) ? new[] { "tenant", "host" } : new[] { "agent", "tenant", "host" };
+            // A host-wide alert built from agent series has no agent label: it names the tenant and host instead; a
+            // tenant-wide one (summed by tenant over every host) names the tenant.
+            var labels = Scalar(rule, "expr").StartsWith("sum by (tenant) (", StringComparison.Ordinal) ? new[] { "tenant" }
+                : IsHostWide(rule) ? new[] { "tenant", "host" } : new[] { "agent", "tenant", "host" };
             if (agentLevel)
                 foreach (var label in labels)
                     Assert.True(description.Contains($"$labels.{label}"), $"{name}: the description does not name the {label}");

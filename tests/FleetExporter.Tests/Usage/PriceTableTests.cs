@@ -39,8 +39,8 @@ public sealed class PriceTableTests
     [InlineData("prices: { model: x }", "prices", "expected a list")]
     [InlineData("prices:\n  - { input: 1, output: 2 }", "prices[0].model", "missing")]
     [InlineData("prices:\n  - { model: x, output: 2 }", "prices[0].input", "missing: USD per million tokens")]
-    [InlineData("prices:\n  - { model: x, input: -1, output: 2 }", "prices[0].input", "is not a price")]
-    [InlineData("prices:\n  - { model: x, input: 1, output: lots }", "prices[0].output", "is not a price")]
+    [InlineData("prices:\n  - { model: x, input: -1, output: 2 }", "prices[0].input", "is not an amount in USD")]
+    [InlineData("prices:\n  - { model: x, input: 1, output: lots }", "prices[0].output", "is not an amount in USD")]
     [InlineData("prices:\n  - { model: x, input: 1, output: 2, cost: 3 }", "prices[0].cost", "unknown key")]
     public void A_bad_price_names_its_place_in_the_roster(string yaml, string path, string says)
     {

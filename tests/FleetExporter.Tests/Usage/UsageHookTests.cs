@@ -90,6 +90,27 @@ public sealed class UsageHookTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Each_turn_that_ends_on_an_API_error_is_counted_and_served_with_the_agents_budget()
+    {
+        await using var rig = new FleetRig();
+        rig.WriteRoster(rig.Spec with { Host = "usage-host", Tenant = "t1", Agents = [new("c1", "claude", "budget_usd_per_day: 12.5")], Extra = "budgets: { usd_per_day: 5, tenants: { t1: 40 } }" });
+        var agent = new Agent(rig);
+        var transcript = agent.Transcript("s1");
+        Append(transcript, ClaudeLines.User("hi"), ClaudeLines.Assistant("msg_a", "claude-opus-4-5", 100, 10));
+
+        await agent.HookAsync("StopFailure", transcript);
+        await agent.HookAsync("UserPromptSubmit", transcript);
+        await agent.HookAsync("StopFailure", transcript);
+
+        Assert.Equal(2, UsageFile.Read(agent.UsageFile)!.ApiErrors);
+        var metrics = await (await rig.ServeAsync()).GetAsync("/metrics");
+        Assert.Contains("fleet_agent_api_errors_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\"} 2\n", metrics);
+        Assert.Contains("fleet_agent_budget_usd_per_day{tenant=\"t1\",host=\"usage-host\",agent=\"c1\"} 12.5\n", metrics);
+        Assert.Contains("fleet_tenant_budget_usd_per_day{tenant=\"t1\",host=\"usage-host\"} 40\n", metrics);
+        Assert.Contains("fleet_agent_cost_usd_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\",model=\"claude-opus-4-5\"} 0.00075\n", metrics);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task A_transcript_outside_the_agents_directory_is_not_read_and_says_so_once_and_the_hook_still_succeeds()
     {
         await using var rig = new FleetRig();

@@ -82,7 +82,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var report = HookTransition.Apply(previous.Hook, hookEvent, map, now, seq);
         var written = HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
         // Still under the lock: the usage file is read, added to and written back by one hook at a time.
-        if (UsageHook.Count(roster.Heartbeat.Directory, spec.Name, runtime, hookEvent.TranscriptPath, now) is { } usageProblem)
+        if (UsageHook.Count(roster.Heartbeat.Directory, spec.Name, runtime, hookEvent.Name, hookEvent.TranscriptPath, now) is { } usageProblem)
             Problem(spec.Name, $"{hookEvent.Name}: usage: {usageProblem}");
         return written;
     }

@@ -28,6 +28,25 @@ public static partial class RosterLoader
             return new PriceTable(prices);
         }
 
+        private static readonly string[] BudgetKeys = ["usd_per_day", "tenants"];
+
+        /// <summary><c>budgets:</c> every agent's default daily budget and each tenant's, in USD at list prices.</summary>
+        private (double? AgentDefault, IReadOnlyDictionary<string, double> Tenants) ReadBudgets(YamlMappingNode root)
+        {
+            var budgets = OptionalMapping(root, "budgets", "");
+            if (budgets is null) return (null, new Dictionary<string, double>());
+            CheckKeys(budgets, "budgets.", BudgetKeys);
+            var tenants = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (OptionalMapping(budgets, "tenants", "budgets.") is { } map)
+                foreach (var (key, _) in map.Children)
+                {
+                    var tenant = (key as YamlScalarNode)?.Value ?? throw Error(key, "budgets.tenants", "a tenant's name must be a plain string");
+                    if (!AgentName().IsMatch(tenant)) throw Error(key, "budgets.tenants", $"{Q(tenant)} is not a valid tenant");
+                    tenants[tenant] = Usd(map, tenant, "budgets.tenants")!.Value;
+                }
+            return (Usd(budgets, "usd_per_day", "budgets"), tenants);
+        }
+
         private double? Usd(YamlMappingNode map, string key, string path, bool required = false)
         {
             var text = OptionalString(map, key, path + ".");
@@ -35,7 +54,7 @@ public static partial class RosterLoader
                 return required ? throw Error(map, $"{path}.{key}", "missing: USD per million tokens") : null;
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var usd) && usd >= 0 && double.IsFinite(usd)
                 ? usd
-                : throw Error(Value(map, key), $"{path}.{key}", $"{Q(text)} is not a price (USD per million tokens, 0 or more)");
+                : throw Error(Value(map, key), $"{path}.{key}", $"{Q(text)} is not an amount in USD (a number, 0 or more)");
         }
     }
 }
