@@ -19,6 +19,11 @@ public sealed class BoardQueryTests(SystemdUserManager systemd, ITestOutputHelpe
         // asker's hook reported a permission prompt: the board's waiting panels need an agent waiting for a human.
         await using var fleet = await LiveFleet.StartAsync(systemd, ["asker", "worker-1", "worker-2"], ["worker-1"], TimeSpan.FromSeconds(1));
         await fleet.ReportAsync("asker", "claude", """{"session_id":"s1","hook_event_name":"PermissionRequest","tool_name":"Bash"}""");
+        // worker-1 has spent, as its hooks would have counted it: the spend, token, context and error panels need usage.
+        FleetExporter.Usage.UsageFile.Write(Path.Combine(fleet.HeartbeatDir, "worker-1.usage"), FleetExporter.Usage.UsageTotals.Empty
+            .Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-opus-4-5", 1200, 300, 5000, 800))
+            .Add(new FleetExporter.Usage.ModelResponse(null, "gpt-5-codex", 900, 40, 100, 0, 12) { Context = 1000, ContextWindow = 258_400 })
+            with { ApiErrors = 1 }, DateTimeOffset.UtcNow);
         await using var prometheus = await PrometheusServer.StartAsync(StackConfig.Prometheus(fleet.Serve.Port, alertmanagerPort: null, TimeSpan.FromSeconds(1)));
         var queries = board.PanelQueries.Select(q => (q.Where, Expr: board.Interpolate(q.Expr)))
             .Concat(board.VariableQueries.Select(v => (Where: $"variable {v.Variable}", Expr: board.Interpolate(v.Selector))))
