@@ -130,6 +130,11 @@ public sealed class DemoFleet : IAsyncDisposable
         {{string.Join("\n", Agents.Select(a => $"  - {{ name: {a.Name}, runtime: demo-agent }}"))}}
         """;
 
+    /// <summary>One response line of a Claude Code transcript, as a printf format: session, id, turn, then the four token counts.</summary>
+    private const string ResponseLine =
+        "{\"type\":\"assistant\",\"sessionId\":\"demo-%s\",\"message\":{\"id\":\"msg_%s_%d\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-5\"," +
+        "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"usage\":{\"input_tokens\":%d,\"output_tokens\":%d,\"cache_read_input_tokens\":%d,\"cache_creation_input_tokens\":%d}}}\\n";
+
     /// <summary>
     /// What runs in each pane: a stand-in agent that reports through `fleet-exporter hook` as a Claude Code agent's
     /// hooks would (the drifted one's shell keeps beating through `fleet-exporter heartbeat`).
@@ -143,15 +148,26 @@ public sealed class DemoFleet : IAsyncDisposable
             fleet=({{string.Join(' ', self.Select(Quote))}})
             roster={{Quote(RosterPath)}}
             beat() { "${fleet[@]}" heartbeat "$1" --roster "$roster" --status "$2" >/dev/null 2>&1; }
-            hook() { printf '{"session_id":"demo-%s","hook_event_name":"%s"%s}' "$1" "$2" "${3:+,$3}" | "${fleet[@]}" hook "$1" --runtime claude --roster "$roster" >/dev/null 2>&1; }
+            # A transcript as Claude Code writes one, under its own directory: the hooks count what it spends (docs/usage.md).
+            export CLAUDE_CONFIG_DIR={{Quote(Path.Combine(Directory, "claude"))}}
+            transcript="$CLAUDE_CONFIG_DIR/projects/demo/$1.jsonl"
+            mkdir -p "${transcript%/*}"
+            n=0
+            answer() {
+              n=$((n + 1))
+              printf {{Quote(ResponseLine)}} "$1" "$1" "$n" $((1200 + n * 37)) $((150 + n * 11)) $((20000 + n * 900)) 300 >> "$transcript"
+            }
+            hook() { printf '{"session_id":"demo-%s","transcript_path":"%s","hook_event_name":"%s"%s}' "$1" "$transcript" "$2" "${3:+,$3}" | "${fleet[@]}" hook "$1" --runtime claude --roster "$roster" >/dev/null 2>&1; }
             case "$1" in
               idle)
                 hook idle UserPromptSubmit '"prompt":"summarise the build log","prompt_id":"demo-1"'
+                answer idle
                 hook idle Stop
                 echo "turn finished; waiting for the next prompt"
                 while :; do sleep 3600; done ;;
               asker)
                 hook asker UserPromptSubmit '"prompt":"clean the workspace","prompt_id":"demo-2"'
+                answer asker
                 hook asker PreToolUse '"tool_name":"Bash"'
                 hook asker PermissionRequest '"tool_name":"Bash"'
                 printf 'Bash command\n  rm -rf build/\nDo you want to proceed?\n> 1. Yes\n  2. No\n'
@@ -168,7 +184,7 @@ public sealed class DemoFleet : IAsyncDisposable
               *)
                 hook "$1" UserPromptSubmit '"prompt":"build and test","prompt_id":"demo-3"'
                 echo "working"
-                while :; do hook "$1" PreToolUse '"tool_name":"Bash"'; sleep 5; done ;;
+                while :; do answer "$1"; hook "$1" PreToolUse '"tool_name":"Bash"'; sleep 5; done ;;
             esac
             """;
     }
