@@ -60,9 +60,13 @@ public sealed class PriceTable(IReadOnlyList<ModelPrice> roster)
 
     public ModelPrice? For(string model) => roster.FirstOrDefault(p => p.Prices(model)) ?? Shipped.FirstOrDefault(p => p.Prices(model));
 
-    /// <summary>The cost of an agent's tokens of one model, or null when the model has no price.</summary>
+    /// <summary>
+    /// The cost of an agent's tokens of one model: what the runtime recorded (pi), else at its price; null when the
+    /// model has neither.
+    /// </summary>
     public double? Cost(UsageTotals totals, string model) =>
-        For(model) is { } price
+        totals.RecordedCostUsd.TryGetValue(model, out var recorded) ? recorded
+        : For(model) is { } price
             ? totals.Tokens.Where(t => t.Key.Model == model).Sum(t => t.Value * price.PerMillion(t.Key.Type) / 1_000_000)
             : null;
 }

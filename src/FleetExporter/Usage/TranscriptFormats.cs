@@ -34,8 +34,13 @@ public static class TranscriptFormats
     /// <summary>Gemini CLI writes its chats under <c>~/.gemini</c> (<c>tmp/&lt;project&gt;/chats/</c>).</summary>
     public static readonly TranscriptFormat Gemini = new("gemini", (line, _) => GeminiChat.Parse(line), () => [Home(".gemini")]);
 
+    /// <summary>pi writes its sessions under <c>$PI_CODING_AGENT_DIR</c>, else <c>~/.pi/agent</c> (<c>sessions/</c>).</summary>
+    public static readonly TranscriptFormat Pi = new("pi", (line, _) => PiSession.Parse(line),
+        () => [Environment.GetEnvironmentVariable("PI_CODING_AGENT_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Home(".pi"), "agent")]);
+
     public static TranscriptFormat? For(string runtime) => runtime switch
     {
+        "pi" => Pi,
         "claude" => Claude,
         "codex" => Codex,
         "gemini" => Gemini,

@@ -37,6 +37,12 @@ public static class UsageFile
             json.WriteEndArray();
             WritePair(json, "context", totals.Context);
             WritePair(json, "context_window", totals.ContextWindow);
+            if (totals.RecordedCostUsd.Count > 0)
+            {
+                json.WriteStartObject("recorded_cost_usd");
+                foreach (var (model, usd) in totals.RecordedCostUsd.OrderBy(r => r.Key, StringComparer.Ordinal)) json.WriteNumber(model, usd);
+                json.WriteEndObject();
+            }
             json.WriteStartArray("transcripts");
             foreach (var t in totals.Transcripts)
             {
@@ -109,7 +115,7 @@ public static class UsageFile
             return new UsageTotals
             {
                 Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
-                Transcripts = transcripts, Recent = recent, Problem = Text(root, "problem"),
+                Transcripts = transcripts, Recent = recent, RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -126,6 +132,12 @@ public static class UsageFile
         json.WriteNumber("tokens", tokens);
         json.WriteEndObject();
     }
+
+    private static Dictionary<string, double> Recorded(JsonElement root) =>
+        root.TryGetProperty("recorded_cost_usd", out var r) && r.ValueKind == JsonValueKind.Object
+            ? r.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d) && d >= 0 && double.IsFinite(d))
+                .Take(UsageTotals.MaxModels + 1).ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
+            : new Dictionary<string, double>(StringComparer.Ordinal);
 
     private static (string, long)? Pair(JsonElement root, string name) =>
         root.TryGetProperty(name, out var c) && c.ValueKind == JsonValueKind.Object && Text(c, "model") is { } m && Long(c, "tokens") is { } n ? (m, n) : null;

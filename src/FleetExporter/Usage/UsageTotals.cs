@@ -23,6 +23,9 @@ public sealed record ModelResponse(string? Id, string Model, long Input, long Ou
 
     /// <summary>The model's context window, when the runtime reports it (Codex).</summary>
     public long? ContextWindow { get; init; }
+
+    /// <summary>What the runtime itself says the response cost in USD (pi), used instead of a price.</summary>
+    public double? RecordedCostUsd { get; init; }
 }
 
 /// <summary>
@@ -62,6 +65,9 @@ public sealed record UsageTotals
 
     /// <summary>The tokens in the context at the last request, and its model.</summary>
     public (string Model, long Tokens)? Context { get; init; }
+
+    /// <summary>What the runtime itself recorded as each model's cost in USD (pi), where it did.</summary>
+    public IReadOnlyDictionary<string, double> RecordedCostUsd { get; init; } = new Dictionary<string, double>();
 
     /// <summary>The model's context window, as the runtime last reported it (Codex), with its model.</summary>
     public (string Model, long Tokens)? ContextWindow { get; init; }
@@ -117,10 +123,14 @@ public sealed record UsageTotals
             CacheRead = Math.Max(response.CacheRead, seen.CacheRead), CacheWrite = Math.Max(response.CacheWrite, seen.CacheWrite),
             Reasoning = Math.Max(response.Reasoning, seen.Reasoning),
         };
+        var recorded = RecordedCostUsd;
+        if (seen is null && response.RecordedCostUsd is { } usd)
+            recorded = new Dictionary<string, double>(RecordedCostUsd) { [model] = RecordedCostUsd.GetValueOrDefault(model) + usd };
         var recent = response.Id is null ? Recent : [counted, .. Recent.Where(r => r.Id != response.Id).Take(MaxRecentIds - 1)];
         return this with
         {
             Tokens = tokens, Responses = seen is null ? Responses + 1 : Responses, Context = (model, response.Context), Recent = recent,
+            RecordedCostUsd = recorded,
             ContextWindow = response.ContextWindow is { } window ? (model, window) : ContextWindow,
         };
     }

@@ -100,7 +100,12 @@ public sealed partial class RealAgent
                             ["baseUrl"] = StubUrl,
                             ["api"] = "anthropic-messages",
                             ["apiKey"] = ApiKey,
-                            ["models"] = new JsonArray(new JsonObject { ["id"] = ModelName }),
+                            // A price per million tokens, so that pi records each response's cost (the usage tests read it).
+                            ["models"] = new JsonArray(new JsonObject
+                            {
+                                ["id"] = ModelName,
+                                ["cost"] = new JsonObject { ["input"] = PiPrice.Input, ["output"] = PiPrice.Output, ["cacheRead"] = PiPrice.CacheRead, ["cacheWrite"] = PiPrice.CacheWrite },
+                            }),
                         },
                     },
                 });

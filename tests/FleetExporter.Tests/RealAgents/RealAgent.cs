@@ -18,6 +18,12 @@ public sealed partial class RealAgent : IAsyncDisposable
 
     public const string ModelName = "stub-model";
 
+    /// <summary>What pi is told the stub model costs, USD per million tokens (so that pi records a cost).</summary>
+    public static class PiPrice
+    {
+        public const double Input = 3, Output = 15, CacheRead = 0.3, CacheWrite = 3.75;
+    }
+
     public static string AgentsDirectory { get; } = RepoPaths.Of("tests", ".agents");
 
     public static string StubScript { get; } = RepoPaths.Of("tests", "agents", "model-stub.py");

@@ -77,6 +77,17 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
         Assert.Null(totals.ContextWindow);
     }
 
+    [RealAgentFact("pi")]
+    public async Task Pis_tokens_and_its_own_recorded_cost_are_counted_exactly_as_the_stub_sent_them()
+    {
+        var (sent, totals) = await TwoTurnsAsync(AgentRuntime.Pi, "agent_end");
+        // pi prices each response itself (the test's models.json gives the stub model a price): that cost is exported.
+        var expected = sent.Sum(s => ((long)s["input"]! * RealAgent.PiPrice.Input + (long)s["output"]! * RealAgent.PiPrice.Output
+                                      + (long)s["cache_read"]! * RealAgent.PiPrice.CacheRead + (long)s["cache_write"]! * RealAgent.PiPrice.CacheWrite) / 1e6);
+        var model = Assert.Single(totals.Tokens.Keys.Select(k => k.Model).Distinct());
+        Assert.Equal(expected, FleetExporter.Usage.PriceTable.Default.Cost(totals, model)!.Value, 9);
+    }
+
     /// <summary>Two plain turns; asserts the counts equal what the stub sent for the conversation's requests, and returns both.</summary>
     private async Task<(List<JsonObject> Sent, UsageTotals Totals)> TwoTurnsAsync(AgentRuntime runtime, string turnEnd)
     {

@@ -43,3 +43,26 @@ public sealed class GeminiChatTests
         Assert.Equal(3, totals.Tokens[("gemini-3.8-flash", TokenType.Reasoning)]);
     }
 }
+
+/// <summary>pi session lines, shaped as pi-coding-agent 0.73 writes them (recorded against the model stub).</summary>
+public sealed class PiSessionTests
+{
+    private const string Response = """{"type":"message","id":"0e941f0d","parentId":"88cabf07","timestamp":"2026-12-06T12:08:32.014Z","message":{"role":"assistant","content":[{"type":"text","text":"ok"}],"api":"anthropic-messages","provider":"stub","model":"stub-model","usage":{"input":107,"output":8,"cacheRead":11,"cacheWrite":13,"totalTokens":139,"cost":{"input":0.000321,"output":0.00012,"cacheRead":0.0000033,"cacheWrite":0.00004875,"total":0.00049305}},"stopReason":"stop","timestamp":1796558911919,"responseId":"msg_000001"}}""";
+
+    [Fact]
+    public void An_assistant_message_gives_its_tokens_and_pis_own_cost_which_is_used_instead_of_a_price()
+    {
+        var r = FleetExporter.Usage.PiSession.Parse(Encoding.UTF8.GetBytes(Response))!;
+        Assert.Equal(("msg_000001", "stub-model", 107L, 8L, 11L, 13L, 0.00049305), (r.Id, r.Model, r.Input, r.Output, r.CacheRead, r.CacheWrite, r.RecordedCostUsd!.Value));
+
+        var totals = UsageTotals.Empty.Add(r).Add(r);
+        Assert.Equal(0.00049305, PriceTable.Default.Cost(totals, "stub-model")!.Value, 12);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"message","message":{"role":"user","content":[{"type":"text","text":"\"assistant\" \"usage\""}]}}""")]
+    [InlineData("""{"type":"model_change","provider":"stub","modelId":"stub-model"}""")]
+    [InlineData("""{"type":"message","message":{"role":"assistant","model":"m"}}""")]
+    public void Lines_that_are_no_assistant_message_with_usage_give_nothing(string line) =>
+        Assert.Null(FleetExporter.Usage.PiSession.Parse(Encoding.UTF8.GetBytes(line)));
+}

@@ -59,6 +59,8 @@ public static class PiExtension
               if (!DROP.has(key) && key !== "type") payload[key] = value;
             }
             try { payload.session_id = ctx?.sessionManager?.getSessionId?.(); } catch {}
+            // The session file records each response's usage and cost: the hook counts it (docs/usage.md).
+            try { const file = ctx?.sessionManager?.getSessionFile?.(); if (typeof file === "string") payload.transcript_path = file; } catch {}
             if (typeof ctx?.cwd === "string") payload.cwd = ctx.cwd;
             queue = queue.then(() => run(payload), () => run(payload));
           } catch {
