@@ -13,7 +13,15 @@ namespace FleetExporter.Benchmarks;
 /// </summary>
 internal static class HookBenchmark
 {
-    private sealed record Run(string Name, string Program, string[] Args, string? Stdin);
+    private sealed record Run(string Name, string Program, string[] Args, string? Stdin)
+    {
+        /// <summary>Done before each timed start, untimed (the transcript growing by one response).</summary>
+        public Action? Before { get; init; }
+        public IReadOnlyDictionary<string, string>? Environment { get; init; }
+    }
+
+    /// <summary>The transcript the usage runs count: 10 MB, as a long Claude Code session leaves one.</summary>
+    private const long TranscriptBytes = 10 * 1024 * 1024;
 
     public static async Task<int> RunAsync(int runs)
     {
@@ -32,6 +40,15 @@ internal static class HookBenchmark
 
             Run floor = new("process floor (true)", "true", [], null);
             Run show = new("systemctl --user show (1 unit)", "systemctl", ["--user", "show", "-p", "Id,ActiveState,SubState,UnitFileState,MainPID", unit], null);
+            // Usage on: the event names a 10 MB transcript under the runtime's directory, counted to its end beforehand.
+            var claude = Path.Combine(dir, "claude");
+            var transcript = Path.Combine(claude, "projects", "bench", "s1.jsonl");
+            WriteTranscript(transcript);
+            var usagePayload = $$"""{"session_id":"s1","transcript_path":"{{transcript}}","hook_event_name":"PostToolUse","tool_name":"Bash"}""";
+            var env = new Dictionary<string, string> { ["CLAUDE_CONFIG_DIR"] = claude };
+            Run idle = new("fleet-exporter hook + usage", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], usagePayload) { Environment = env };
+            for (var i = 0; i < 3; i++) Time(idle);   // catch up with the 10 MB (8 MiB a hook at most)
+            var turn = 0;
             Run[] measured =
             [
                 floor,
@@ -39,12 +56,16 @@ internal static class HookBenchmark
                 new("fleet-exporter --version", exe, ["--version"], null),
                 new("fleet-exporter heartbeat", exe, ["heartbeat", "bench", "--roster", roster], null),
                 new("fleet-exporter hook", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload),
+                idle with { Name = "hook, usage, nothing new" },
+                idle with { Name = "hook, usage, 1 response new", Before = () => File.AppendAllText(transcript, Response($"new{turn++}") + "\n") },
             ];
             var times = Measure(runs, measured);
             Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe}");
             foreach (var r in measured)
                 Print(r.Name, times[r], times[floor], times[show]);
             Console.WriteLine($"  hook beyond start-up: {Median(times[measured[4]]) - Median(times[measured[2]]):0.0} ms (median)");
+            Console.WriteLine($"  usage beyond the hook ({TranscriptBytes / (1024 * 1024)} MB transcript): {Median(times[measured[5]]) - Median(times[measured[4]]):0.0} ms with nothing new, " +
+                              $"{Median(times[measured[6]]) - Median(times[measured[4]]):0.0} ms with one response to count (median)");
             return 0;
         }
         finally
@@ -67,9 +88,29 @@ internal static class HookBenchmark
         return times;
     }
 
+    /// <summary>A Claude Code transcript of <see cref="TranscriptBytes"/>: turns of a user line with tool output and a response.</summary>
+    private static void WriteTranscript(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var w = new StreamWriter(path);
+        var output = new string('x', 4000);
+        for (var i = 0; w.BaseStream.Length < TranscriptBytes; i++)
+        {
+            w.WriteLine($$$"""{"type":"user","message":{"role":"user","content":[{"type":"tool_result","content":"{{{output}}}"}]}}""");
+            w.WriteLine(Response($"m{i}"));
+            w.Flush();
+        }
+    }
+
+    private static string Response(string id) =>
+        "{\"type\":\"assistant\",\"message\":{\"id\":\"" + id + "\",\"model\":\"claude-opus-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]," +
+        "\"usage\":{\"input_tokens\":120,\"output_tokens\":40,\"cache_read_input_tokens\":9000,\"cache_creation_input_tokens\":300}}}";
+
     private static double Time(Run run)
     {
+        run.Before?.Invoke();
         var info = new ProcessStartInfo(run.Program, run.Args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in run.Environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var watch = Stopwatch.StartNew();
         using var p = Process.Start(info)!;
         if (run.Stdin is not null) p.StandardInput.Write(run.Stdin);
