@@ -54,6 +54,8 @@ public static class FleetSeries
     public static readonly SeriesFamily Cost = new("fleet_agent_cost_usd_total", "What the agent's tokens of the model cost, in USD, at the roster's or the shipped prices (docs/usage.md); absent for a model without a price.", SeriesKind.Counter, [.. AgentLabels, "model"]);
     public static readonly SeriesFamily ModelPriced = Agent("fleet_agent_model_priced", "1 if the model the agent used has a price (its cost is counted), 0 if not (its tokens cost nothing here: price it in the roster).", "model");
     public static readonly SeriesFamily ApiErrors = new("fleet_agent_api_errors_total", "Turns of the agent that ended on an API error, as its hooks reported them (Claude Code's StopFailure).", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily Turns = new("fleet_agent_turns_total", "Turns the agent completed, as its hooks reported them (Claude Code and Codex: Stop; Gemini CLI: AfterAgent; pi: agent_end).", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily ToolCalls = new("fleet_agent_tool_calls_total", "Tool calls of the agent that ended, by outcome (succeeded, failed, denied), as its hooks reported them (docs/usage.md says which runtime reports which).", SeriesKind.Counter, [.. AgentLabels, "outcome"]);
     public static readonly SeriesFamily Budget = Agent("fleet_agent_budget_usd_per_day", "What the agent may spend a day in USD at list prices (the roster's budget_usd_per_day, else budgets.usd_per_day); absent without a budget.");
     public static readonly SeriesFamily TenantBudget = new("fleet_tenant_budget_usd_per_day", "What the tenant may spend a day in USD at list prices, all its agents together (the roster's budgets.tenants).", SeriesKind.Gauge, ["tenant", "host"]);
     public static readonly SeriesFamily ContextWindow = Agent("fleet_agent_context_window_tokens", "The context window of the agent's model, as its runtime reports it (Codex), with its model.", "model");
@@ -69,7 +71,7 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ApiErrors, Budget, TenantBudget, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ApiErrors, Turns, ToolCalls, Budget, TenantBudget, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -152,6 +154,8 @@ public static class FleetSeries
         if (a.Usage?.Totals is { } usage)
         {
             yield return new(ApiErrors, L(), usage.ApiErrors);
+            yield return new(Turns, L(), usage.Turns);
+            foreach (var outcome in ToolOutcome.All) yield return new(ToolCalls, L1(outcome), usage.ToolCalls.GetValueOrDefault(outcome));
             foreach (var ((model, type), n) in usage.Tokens) yield return new(Tokens, [.. id, model, type], n);
             foreach (var model in usage.Tokens.Keys.Select(k => k.Model).Distinct())
             {

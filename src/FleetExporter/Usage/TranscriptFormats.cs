@@ -13,9 +13,12 @@ public sealed class TranscriptCursor
 /// <summary>How a runtime's transcript is read, and the directory it must lie in (its own configuration directory).</summary>
 public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func<IReadOnlyList<string>> Roots)
 {
-    /// <summary>The hook events by which the runtime says a turn ended on an API error (Claude Code: <c>StopFailure</c>).</summary>
-    public IReadOnlyList<string> ApiErrorEvents { get; init; } = [];
+    /// <summary>The hook events that say a turn ended, a tool call ended (and how) or a turn failed on an API error.</summary>
+    public IReadOnlyDictionary<string, UsageEvent> Events { get; init; } = new Dictionary<string, UsageEvent>();
 }
+
+/// <summary>What a hook event says happened, as the usage counts it.</summary>
+public enum UsageEvent { Turn, ToolSucceeded, ToolFailed, ToolDenied, ApiError }
 
 /// <summary>The runtimes whose transcripts are counted, by the runtime's name in the roster.</summary>
 public static class TranscriptFormats
@@ -24,19 +27,32 @@ public static class TranscriptFormats
     public static readonly TranscriptFormat Claude = new("claude", (line, _) => ClaudeTranscript.Parse(line),
         () => [Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } dir ? dir : Home(".claude")])
     {
-        ApiErrorEvents = ["StopFailure"],
+        Events = new Dictionary<string, UsageEvent>
+        {
+            ["Stop"] = UsageEvent.Turn, ["StopFailure"] = UsageEvent.ApiError,
+            ["PostToolUse"] = UsageEvent.ToolSucceeded, ["PostToolUseFailure"] = UsageEvent.ToolFailed,
+        },
     };
 
     /// <summary>Codex writes its rollouts under <c>$CODEX_HOME</c>, else <c>~/.codex</c> (<c>sessions/</c>).</summary>
     public static readonly TranscriptFormat Codex = new("codex", CodexRollout.Parse,
-        () => [Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } dir ? dir : Home(".codex")]);
+        () => [Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } dir ? dir : Home(".codex")])
+    {
+        Events = new Dictionary<string, UsageEvent> { ["Stop"] = UsageEvent.Turn, ["PostToolUse"] = UsageEvent.ToolSucceeded },
+    };
 
     /// <summary>Gemini CLI writes its chats under <c>~/.gemini</c> (<c>tmp/&lt;project&gt;/chats/</c>).</summary>
-    public static readonly TranscriptFormat Gemini = new("gemini", (line, _) => GeminiChat.Parse(line), () => [Home(".gemini")]);
+    public static readonly TranscriptFormat Gemini = new("gemini", (line, _) => GeminiChat.Parse(line), () => [Home(".gemini")])
+    {
+        Events = new Dictionary<string, UsageEvent> { ["AfterAgent"] = UsageEvent.Turn },
+    };
 
     /// <summary>pi writes its sessions under <c>$PI_CODING_AGENT_DIR</c>, else <c>~/.pi/agent</c> (<c>sessions/</c>).</summary>
     public static readonly TranscriptFormat Pi = new("pi", (line, _) => PiSession.Parse(line),
-        () => [Environment.GetEnvironmentVariable("PI_CODING_AGENT_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Home(".pi"), "agent")]);
+        () => [Environment.GetEnvironmentVariable("PI_CODING_AGENT_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Home(".pi"), "agent")])
+    {
+        Events = new Dictionary<string, UsageEvent> { ["agent_end"] = UsageEvent.Turn },
+    };
 
     public static TranscriptFormat? For(string runtime) => runtime switch
     {

@@ -25,6 +25,10 @@ public static class UsageFile
             json.WriteNumber("ts", Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3));
             json.WriteNumber("responses", totals.Responses);
             json.WriteNumber("api_errors", totals.ApiErrors);
+            json.WriteNumber("turns", totals.Turns);
+            json.WriteStartObject("tool_calls");
+            foreach (var outcome in ToolOutcome.All) json.WriteNumber(outcome, totals.ToolCalls.GetValueOrDefault(outcome));
+            json.WriteEndObject();
             json.WriteStartArray("tokens");
             foreach (var ((model, type), n) in totals.Tokens.OrderBy(t => t.Key.Model, StringComparer.Ordinal).ThenBy(t => t.Key.Type, StringComparer.Ordinal))
             {
@@ -114,7 +118,7 @@ public static class UsageFile
                 .OfType<ModelResponse>().Take(UsageTotals.MaxRecentIds).ToList();
             return new UsageTotals
             {
-                Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
+                Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Turns = Long(root, "turns") ?? 0, ToolCalls = ToolCalls(root), Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
                 Transcripts = transcripts, Recent = recent, RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
             };
         }
@@ -132,6 +136,11 @@ public static class UsageFile
         json.WriteNumber("tokens", tokens);
         json.WriteEndObject();
     }
+
+    private static Dictionary<string, long> ToolCalls(JsonElement root) =>
+        root.TryGetProperty("tool_calls", out var t) && t.ValueKind == JsonValueKind.Object
+            ? ToolOutcome.All.Select(o => (o, Long(t, o))).Where(p => p.Item2 is >= 0).ToDictionary(p => p.o, p => p.Item2!.Value, StringComparer.Ordinal)
+            : new Dictionary<string, long>(StringComparer.Ordinal);
 
     private static Dictionary<string, double> Recorded(JsonElement root) =>
         root.TryGetProperty("recorded_cost_usd", out var r) && r.ValueKind == JsonValueKind.Object

@@ -11,8 +11,8 @@ public static class UsageHook
     public static string? Count(string heartbeatDirectory, string agent, string runtime, string eventName, string? transcript, DateTimeOffset now)
     {
         if (TranscriptFormats.For(runtime) is not { } format) return null;
-        var apiError = format.ApiErrorEvents.Contains(eventName, StringComparer.Ordinal);
-        if (transcript is null && !apiError) return null;
+        UsageEvent? happened = format.Events.TryGetValue(eventName, out var said) ? said : null;
+        if (transcript is null && happened is null) return null;
         var file = UsageFile.PathFor(heartbeatDirectory, agent);
         string? problem = null;
         UsageTotals before;
@@ -25,10 +25,11 @@ public static class UsageHook
         }
         var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
         var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
-        if (apiError) after = after with { ApiErrors = after.ApiErrors + 1 };
-        if (problem is null && !apiError && Same(before, after)) return null;
+        if (happened is { } counted) after = after.With(counted);
+        if (problem is null && happened is null && Same(before, after)) return null;
         UsageFile.Write(file, after, now);
-        return problem ?? after.Problem;
+        // A transcript's problem is said once, when it appears, not at every event after.
+        return problem ?? (after.Problem != before.Problem ? after.Problem : null);
     }
 
     private static bool Same(UsageTotals a, UsageTotals b) =>

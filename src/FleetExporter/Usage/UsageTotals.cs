@@ -1,5 +1,15 @@
 namespace FleetExporter.Usage;
 
+/// <summary>How a tool call ended, as exported in the <c>outcome</c> label.</summary>
+public static class ToolOutcome
+{
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Denied = "denied";
+
+    public static readonly IReadOnlyList<string> All = [Succeeded, Failed, Denied];
+}
+
 /// <summary>The kinds of token a runtime reports, as exported in the <c>type</c> label.</summary>
 public static class TokenType
 {
@@ -60,8 +70,29 @@ public sealed record UsageTotals
     /// <summary>Model responses counted.</summary>
     public long Responses { get; init; }
 
-    /// <summary>Turns that ended on an API error, as the runtime's hooks said (<see cref="TranscriptFormat.ApiErrorEvents"/>).</summary>
+    /// <summary>Turns that ended on an API error, as the runtime's hooks said (<see cref="UsageEvent.ApiError"/>).</summary>
     public long ApiErrors { get; init; }
+
+    /// <summary>Turns completed, as the runtime's hooks said (<see cref="UsageEvent.Turn"/>).</summary>
+    public long Turns { get; init; }
+
+    /// <summary>Tool calls ended, by outcome (<see cref="ToolOutcome"/>), as the runtime's hooks said.</summary>
+    public IReadOnlyDictionary<string, long> ToolCalls { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>These totals with one more event the runtime's hooks reported.</summary>
+    public UsageTotals With(UsageEvent e)
+    {
+        UsageTotals Tool(string outcome) =>
+            this with { ToolCalls = new Dictionary<string, long>(ToolCalls) { [outcome] = ToolCalls.GetValueOrDefault(outcome) + 1 } };
+        return e switch
+        {
+            UsageEvent.Turn => this with { Turns = Turns + 1 },
+            UsageEvent.ApiError => this with { ApiErrors = ApiErrors + 1 },
+            UsageEvent.ToolSucceeded => Tool(ToolOutcome.Succeeded),
+            UsageEvent.ToolFailed => Tool(ToolOutcome.Failed),
+            _ => Tool(ToolOutcome.Denied),
+        };
+    }
 
     /// <summary>The tokens in the context at the last request, and its model.</summary>
     public (string Model, long Tokens)? Context { get; init; }

@@ -60,7 +60,8 @@ public sealed class ExpositionGoldenTests
                     State = new AgentState(AgentStateName.Waiting, Now.AddSeconds(-42), StateSource.Hook, "hook PermissionRequest"),
                     Usage = new UsageReading(UsageTotals.Empty
                         .Add(new ModelResponse("msg_1", "claude-opus-4-5-20251101", 1200, 340, 0, 5000))
-                        .Add(new ModelResponse("msg_2", "claude-opus-4-5-20251101", 15, 80, 6200, 0)), null),
+                        .Add(new ModelResponse("msg_2", "claude-opus-4-5-20251101", 15, 80, 6200, 0))
+                        with { Turns = 3, ApiErrors = 1, ToolCalls = new Dictionary<string, long> { ["succeeded"] = 5, ["failed"] = 1 } }, null),
                 },
             Status(A("drifted"), Unit("drifted", "active", "disabled", 2), Pane("drifted"), new PaneProcesses(null, ["bash"]), Beat("drifted", 200, 30))
                 with

@@ -29,7 +29,7 @@ public sealed class OtlpExportTests
         });
         await receiver.StartAsync();
         var port = new Uri(receiver.Urls.Single()).Port;
-        var roster = dir.Write("roster.yaml", $"host: otlp-host\nheartbeat: {{ dir: {dir.File("hb")} }}\ntmux: {{ socket_name: fxt-otlp-none }}\nagents:\n  - {{ name: otlp-agent, runtime: claude }}\n");
+        var roster = dir.Write("roster.yaml", $"host: otlp-host\nbudgets: {{ usd_per_day: 10, tenants: {{ default: 50 }} }}\nheartbeat: {{ dir: {dir.File("hb")} }}\ntmux: {{ socket_name: fxt-otlp-none }}\nagents:\n  - {{ name: otlp-agent, runtime: claude }}\n");
 
         // The agent's usage, as its hooks would have counted it: the usage families go out too.
         FleetExporter.Usage.UsageFile.Write(dir.File("hb/otlp-agent.usage"),

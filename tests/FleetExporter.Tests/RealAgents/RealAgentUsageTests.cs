@@ -56,6 +56,8 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
         Assert.NotEmpty(conversation);
         AssertCounted(conversation, totals);
         Assert.Equal(conversation.Count, totals.Responses);
+        // From its hooks: three turns ended (hello, the tool's, the one after /clear), one on an API error, one tool ran.
+        Assert.Equal((3L, 1L, 1L), (totals.Turns, totals.ApiErrors, totals.ToolCalls.GetValueOrDefault("succeeded")));
     }
 
     [RealAgentFact("codex")]

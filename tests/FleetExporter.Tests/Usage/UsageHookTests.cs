@@ -90,7 +90,7 @@ public sealed class UsageHookTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task Each_turn_that_ends_on_an_API_error_is_counted_and_served_with_the_agents_budget()
+    public async Task Turns_tool_calls_by_outcome_and_API_errors_are_counted_from_the_hook_events_and_served_with_the_agents_budget()
     {
         await using var rig = new FleetRig();
         rig.WriteRoster(rig.Spec with { Host = "usage-host", Tenant = "t1", Agents = [new("c1", "claude", "budget_usd_per_day: 12.5")], Extra = "budgets: { usd_per_day: 5, tenants: { t1: 40 } }" });
@@ -100,11 +100,18 @@ public sealed class UsageHookTests
 
         await agent.HookAsync("StopFailure", transcript);
         await agent.HookAsync("UserPromptSubmit", transcript);
+        await agent.HookAsync("PostToolUse", transcript);
+        await agent.HookAsync("PostToolUseFailure", transcript);
+        await agent.HookAsync("PostToolUse", transcript);
+        await agent.HookAsync("Stop", transcript);
         await agent.HookAsync("StopFailure", transcript);
 
-        Assert.Equal(2, UsageFile.Read(agent.UsageFile)!.ApiErrors);
+        var totals = UsageFile.Read(agent.UsageFile)!;
+        Assert.Equal((2L, 1L, 2L, 1L), (totals.ApiErrors, totals.Turns, totals.ToolCalls["succeeded"], totals.ToolCalls["failed"]));
         var metrics = await (await rig.ServeAsync()).GetAsync("/metrics");
         Assert.Contains("fleet_agent_api_errors_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\"} 2\n", metrics);
+        Assert.Contains("fleet_agent_turns_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\"} 1\n", metrics);
+        Assert.Contains("fleet_agent_tool_calls_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\",outcome=\"failed\"} 1\n", metrics);
         Assert.Contains("fleet_agent_budget_usd_per_day{tenant=\"t1\",host=\"usage-host\",agent=\"c1\"} 12.5\n", metrics);
         Assert.Contains("fleet_tenant_budget_usd_per_day{tenant=\"t1\",host=\"usage-host\"} 40\n", metrics);
         Assert.Contains("fleet_agent_cost_usd_total{tenant=\"t1\",host=\"usage-host\",agent=\"c1\",model=\"claude-opus-4-5\"} 0.00075\n", metrics);
