@@ -14,7 +14,8 @@ public static class LineReader
     /// <summary>
     /// Reads whole lines from <paramref name="from"/> up to <paramref name="budget"/> bytes and at most to
     /// <paramref name="length"/>; returns the offset after the last whole line. A line longer than
-    /// <see cref="MaxLine"/> is skipped, and a last line without its newline is left for the next read.
+    /// <see cref="MaxLine"/> is skipped, and a last line without its newline is left for the next read. A line that
+    /// starts the read and is longer than the budget is read (or skipped) whole all the same, so a read always moves on.
     /// </summary>
     public static long Read(SafeFileHandle handle, long from, long length, long budget, Action<ReadOnlySpan<byte>, long> line)
     {
@@ -42,6 +43,9 @@ public static class LineReader
                 }
                 if (start == 0 && filled == size)
                 {
+                    // One line as long as what is left of the budget: read on past the budget, up to MaxLine, so that
+                    // it is read or skipped now (else every later read would stop at the same place, for good).
+                    if (!skipping && stop - offset <= size && stop < length) stop = Math.Min(length, offset + MaxLine + 1);
                     if (size < MaxLine && !skipping && stop - offset > size)
                     {
                         // One line fills the buffer: a bigger one, up to MaxLine.

@@ -28,7 +28,7 @@ public static class ClaudeTranscript
             if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
             var model = TextOf(message, "model");
             if (model is null or SyntheticModel) return null;
-            return new ModelResponse(TextOf(message, "id") ?? TextOf(root, "requestId"), Model(model),
+            return new ModelResponse(Id(TextOf(message, "id") ?? TextOf(root, "requestId")), Model(model),
                 Count(usage, "input_tokens"), Count(usage, "output_tokens"),
                 Count(usage, "cache_read_input_tokens"), Count(usage, "cache_creation_input_tokens"));
         }

@@ -36,7 +36,9 @@ public static class CodexRollout
             var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
                 Count(total, "cache_write_input_tokens"), Count(total, "reasoning_output_tokens"));
             var before = cursor.Cumulative ?? CumulativeUsage.Zero;
-            if (now.Input < before.Input || now.Output < before.Output) before = CumulativeUsage.Zero;
+            // Totals that fell in any kind are another session's: counted against zero.
+            if (now.Input < before.Input || now.Output < before.Output || now.CacheRead < before.CacheRead
+                || now.CacheWrite < before.CacheWrite || now.Reasoning < before.Reasoning) before = CumulativeUsage.Zero;
             cursor.Cumulative = now;
             if (now == before) return null;
             // Disjoint kinds: cached and cache-written tokens are part of the input, reasoning part of the output.

@@ -24,7 +24,7 @@ public static class GeminiChat
             var cached = Count(tokens, "cached");
             // Disjoint kinds: the prompt holds its cached tokens; tool-use prompt tokens are input too.
             var input = Math.Max(0, Count(tokens, "input") - cached) + Count(tokens, "tool");
-            return new ModelResponse(TextOf(root, "id"), Model(TextOf(root, "model") ?? "unknown"), input, Count(tokens, "output"), cached, 0, Count(tokens, "thoughts"));
+            return new ModelResponse(Id(TextOf(root, "id")), Model(TextOf(root, "model") ?? "unknown"), input, Count(tokens, "output"), cached, 0, Count(tokens, "thoughts"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
     }

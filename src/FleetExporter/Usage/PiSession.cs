@@ -23,7 +23,7 @@ public static class PiSession
             if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
             var cost = usage.TryGetProperty("cost", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("total", out var t)
                        && t.ValueKind == JsonValueKind.Number && t.TryGetDouble(out var usd) && usd > 0 && double.IsFinite(usd) ? usd : (double?)null;
-            return new ModelResponse(TextOf(message, "responseId") ?? TextOf(root, "id"), Model(TextOf(message, "model") ?? "unknown"),
+            return new ModelResponse(Id(TextOf(message, "responseId") ?? TextOf(root, "id")), Model(TextOf(message, "model") ?? "unknown"),
                 Count(usage, "input"), Count(usage, "output"), Count(usage, "cacheRead"), Count(usage, "cacheWrite")) { RecordedCostUsd = cost };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }

@@ -17,8 +17,20 @@ public static class UsageFile
 
     public static void Write(string file, UsageTotals totals, DateTimeOffset now)
     {
+        // Never write what a reader refuses: the recent responses, then the older transcripts, give way first.
+        var buffer = Serialize(totals, now);
+        if (buffer.Length > MaxBytes) buffer = Serialize(totals = totals with { Recent = [.. totals.Recent.Take(8)] }, now);
+        if (buffer.Length > MaxBytes) buffer = Serialize(totals = totals with { Recent = [], Transcripts = [.. totals.Transcripts.Take(1)] }, now);
+        if (buffer.Length > MaxBytes) throw new UsageFileException($"{file}: the usage would be larger than {MaxBytes} bytes ({buffer.Length}); not written");
+        AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static MemoryStream Serialize(UsageTotals totals, DateTimeOffset now)
+    {
         var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
             json.WriteNumber("v", Version);
@@ -86,7 +98,7 @@ public static class UsageFile
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
-        AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return buffer;
     }
 
     /// <summary>The totals in the file; none when there is no file. Throws <see cref="UsageFileException"/> for a file that is no usage file.</summary>
@@ -122,9 +134,9 @@ public static class UsageFile
                 Transcripts = transcripts, Recent = recent, RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
             };
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw new UsageFileException($"{file}: not JSON ({e.Message})");
+            throw new UsageFileException($"{file}: not a usage file ({e.Message})");
         }
     }
 
@@ -145,7 +157,7 @@ public static class UsageFile
     private static Dictionary<string, double> Recorded(JsonElement root) =>
         root.TryGetProperty("recorded_cost_usd", out var r) && r.ValueKind == JsonValueKind.Object
             ? r.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d) && d >= 0 && double.IsFinite(d))
-                .Take(UsageTotals.MaxModels + 1).ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
+                .Take(UsageTotals.MaxModels + 1).Aggregate(new Dictionary<string, double>(StringComparer.Ordinal), (all, p) => { all[p.Name] = p.Value.GetDouble(); return all; })
             : new Dictionary<string, double>(StringComparer.Ordinal);
 
     private static (string, long)? Pair(JsonElement root, string name) =>

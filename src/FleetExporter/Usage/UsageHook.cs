@@ -27,7 +27,8 @@ public static class UsageHook
         var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
         if (happened is { } counted) after = after.With(counted);
         if (problem is null && happened is null && Same(before, after)) return null;
-        UsageFile.Write(file, after, now);
+        try { UsageFile.Write(file, after, now); }
+        catch (Exception e) when (e is UsageFileException or IOException or UnauthorizedAccessException) { return $"{file}: not written: {e.Message}"; }
         // A transcript's problem is said once, when it appears, not at every event after.
         return problem ?? (after.Problem != before.Problem ? after.Problem : null);
     }

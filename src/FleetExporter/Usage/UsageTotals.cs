@@ -140,7 +140,7 @@ public sealed record UsageTotals
             : OtherModel;
         void Count(string type, long n)
         {
-            if (n > 0) tokens[(model, type)] = tokens.GetValueOrDefault((model, type)) + n;
+            if (n > 0) tokens[(model, type)] = Plus(tokens.GetValueOrDefault((model, type)), n);
         }
         Count(TokenType.Input, added.Input);
         Count(TokenType.Output, added.Output);
@@ -166,5 +166,9 @@ public sealed record UsageTotals
         };
     }
 
-    public long TotalTokens => Tokens.Values.Sum();
+    /// <summary>Every token counted; it stops at long.MaxValue rather than wrap.</summary>
+    public long TotalTokens => Tokens.Values.Aggregate(0L, Plus);
+
+    /// <summary>A sum that stops at long.MaxValue: a counter must never wrap to a negative (a reset to Prometheus).</summary>
+    public static long Plus(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }

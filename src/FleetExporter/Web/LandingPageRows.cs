@@ -16,11 +16,22 @@ internal static class LandingPageRows
     /// <summary>The state as ps shows it: its name, or "?" when unknown.</summary>
     public static string StateLabel(AgentStatus a) => a.State.Name == AgentStateName.Unknown ? FlagGuide.Unknown : a.State.NameLabel;
 
-    public static string Row(AgentStatus a) =>
+    public static string Row(AgentStatus a, Usage.PriceTable prices) =>
         $"<tr><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>"
         + $"<td>{(a.Unit is null ? UnknownMark : E(a.Unit.ActiveState))}</td><td>{Pane(PaneWitness.Of(a))}</td><td>{State(a.State)}</td>"
         + $"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td><td>{E(a.Heartbeat.Age is { } h ? Durations.Format(h) : a.Heartbeat.Word)}</td>"
-        + $"<td>{Flags(a)}</td></tr>";
+        + $"<td>{Cost(a, prices)}</td><td>{Flags(a)}</td></tr>";
+
+    /// <summary>What the agent spent since its count began, at list prices (as ps shows it), the tokens and context on hover.</summary>
+    private static string Cost(AgentStatus a, Usage.PriceTable prices)
+    {
+        var text = UsageCells.Cost(a.Usage, prices);
+        if (a.Usage is not { } usage) return E(text);
+        var title = usage.Totals is { } t
+            ? $"{t.TotalTokens} tokens in {t.Responses} responses; context {UsageCells.Context(usage)}" + (usage.Problem is null ? "" : "; " + usage.Problem)
+            : usage.Problem ?? "";
+        return $"<span title=\"{E(title)}\">{E(text)}</span>";
+    }
 
     private static string Pane(PaneWitness pane) => pane.Kind switch
     {

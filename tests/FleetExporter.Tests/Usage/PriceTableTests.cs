@@ -60,19 +60,19 @@ public sealed class UsageCellsTests
     public void Cost_says_what_is_priced_and_never_hides_what_is_not()
     {
         var prices = PriceTable.Default;
-        Assert.Equal("-", FleetExporter.Cli.Ps.UsageCells.Cost(null, prices));
-        Assert.Equal("!", FleetExporter.Cli.Ps.UsageCells.Cost(new(null, "bad file"), prices));
-        Assert.Equal("$1.00", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0)), prices));
-        Assert.Equal("$1.00+?", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0), new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
-        Assert.Equal("?", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
-        Assert.Equal("$75", FleetExporter.Cli.Ps.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 0, 3_000_000, 0, 0)), prices));
+        Assert.Equal("-", FleetExporter.Glance.UsageCells.Cost(null, prices));
+        Assert.Equal("!", FleetExporter.Glance.UsageCells.Cost(new(null, "bad file"), prices));
+        Assert.Equal("$1.00", FleetExporter.Glance.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0)), prices));
+        Assert.Equal("$1.00+?", FleetExporter.Glance.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 200_000, 0, 0, 0), new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
+        Assert.Equal("?", FleetExporter.Glance.UsageCells.Cost(Reading(new ModelResponse("b", "mystery", 5, 0, 0, 0)), prices));
+        Assert.Equal("$75", FleetExporter.Glance.UsageCells.Cost(Reading(new ModelResponse("a", "claude-opus-4-5", 0, 3_000_000, 0, 0)), prices));
     }
 
     [Fact]
     public void Context_is_a_share_of_the_window_only_when_the_runtime_reports_the_window()
     {
-        Assert.Equal("62%", FleetExporter.Cli.Ps.UsageCells.Context(Reading(new ModelResponse(null, "gpt-5", 10, 0, 0, 0) { Context = 160_000, ContextWindow = 258_400 })));
-        Assert.Equal("-", FleetExporter.Cli.Ps.UsageCells.Context(Reading(new ModelResponse("a", "claude-opus-4-5", 160_000, 0, 0, 0))));
+        Assert.Equal("62%", FleetExporter.Glance.UsageCells.Context(Reading(new ModelResponse(null, "gpt-5", 10, 0, 0, 0) { Context = 160_000, ContextWindow = 258_400 })));
+        Assert.Equal("-", FleetExporter.Glance.UsageCells.Context(Reading(new ModelResponse("a", "claude-opus-4-5", 160_000, 0, 0, 0))));
     }
 
     [Fact]
@@ -88,5 +88,21 @@ public sealed class UsageCellsTests
         Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +COST +CTX +FLAGS$", with[0]);
         Assert.Matches(@"^a2 .* \$1\.00 +62% +ok$", with[2]);
         Assert.All(with, l => Assert.True(l.Length <= 80, l));
+    }
+}
+
+public sealed class LandingPageCostTests
+{
+    [Fact]
+    public void The_landing_page_row_shows_the_cost_as_ps_does_with_the_tokens_on_hover_and_a_dash_without_usage()
+    {
+        var fleet = FleetExporter.Tests.Metrics.ExpositionGoldenTests.FixedFleet();
+        var healthy = fleet.Agents.Single(a => a.Spec.Name == "healthy");
+        var down = fleet.Agents.Single(a => a.Spec.Name == "down");
+
+        var row = FleetExporter.Web.LandingPageRows.Row(healthy, fleet.Roster.Prices);
+
+        Assert.Contains("<span title=\"12835 tokens in 2 responses; context -\">$0.05</span>", row);
+        Assert.Contains("<td>missing</td><td>-</td><td><a class=\"bad\"", FleetExporter.Web.LandingPageRows.Row(down, fleet.Roster.Prices));
     }
 }

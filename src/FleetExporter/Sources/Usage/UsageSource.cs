@@ -32,6 +32,8 @@ public sealed class UsageSource : IFleetSource<UsageObservation>
                     byAgent[agent.Name] = new UsageReading(totals, totals.Problem);
             }
             catch (UsageFileException e) { byAgent[agent.Name] = new UsageReading(null, e.Message); }
+            // Whatever else one agent's file does, it costs that agent's usage, never the others'.
+            catch (Exception e) when (e is not OutOfMemoryException) { byAgent[agent.Name] = new UsageReading(null, $"{e.GetType().Name}: {e.Message}"); }
         }
         return Task.FromResult<SourceRead<UsageObservation>>(new UsageObservation(byAgent));
     }

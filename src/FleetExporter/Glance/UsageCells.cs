@@ -2,9 +2,9 @@ using System.Globalization;
 using FleetExporter.Sources.Usage;
 using FleetExporter.Usage;
 
-namespace FleetExporter.Cli.Ps;
+namespace FleetExporter.Glance;
 
-/// <summary>The COST and CTX cells of <c>ps</c>: short, and never a number that hides what is unknown.</summary>
+/// <summary>What an agent spent and how full its context is, as <c>ps</c> (COST, CTX) and the landing page show it: short, and never a number that hides what is unknown.</summary>
 public static class UsageCells
 {
     /// <summary>
