@@ -57,7 +57,7 @@ public sealed class FleetJoin(FleetSources sources, TimeProvider clock)
         var usage = facts.Get<UsageObservation>().Value;
         var now = clock.GetUtcNow();
 
-        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now) with { Usage = usage?.ByAgent.GetValueOrDefault(a.Name) }).ToList();
+        var agents = roster.Agents.Select(a => Join(roster, a, sd, tm, pr, hb, screens, now) with { Usage = Windowed(usage?.ByAgent.GetValueOrDefault(a.Name), roster) }).ToList();
         states.Keep(roster.Agents.Select(a => a.Name).ToList());
         return new FleetSnapshot(now, roster, agents, facts.Health, watch.Elapsed) { Sends = facts.Get<SendCounts>().Value };
     }
@@ -106,6 +106,10 @@ public sealed class FleetJoin(FleetSources sources, TimeProvider clock)
         && table.MayReadExitCode(pid)
             ? pane with { DeadStatus = status }
             : pane;
+
+    /// <summary>The agent's usage, with the roster's context window for its model where its runtime reports none.</summary>
+    private static UsageReading? Windowed(UsageReading? usage, FleetRoster roster) =>
+        usage?.Totals is { } t ? usage with { Totals = roster.Prices.WithKnownWindow(t) } : usage;
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

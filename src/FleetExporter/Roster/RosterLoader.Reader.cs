@@ -11,7 +11,7 @@ public static partial class RosterLoader
     /// <summary>Walks the YAML tree, keeping the path of keys for error messages.</summary>
     private sealed partial class Reader(string file)
     {
-        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal", "prices", "budgets"];
+        private static readonly string[] TopKeys = ["tenant", "host", "heartbeat", "systemd", "tmux", "runtimes", "include", "exclude", "agents", "send_journal", "prices", "budgets", "context_windows"];
         private static readonly string[] HeartbeatKeys = ["dir", "interval"];
         private static readonly string[] SystemdKeys = ["scope", "unit_template", "linger_dir", "unit_file_state_max_age"];
         private static readonly string[] TmuxKeys = ["socket_name", "socket_path"];

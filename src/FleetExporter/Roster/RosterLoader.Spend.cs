@@ -13,7 +13,7 @@ public static partial class RosterLoader
         /// <summary><c>prices:</c> a list of <c>{ model, input, output, cache_read, cache_write, reasoning }</c> in USD per million tokens.</summary>
         private PriceTable ReadPrices(YamlMappingNode root)
         {
-            if (!root.Children.TryGetValue(new YamlScalarNode("prices"), out var node) || IsNull(node)) return PriceTable.Default;
+            if (!root.Children.TryGetValue(new YamlScalarNode("prices"), out var node) || IsNull(node)) return new PriceTable([], ReadWindows(root));
             if (node is not YamlSequenceNode list) throw Error(node, "prices", "expected a list of { model, input, output, cache_read, cache_write }");
             var prices = new List<ModelPrice>();
             for (var i = 0; i < list.Children.Count; i++)
@@ -25,7 +25,29 @@ public static partial class RosterLoader
                 prices.Add(new ModelPrice(model, Usd(map, "input", path, required: true)!.Value, Usd(map, "output", path, required: true)!.Value,
                     Usd(map, "cache_read", path) ?? 0, Usd(map, "cache_write", path) ?? 0, Usd(map, "reasoning", path)));
             }
-            return new PriceTable(prices);
+            return new PriceTable(prices, ReadWindows(root));
+        }
+
+        private static readonly string[] WindowKeys = ["model", "tokens"];
+
+        /// <summary><c>context_windows:</c> a list of <c>{ model, tokens }</c>: the context window of models whose runtime does not report it.</summary>
+        private List<ModelPrice> ReadWindows(YamlMappingNode root)
+        {
+            var windows = new List<ModelPrice>();
+            if (!root.Children.TryGetValue(new YamlScalarNode("context_windows"), out var node) || IsNull(node)) return windows;
+            if (node is not YamlSequenceNode list) throw Error(node, "context_windows", "expected a list of { model, tokens }");
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var path = $"context_windows[{i}]";
+                if (list.Children[i] is not YamlMappingNode map) throw Error(list.Children[i], path, "expected a mapping { model, tokens }");
+                CheckKeys(map, path + ".", WindowKeys);
+                var model = OptionalString(map, "model", path + ".") ?? throw Error(map, path + ".model", "missing: the model id (or a prefix ending in *)");
+                var text = OptionalString(map, "tokens", path + ".") ?? throw Error(map, path + ".tokens", "missing: the window in tokens");
+                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) || tokens <= 0)
+                    throw Error(Value(map, "tokens"), path + ".tokens", $"{Q(text)} is not a number of tokens (a whole number above 0)");
+                windows.Add(new ModelPrice(model, tokens, 0, 0, 0));
+            }
+            return windows;
         }
 
         private static readonly string[] BudgetKeys = ["usd_per_day", "tenants"];

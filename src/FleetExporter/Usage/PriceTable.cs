@@ -31,8 +31,20 @@ public sealed record ModelPrice(string Model, double Input, double Output, doubl
 /// The prices cost is counted at: the roster's own (<c>prices:</c>) first, then the shipped table. A model neither
 /// prices has no cost, and says so (<c>fleet_agent_model_priced 0</c>), rather than costing 0.
 /// </summary>
-public sealed class PriceTable(IReadOnlyList<ModelPrice> roster)
+public sealed class PriceTable(IReadOnlyList<ModelPrice> roster, IReadOnlyList<ModelPrice>? windows = null)
 {
+    /// <summary>
+    /// The context window of a model, from the roster's <c>context_windows:</c> (no table ships: windows change with
+    /// plans and betas); a runtime that reports its own (Codex) is believed first. Matched as prices are.
+    /// </summary>
+    public long? ContextWindowFor(string model) => windows?.FirstOrDefault(w => w.Prices(model)) is { } w ? (long)w.Input : null;
+
+    /// <summary>The totals with the roster's window for the model of the last request, when the runtime reported none for it.</summary>
+    public UsageTotals WithKnownWindow(UsageTotals totals) =>
+        totals.Context is var (model, _) && totals.ContextWindow?.Model != model && ContextWindowFor(model) is { } window
+            ? totals with { ContextWindow = (model, window) }
+            : totals;
+
     /// <summary>When the shipped prices were checked against the vendors' public price pages.</summary>
     public const string ShippedAsOf = "2026-12-06";
 

@@ -106,3 +106,36 @@ public sealed class LandingPageCostTests
         Assert.Contains("<td>missing</td><td>-</td><td><a class=\"bad\"", FleetExporter.Web.LandingPageRows.Row(down, fleet.Roster.Prices));
     }
 }
+
+public sealed class ContextWindowTests
+{
+    [Fact]
+    public void The_rosters_context_windows_give_a_window_where_the_runtime_reports_none_and_never_override_one_it_reports()
+    {
+        var roster = RosterLoader.Parse("""
+            context_windows:
+              - { model: "claude-*", tokens: 200000 }
+            agents: []
+            """, "windows.yaml");
+        var claude = UsageTotals.Empty.Add(new ModelResponse("a", "claude-opus-4-5", 150_000, 0, 0, 0));
+        var codex = UsageTotals.Empty.Add(new ModelResponse(null, "claude-codex-like", 10, 0, 0, 0) { Context = 100, ContextWindow = 1000 });
+        var other = UsageTotals.Empty.Add(new ModelResponse("b", "gemini-x", 10, 0, 0, 0));
+
+        Assert.Equal(("claude-opus-4-5", 200_000L), roster.Prices.WithKnownWindow(claude).ContextWindow);
+        Assert.Equal(("claude-codex-like", 1000L), roster.Prices.WithKnownWindow(codex).ContextWindow);
+        Assert.Null(roster.Prices.WithKnownWindow(other).ContextWindow);
+        Assert.Equal("75%", FleetExporter.Glance.UsageCells.Context(new(roster.Prices.WithKnownWindow(claude), null)));
+    }
+
+    [Theory]
+    [InlineData("context_windows: 5", "context_windows", "expected a list")]
+    [InlineData("context_windows:\n  - { model: m }", "context_windows[0].tokens", "missing")]
+    [InlineData("context_windows:\n  - { model: m, tokens: lots }", "context_windows[0].tokens", "is not a number of tokens")]
+    [InlineData("context_windows:\n  - { model: m, tokens: 0 }", "context_windows[0].tokens", "is not a number of tokens")]
+    public void A_bad_context_window_names_its_place_in_the_roster(string yaml, string path, string says)
+    {
+        var e = Assert.Throws<RosterException>(() => RosterLoader.Parse(yaml + "\nagents: []\n", "windows.yaml"));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(says, e.Message);
+    }
+}
