@@ -15,23 +15,11 @@ public static class ClaudeTranscript
     public const string SyntheticModel = "<synthetic>";
 
     /// <summary>The response on this line, or null for any other line (a user turn, a summary, a line that is not JSON).</summary>
-    public static ModelResponse? Parse(ReadOnlySpan<byte> line)
-    {
-        // Most lines are not responses, and some are megabytes of tool output: look before parsing.
-        if (line.IndexOf("\"assistant\""u8) < 0 || line.IndexOf("\"usage\""u8) < 0) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(line.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || TextOf(root, "type") != "assistant") return null;
-            if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object) return null;
-            if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
-            var model = TextOf(message, "model");
-            if (model is null or SyntheticModel) return null;
-            return new ModelResponse(Id(TextOf(message, "id") ?? TextOf(root, "requestId")), Model(model),
+    public static ModelResponse? Parse(ReadOnlySpan<byte> line) => Object(line, "\"assistant\""u8, "\"usage\""u8, root =>
+        TextOf(root, "type") == "assistant" && ObjectOf(root, "message") is { } message && ObjectOf(message, "usage") is { } usage
+        && TextOf(message, "model") is { } model and not SyntheticModel
+            ? new ModelResponse(Id(TextOf(message, "id") ?? TextOf(root, "requestId")), Model(model),
                 Count(usage, "input_tokens"), Count(usage, "output_tokens"),
-                Count(usage, "cache_read_input_tokens"), Count(usage, "cache_creation_input_tokens"));
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
-    }
+                Count(usage, "cache_read_input_tokens"), Count(usage, "cache_creation_input_tokens"))
+            : null);
 }

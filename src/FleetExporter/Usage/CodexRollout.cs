@@ -14,46 +14,40 @@ namespace FleetExporter.Usage;
 /// </summary>
 public static class CodexRollout
 {
-    public static ModelResponse? Parse(ReadOnlySpan<byte> line, TranscriptCursor cursor)
+    public static ModelResponse? Parse(ReadOnlySpan<byte> line, TranscriptCursor cursor) =>
+        line.IndexOf("\"turn_context\""u8) >= 0 || line.IndexOf("\"token_count\""u8) >= 0
+            ? Object(line, "\"payload\""u8, "\"type\""u8, root => Read(root, cursor))
+            : null;
+
+    private static ModelResponse? Read(JsonElement root, TranscriptCursor cursor)
     {
-        var isContext = line.IndexOf("\"turn_context\""u8) >= 0;
-        if (!isContext && line.IndexOf("\"token_count\""u8) < 0) return null;
-        try
+        if (ObjectOf(root, "payload") is not { } payload) return null;
+        var type = TextOf(root, "type");
+        if (type == "turn_context")
         {
-            using var doc = JsonDocument.Parse(line.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
-                return null;
-            var type = TextOf(root, "type");
-            if (type == "turn_context")
-            {
-                if (TextOf(payload, "model") is { Length: > 0 } model) cursor.Model = Model(model);
-                return null;
-            }
-            if (type != "event_msg" || TextOf(payload, "type") != "token_count") return null;
-            if (!payload.TryGetProperty("info", out var info) || info.ValueKind != JsonValueKind.Object) return null;
-            if (!info.TryGetProperty("total_token_usage", out var total) || total.ValueKind != JsonValueKind.Object) return null;
-            var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
-                Count(total, "cache_write_input_tokens"), Count(total, "reasoning_output_tokens"));
-            var before = cursor.Cumulative ?? CumulativeUsage.Zero;
-            // Totals that fell in any kind are another session's: counted against zero.
-            if (now.Input < before.Input || now.Output < before.Output || now.CacheRead < before.CacheRead
-                || now.CacheWrite < before.CacheWrite || now.Reasoning < before.Reasoning) before = CumulativeUsage.Zero;
-            cursor.Cumulative = now;
-            if (now == before) return null;
-            // Disjoint kinds: cached and cache-written tokens are part of the input, reasoning part of the output.
-            var cacheRead = now.CacheRead - before.CacheRead;
-            var cacheWrite = now.CacheWrite - before.CacheWrite;
-            var reasoning = now.Reasoning - before.Reasoning;
-            var input = Math.Max(0, now.Input - before.Input - cacheRead - cacheWrite);
-            var output = Math.Max(0, now.Output - before.Output - reasoning);
-            var last = info.TryGetProperty("last_token_usage", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
-            return new ModelResponse(null, cursor.Model ?? "unknown", input, output, Math.Max(0, cacheRead), Math.Max(0, cacheWrite), Math.Max(0, reasoning))
-            {
-                Context = last.ValueKind == JsonValueKind.Object ? Count(last, "input_tokens") : input + cacheRead + cacheWrite,
-                ContextWindow = Count(info, "model_context_window") is > 0 and var window ? window : null,
-            };
+            if (TextOf(payload, "model") is { Length: > 0 } model) cursor.Model = Model(model);
+            return null;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
+        if (type != "event_msg" || TextOf(payload, "type") != "token_count") return null;
+        if (ObjectOf(payload, "info") is not { } info || ObjectOf(info, "total_token_usage") is not { } total) return null;
+        var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
+            Count(total, "cache_write_input_tokens"), Count(total, "reasoning_output_tokens"));
+        var before = cursor.Cumulative ?? CumulativeUsage.Zero;
+        // Totals that fell in any kind are another session's: counted against zero.
+        if (now.Input < before.Input || now.Output < before.Output || now.CacheRead < before.CacheRead
+            || now.CacheWrite < before.CacheWrite || now.Reasoning < before.Reasoning) before = CumulativeUsage.Zero;
+        cursor.Cumulative = now;
+        if (now == before) return null;
+        // Disjoint kinds: cached and cache-written tokens are part of the input, reasoning part of the output.
+        var cacheRead = now.CacheRead - before.CacheRead;
+        var cacheWrite = now.CacheWrite - before.CacheWrite;
+        var reasoning = now.Reasoning - before.Reasoning;
+        var input = Math.Max(0, now.Input - before.Input - cacheRead - cacheWrite);
+        var output = Math.Max(0, now.Output - before.Output - reasoning);
+        return new ModelResponse(null, cursor.Model ?? "unknown", input, output, cacheRead, cacheWrite, reasoning)
+        {
+            Context = ObjectOf(info, "last_token_usage") is { } last ? Count(last, "input_tokens") : input + cacheRead + cacheWrite,
+            ContextWindow = Count(info, "model_context_window") is > 0 and var window ? window : null,
+        };
     }
 }

@@ -12,20 +12,12 @@ namespace FleetExporter.Usage;
 /// </summary>
 public static class GeminiChat
 {
-    public static ModelResponse? Parse(ReadOnlySpan<byte> line)
+    public static ModelResponse? Parse(ReadOnlySpan<byte> line) => Object(line, "\"gemini\""u8, "\"tokens\""u8, root =>
     {
-        if (line.IndexOf("\"gemini\""u8) < 0 || line.IndexOf("\"tokens\""u8) < 0) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(line.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || TextOf(root, "type") != "gemini") return null;
-            if (!root.TryGetProperty("tokens", out var tokens) || tokens.ValueKind != JsonValueKind.Object) return null;
-            var cached = Count(tokens, "cached");
-            // Disjoint kinds: the prompt holds its cached tokens; tool-use prompt tokens are input too.
-            var input = Math.Max(0, Count(tokens, "input") - cached) + Count(tokens, "tool");
-            return new ModelResponse(Id(TextOf(root, "id")), Model(TextOf(root, "model") ?? "unknown"), input, Count(tokens, "output"), cached, 0, Count(tokens, "thoughts"));
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
-    }
+        if (TextOf(root, "type") != "gemini" || ObjectOf(root, "tokens") is not { } tokens) return null;
+        var cached = Count(tokens, "cached");
+        // Disjoint kinds: the prompt holds its cached tokens; tool-use prompt tokens are input too.
+        var input = Math.Max(0, Count(tokens, "input") - cached) + Count(tokens, "tool");
+        return new ModelResponse(Id(TextOf(root, "id")), Model(TextOf(root, "model") ?? "unknown"), input, Count(tokens, "output"), cached, 0, Count(tokens, "thoughts"));
+    });
 }

@@ -11,21 +11,13 @@ namespace FleetExporter.Usage;
 /// </summary>
 public static class PiSession
 {
-    public static ModelResponse? Parse(ReadOnlySpan<byte> line)
+    public static ModelResponse? Parse(ReadOnlySpan<byte> line) => Object(line, "\"assistant\""u8, "\"usage\""u8, root =>
     {
-        if (line.IndexOf("\"assistant\""u8) < 0 || line.IndexOf("\"usage\""u8) < 0) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(line.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || TextOf(root, "type") != "message") return null;
-            if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object || TextOf(message, "role") != "assistant") return null;
-            if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
-            var cost = usage.TryGetProperty("cost", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("total", out var t)
-                       && t.ValueKind == JsonValueKind.Number && t.TryGetDouble(out var usd) && usd > 0 && double.IsFinite(usd) ? usd : (double?)null;
-            return new ModelResponse(Id(TextOf(message, "responseId") ?? TextOf(root, "id")), Model(TextOf(message, "model") ?? "unknown"),
-                Count(usage, "input"), Count(usage, "output"), Count(usage, "cacheRead"), Count(usage, "cacheWrite")) { RecordedCostUsd = cost };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
-    }
+        if (TextOf(root, "type") != "message" || ObjectOf(root, "message") is not { } message || TextOf(message, "role") != "assistant") return null;
+        if (ObjectOf(message, "usage") is not { } usage) return null;
+        var cost = ObjectOf(usage, "cost") is { } c && c.TryGetProperty("total", out var t) && t.ValueKind == JsonValueKind.Number
+                   && t.TryGetDouble(out var usd) && usd > 0 && double.IsFinite(usd) ? usd : (double?)null;
+        return new ModelResponse(Id(TextOf(message, "responseId") ?? TextOf(root, "id")), Model(TextOf(message, "model") ?? "unknown"),
+            Count(usage, "input"), Count(usage, "output"), Count(usage, "cacheRead"), Count(usage, "cacheWrite")) { RecordedCostUsd = cost };
+    });
 }

@@ -5,6 +5,25 @@ namespace FleetExporter.Usage;
 /// <summary>Reading a transcript's JSON the way every parser does: a field of the wrong kind counts as absent.</summary>
 internal static class TranscriptJson
 {
+    /// <summary>
+    /// A line that holds both markers, read as a JSON object; any other line (most are no response, and some are
+    /// megabytes of tool output: looked at before parsing), or one that is not JSON, gives nothing.
+    /// </summary>
+    public static ModelResponse? Object(ReadOnlySpan<byte> line, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Func<JsonElement, ModelResponse?> read)
+    {
+        if (line.IndexOf(first) < 0 || line.IndexOf(second) < 0) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(line.ToArray());
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? read(doc.RootElement) : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
+    }
+
+    /// <summary>The object under <paramref name="name"/>, or null when there is none (or something else is there).</summary>
+    public static JsonElement? ObjectOf(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
     public static string? TextOf(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

@@ -36,15 +36,9 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
     {
         var roster = input.Roster;
         var span = Activity.Current;
-        var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
-        bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
-        var units = roster.Agents.Select(a => a.Unit).ToList();
-        if (units.Count == 0)
-            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile));
-
-        var now = clock.GetUtcNow();
-        var cache = _unitFileStates.Snapshot();
-        var tooOld = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
+        var ask = SystemdAsk.For(roster, _unitFileStates, clock);
+        var (units, now, cache, tooOld) = (ask.Units, ask.Now, ask.Cache, ask.RefreshFileState);
+        if (units.Count == 0) return Read(ask.Observation(new Dictionary<string, UnitFacts>()));
         span?.SetTag("fleet.units", units.Count);
 
         string why;
@@ -63,7 +57,7 @@ public sealed class SystemdBusSource(TimeProvider clock, SystemdSource fallback,
                     _unitFileStates.Refreshed(facts, now);
                     _unitFilesSeen = seen;
                 }
-                return Read(new SystemdObservation(facts, linger, lingerFile));
+                return Read(ask.Observation(facts));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -25,15 +25,9 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
     {
         var roster = input.Roster;
         var span = Activity.Current;
-        var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
-        bool? linger = roster.Systemd.Scope == SystemdScope.User ? File.Exists(lingerFile) : null;
-        var units = roster.Agents.Select(a => a.Unit).ToList();
-        if (units.Count == 0)
-            return Read(new SystemdObservation(new Dictionary<string, UnitFacts>(), linger, lingerFile));
-
-        var now = clock.GetUtcNow();
-        var cache = _unitFileStates.Snapshot();
-        var refreshFileState = UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now);
+        var ask = SystemdAsk.For(roster, _unitFileStates, clock);
+        var (units, now, cache, refreshFileState) = (ask.Units, ask.Now, ask.Cache, ask.RefreshFileState);
+        if (units.Count == 0) return Read(ask.Observation(new Dictionary<string, UnitFacts>()));
 
         var args = new List<string> { roster.Systemd.Scope == SystemdScope.User ? "--user" : "--system", "show", "--no-pager",
             "-p", refreshFileState ? LiveProperties + ",UnitFileState" : LiveProperties, "--" };
@@ -47,7 +41,7 @@ public sealed class SystemdSource(TimeProvider clock, string program = "systemct
                 throw new SourceFailedException($"systemctl exited {output.ExitCode}: {output.FirstErrorLine}");
             var facts = SystemctlShowParser.ToFacts(units, output.StandardOutput, cache, now);
             if (refreshFileState) _unitFileStates.Refreshed(facts, now);
-            return Read(new SystemdObservation(facts, linger, lingerFile));
+            return Read(ask.Observation(facts));
         }
         catch (Exception e) when (e is ProcessRunException or FormatException)
         {

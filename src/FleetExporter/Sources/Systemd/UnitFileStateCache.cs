@@ -24,3 +24,23 @@ public sealed class UnitFileStateCache
         lock (_gate) _states = states;
     }
 }
+
+/// <summary>
+/// What both ways of asking systemd start from: the roster's units, the user's linger flag (user scope), and whether
+/// the cached UnitFileStates are too old to reuse this time.
+/// </summary>
+internal sealed record SystemdAsk(IReadOnlyList<string> Units, bool? Linger, string LingerFile, DateTimeOffset Now,
+    IReadOnlyDictionary<string, (string? State, DateTimeOffset At)> Cache, bool RefreshFileState)
+{
+    public static SystemdAsk For(FleetExporter.Roster.FleetRoster roster, UnitFileStateCache states, TimeProvider clock)
+    {
+        var lingerFile = Path.Combine(roster.Systemd.LingerDirectory, Environment.UserName);
+        bool? linger = roster.Systemd.Scope == FleetExporter.Roster.SystemdScope.User ? File.Exists(lingerFile) : null;
+        var units = roster.Agents.Select(a => a.Unit).ToList();
+        var now = clock.GetUtcNow();
+        var cache = states.Snapshot();
+        return new SystemdAsk(units, linger, lingerFile, now, cache, UnitFileStateCache.NeedsRefresh(cache, units, roster.Systemd.UnitFileStateMaxAge, now));
+    }
+
+    public SystemdObservation Observation(IReadOnlyDictionary<string, UnitFacts> facts) => new(facts, Linger, LingerFile);
+}
