@@ -70,11 +70,7 @@ public static class UsageFile
                 if (t.Cumulative is { } c)
                 {
                     json.WriteStartObject("cumulative");
-                    json.WriteNumber("input", c.Input);
-                    json.WriteNumber("output", c.Output);
-                    json.WriteNumber("cache_read", c.CacheRead);
-                    json.WriteNumber("cache_write", c.CacheWrite);
-                    json.WriteNumber("reasoning", c.Reasoning);
+                    WriteKinds(json, c.Input, c.Output, c.CacheRead, c.CacheWrite, c.Reasoning);
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
@@ -86,11 +82,7 @@ public static class UsageFile
                 json.WriteStartObject();
                 json.WriteString("id", r.Id);
                 json.WriteString("model", r.Model);
-                json.WriteNumber("input", r.Input);
-                json.WriteNumber("output", r.Output);
-                json.WriteNumber("cache_read", r.CacheRead);
-                json.WriteNumber("cache_write", r.CacheWrite);
-                json.WriteNumber("reasoning", r.Reasoning);
+                WriteKinds(json, r.Input, r.Output, r.CacheRead, r.CacheWrite, r.Reasoning);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -138,6 +130,16 @@ public static class UsageFile
         {
             throw new UsageFileException($"{file}: not a usage file ({e.Message})");
         }
+    }
+
+    /// <summary>The five kinds of token, as the usage file writes them wherever it keeps a count of each.</summary>
+    private static void WriteKinds(Utf8JsonWriter json, long input, long output, long cacheRead, long cacheWrite, long reasoning)
+    {
+        json.WriteNumber("input", input);
+        json.WriteNumber("output", output);
+        json.WriteNumber("cache_read", cacheRead);
+        json.WriteNumber("cache_write", cacheWrite);
+        json.WriteNumber("reasoning", reasoning);
     }
 
     private static void WritePair(Utf8JsonWriter json, string name, (string Model, long Tokens)? pair)
