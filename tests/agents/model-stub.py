@@ -8,7 +8,8 @@ Creates LOGFILE once it listens, then serves on 127.0.0.1:PORT and appends every
 
 Answers the three wire protocols the agents speak:
   POST /v1/messages                                Anthropic Messages (Claude Code, pi); SSE when "stream": true
-  POST /v1/responses                               OpenAI Responses (Codex); SSE
+  POST /v1/responses                               OpenAI Responses (Codex); SSE, with the account's rate-limit
+                                                   windows in x-codex-* headers (logged to LOGFILE.limits)
   POST /v1beta/models/<m>:streamGenerateContent    Gemini (SSE with ?alt=sse)
   POST /v1beta/models/<m>:generateContent          Gemini, non-streaming (router / JSON helpers)
 
@@ -59,6 +60,28 @@ def next_usage(api, message_id, model, stream, conversation=True):
             log.write(json.dumps(dict(usage, api=api, id=message_id, model=model, stream=stream,
                                       conversation=conversation, ts=time.time())) + "\n")
     return usage
+
+
+RATE_COUNTER = [0]
+
+
+def rate_limit_headers():
+    """The account's rate-limit windows as the OpenAI API reports them to Codex (x-codex-* headers), different on
+    every response, each logged to LOGFILE.limits as sent."""
+    with LOG_LOCK:
+        RATE_COUNTER[0] += 1
+        k = RATE_COUNTER[0]
+        now = int(time.time())
+        limits = {"primary": {"used_percent": 1.5 * k, "window_minutes": 300, "resets_at": now + 3600},
+                  "secondary": {"used_percent": 20.0 + k, "window_minutes": 10080, "resets_at": now + 86400}}
+        with open(LOG_PATH + ".limits", "a", encoding="utf-8") as log:
+            log.write(json.dumps(dict(limits, ts=time.time())) + "\n")
+    headers = {}
+    for window, w in limits.items():
+        headers[f"x-codex-{window}-used-percent"] = str(w["used_percent"])
+        headers[f"x-codex-{window}-window-minutes"] = str(w["window_minutes"])
+        headers[f"x-codex-{window}-reset-at"] = str(w["resets_at"])
+    return headers
 
 
 def log_request(method, path, body):
@@ -225,8 +248,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def start_sse(self):
+    def start_sse(self, headers=None):
         self.send_response(200)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
@@ -331,7 +356,7 @@ class Handler(BaseHTTPRequestHandler):
                 "status": "in_progress", "output": []}
         if not body.get("stream", True):
             return self.send_json(dict(base, status="completed", output=[self.responses_message(action[1])]))
-        self.start_sse()
+        self.start_sse(rate_limit_headers())
         self.sse({"type": "response.created", "response": base}, "response.created")
         if action[0] == "tool":
             item = {"type": "function_call", "id": next_id("fc_"), "call_id": next_id("call_"),

@@ -20,7 +20,26 @@ public sealed record FleetAnswers(
     /// </summary>
     public const string CurrentQuery = "{__name__=~\"fleet_agent_info|fleet_agent_unit_state|fleet_agent_unit_restarts_total|fleet_agent_session_present" +
         "|fleet_agent_pane_dead|fleet_agent_drift|fleet_agent_last_activity_timestamp_seconds|fleet_agent_state|fleet_agent_state_seconds|fleet_agent_flag" +
-        "|fleet_heartbeat_missing|fleet_heartbeat_invalid|fleet_heartbeat_timestamp_seconds|fleet_heartbeat_interval_seconds|fleet_user_linger|fleet_collector_success\"}";
+        "|fleet_heartbeat_missing|fleet_heartbeat_invalid|fleet_heartbeat_timestamp_seconds|fleet_heartbeat_interval_seconds|fleet_user_linger|fleet_collector_success" +
+        "|fleet_agent_tokens_total|fleet_agent_cost_usd_total|fleet_agent_context_tokens|fleet_agent_context_window_tokens|fleet_agent_rate_limit_used_ratio" +
+        "|fleet_agent_rate_limit_window_seconds|fleet_agent_rate_limit_resets_timestamp_seconds\"}";
+
+    /// <summary>
+    /// What each agent's models cost since local midnight (of the host asking), as Prometheus' <c>increase</c> counts it;
+    /// at least the last 5 minutes, so that just after midnight the range still holds two samples.
+    /// </summary>
+    public static string CostTodayQuery(TimeSpan sinceMidnight) =>
+        $"sum by (tenant, host, agent, model) (increase(fleet_agent_cost_usd_total[{Seconds(sinceMidnight < RecentWindow ? RecentWindow : sinceMidnight)}]))";
+
+    /// <summary>The answer to <see cref="CostTodayQuery"/>: one sample per agent and priced model.</summary>
+    public IReadOnlyList<PromSample> CostToday { get; init; } = [];
+
+    /// <summary>How long it has been since midnight, in this host's time zone, at <paramref name="at"/>.</summary>
+    public static TimeSpan SinceLocalMidnight(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.Local);
+        return local - new DateTimeOffset(local.Date, local.Offset);
+    }
 
     /// <summary>How far back <see cref="RecentQuery"/> looks for each host's raw samples: Prometheus' default lookback.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(5);
@@ -37,7 +56,7 @@ public sealed record FleetAnswers(
 
     private static string Seconds(TimeSpan t) => $"{Math.Max(1, (long)t.TotalSeconds)}s";
 
-    /// <summary>Asks all five questions at one evaluation time, concurrently.</summary>
+    /// <summary>Asks all six questions at one evaluation time, concurrently.</summary>
     public static async Task<FleetAnswers> LoadAsync(PrometheusApi api, DateTimeOffset at, TimeSpan lookback, CancellationToken ct)
     {
         var current = api.VectorAsync(CurrentQuery, at, ct);
@@ -45,7 +64,8 @@ public sealed record FleetAnswers(
         var agents = api.VectorAsync(KnownAgentsQuery(lookback), at, ct);
         var hosts = api.VectorAsync(KnownHostsQuery(lookback), at, ct);
         var up = api.VectorAsync(UpQuery, at, ct);
-        await Task.WhenAll(current, recent, agents, hosts, up).ContinueWith(_ => { }, TaskScheduler.Default);
-        return new FleetAnswers(at, lookback, await current, await recent, await agents, await hosts, await up);
+        var today = api.VectorAsync(CostTodayQuery(SinceLocalMidnight(at)), at, ct);
+        await Task.WhenAll(current, recent, agents, hosts, up, today).ContinueWith(_ => { }, TaskScheduler.Default);
+        return new FleetAnswers(at, lookback, await current, await recent, await agents, await hosts, await up) { CostToday = await today };
     }
 }

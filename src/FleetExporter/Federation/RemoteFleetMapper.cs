@@ -6,6 +6,7 @@ using FleetExporter.Sources;
 using FleetExporter.Sources.Processes;
 using FleetExporter.Sources.Systemd;
 using FleetExporter.Tmux;
+using FleetExporter.Usage;
 
 namespace FleetExporter.Federation;
 
@@ -35,7 +36,7 @@ public static class RemoteFleetMapper
             if (host.Condition == HostCondition.Current)
             {
                 var series = current.GetValueOrDefault(host.Host) ?? [];
-                agents.AddRange(CurrentAgents(series, host, answers.At));
+                agents.AddRange(CurrentAgents(series, host, answers));
                 sources[host.Host] = series.Where(s => s.Name == "fleet_collector_success" && s.Value == 0)
                     .Select(s => new SourceHealth(s.Label("collector"), false, $"failed on host {host.Host} (fleet_collector_success 0)", TimeSpan.Zero))
                     .DistinctBy(s => s.Source).ToList();
@@ -62,18 +63,24 @@ public static class RemoteFleetMapper
         new(info.Label("agent"), info.Label("runtime"), info.Label("unit"), info.Label("session"), info.Label("tenant"),
             TimeSpan.FromSeconds(intervalSeconds ?? 0), 0);
 
-    private static IEnumerable<AgentStatus> CurrentAgents(IReadOnlyList<PromSample> series, HostHealth host, DateTimeOffset now)
+    private static IEnumerable<AgentStatus> CurrentAgents(IReadOnlyList<PromSample> series, HostHealth host, FleetAnswers answers)
     {
+        var now = answers.At;
+        var today = UsageHook.LocalDate(now);
+        var costToday = answers.CostToday.Where(s => s.Label("host") == host.Host).ToLookup(s => (s.Label("tenant"), s.Label("agent")));
         var byAgent = series.Where(s => s.Labels.ContainsKey("agent"))
             .GroupBy(s => (Tenant: s.Label("tenant"), Agent: s.Label("agent")))
             .ToDictionary(g => g.Key, g => new AgentSeries(g.ToList()));
         bool? linger = series.FirstOrDefault(s => s.Name == "fleet_user_linger") is { } l ? l.Value == 1 : null;
         // A sample's age is its host's: all of an exporter's series come from the same scrape.
         var sampledAt = host.LastSample ?? now;
-        foreach (var ((_, name), a) in byAgent.OrderBy(kv => kv.Key.Agent, StringComparer.Ordinal))
+        foreach (var ((tenant, name), a) in byAgent.OrderBy(kv => kv.Key.Agent, StringComparer.Ordinal))
         {
             if (a.First("fleet_agent_info") is not { } info) continue;
-            yield return Agent(Spec(info, a.Value("fleet_heartbeat_interval_seconds")), host.Host, a, linger, now, sampledAt);
+            yield return Agent(Spec(info, a.Value("fleet_heartbeat_interval_seconds")), host.Host, a, linger, now, sampledAt) with
+            {
+                Usage = RemoteUsage.From(a.Samples, costToday[(tenant, name)], today),
+            };
         }
     }
 
@@ -123,6 +130,8 @@ public static class RemoteFleetMapper
     /// <summary>One agent's series, by metric name.</summary>
     private sealed class AgentSeries(IReadOnlyList<PromSample> samples)
     {
+        public IReadOnlyList<PromSample> Samples => samples;
+
         public IEnumerable<PromSample> All(string name) => samples.Where(s => s.Name == name);
 
         public PromSample? First(string name) => All(name).FirstOrDefault();

@@ -16,8 +16,26 @@ public static class UsageCells
         if (usage is null) return "-";
         if (usage.Totals is not { } t) return "!";
         var models = t.Tokens.Keys.Select(k => k.Model).Distinct().ToList();
-        if (models.Count == 0) return "-";
-        var costs = models.Select(m => prices.Cost(t, m)).ToList();
+        return models.Count == 0 ? "-" : Dollars(models.Select(m => prices.Cost(t, m)).ToList());
+    }
+
+    /// <summary>
+    /// The cost counted on <paramref name="today"/> (the host's local date), as <see cref="Cost"/> says it; <c>$0.00</c>
+    /// when the agent has usage but none counted today.
+    /// </summary>
+    public static string Today(UsageReading? usage, PriceTable prices, DateOnly today)
+    {
+        if (usage is null) return "-";
+        if (usage.Totals is not { } t) return "!";
+        if (t.Tokens.Count == 0) return "-";
+        if (t.Today is not { } day || day.Date != today) return Dollars([0.0]);
+        var models = day.Models.ToList();
+        return Dollars(models.Count == 0 ? [0.0] : models.Select(m => prices.Cost(day, m)).ToList());
+    }
+
+    /// <summary>The USD of what has a price, <c>+?</c> when something has none, <c>?</c> when nothing has.</summary>
+    private static string Dollars(IReadOnlyList<double?> costs)
+    {
         if (costs.All(c => c is null)) return "?";
         var usd = costs.Sum(c => c ?? 0);
         var text = "$" + usd.ToString(usd < 10 ? "0.00" : "0", CultureInfo.InvariantCulture);

@@ -59,6 +59,9 @@ public static class FleetSeries
     public static readonly SeriesFamily Budget = Agent("fleet_agent_budget_usd_per_day", "What the agent may spend a day in USD at list prices (the roster's budget_usd_per_day, else budgets.usd_per_day); absent without a budget.");
     public static readonly SeriesFamily TenantBudget = new("fleet_tenant_budget_usd_per_day", "What the tenant may spend a day in USD at list prices, all its agents together (the roster's budgets.tenants).", SeriesKind.Gauge, ["tenant", "host"]);
     public static readonly SeriesFamily ContextWindow = Agent("fleet_agent_context_window_tokens", "The context window of the agent's model, as its runtime reports it (Codex) or the roster's context_windows give it, with its model.", "model");
+    public static readonly SeriesFamily RateLimitUsed = Agent("fleet_agent_rate_limit_used_ratio", "How much of a rate-limit window of the agent's account is used (0 to 1, above 1 when over), as its runtime last reported it (Codex: primary, secondary); absent once the window has reset since.", "window");
+    public static readonly SeriesFamily RateLimitWindowSeconds = Agent("fleet_agent_rate_limit_window_seconds", "The length of the rate-limit window, as the runtime reported it.", "window");
+    public static readonly SeriesFamily RateLimitResets = Agent("fleet_agent_rate_limit_resets_timestamp_seconds", "When the rate-limit window resets, Unix seconds, as the runtime reported it.", "window");
     public static readonly SeriesFamily Flag = Agent("fleet_agent_flag", "1 if the flag is raised for the agent (DRIFT, BOOT-ENABLE, DOWN, NO-SESSION, PANE-DEAD, HB-STALE, HB-MISSING, HB-INVALID).", "flag");
     public static readonly SeriesFamily Linger = new("fleet_user_linger", "1 if the fleet's user has linger (user units start at boot without a login), 0 if not. User scope only.", SeriesKind.Gauge, ["host", "user"]);
     public static readonly SeriesFamily CollectorSuccess = new("fleet_collector_success", "1 if the source answered in the last collection, 0 if it failed (its facts are then left out).", SeriesKind.Gauge, ["host", "collector"]);
@@ -71,7 +74,8 @@ public static class FleetSeries
     [
         Info, Active, UnitState, Restarts, UnitFileStateAge, Drift, BootEnableMissing, SessionPresent, PaneDead, LastActivity,
         ResidentMemory, CpuSeconds, ProcessStart, HeartbeatAge, HeartbeatTimestamp, HeartbeatInterval, HeartbeatMissing,
-        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ApiErrors, Turns, ToolCalls, Budget, TenantBudget, ContextTokens, ContextWindow, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
+        HeartbeatInvalid, State, StateSeconds, Sends, Tokens, Cost, ModelPriced, ApiErrors, Turns, ToolCalls, Budget, TenantBudget, ContextTokens, ContextWindow,
+        RateLimitUsed, RateLimitWindowSeconds, RateLimitResets, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
@@ -165,6 +169,12 @@ public static class FleetSeries
             }
             if (usage.Context is var (contextModel, contextTokens)) yield return new(ContextTokens, L1(contextModel), contextTokens);
             if (usage.ContextWindow is var (windowModel, windowTokens)) yield return new(ContextWindow, L1(windowModel), windowTokens);
+            foreach (var limit in usage.RateLimits.Where(r => r.HoldsAt(now)))
+            {
+                yield return new(RateLimitUsed, L1(limit.Window), limit.UsedPercent / 100);
+                if (limit.WindowMinutes is { } minutes) yield return new(RateLimitWindowSeconds, L1(limit.Window), minutes * 60.0);
+                if (limit.ResetsAt is { } resets) yield return new(RateLimitResets, L1(limit.Window), resets.ToUnixTimeSeconds());
+            }
         }
 
         foreach (var flag in AgentFlags.All.Where(known.Contains))

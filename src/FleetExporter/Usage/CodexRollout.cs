@@ -10,7 +10,8 @@ namespace FleetExporter.Usage;
 /// <c>output_tokens</c> with <c>reasoning_output_tokens</c> inside it), <c>info.last_token_usage</c> (the last
 /// request: its <c>input_tokens</c> is the context) and <c>info.model_context_window</c>. A response is what the
 /// totals grew by since the last token_count: a token_count repeated with the same totals (a rate-limit update)
-/// adds nothing, and totals that fell (another session's) are counted against zero.
+/// adds nothing, and totals that fell (another session's) are counted against zero. Its <c>rate_limits</c> (the
+/// account's windows, when the API reports them) are kept as last reported.
 /// </summary>
 public static class CodexRollout
 {
@@ -29,6 +30,7 @@ public static class CodexRollout
             return null;
         }
         if (type != "event_msg" || TextOf(payload, "type") != "token_count") return null;
+        if (RateLimits(root, payload) is { Count: > 0 } limits) cursor.RateLimits = limits;
         if (ObjectOf(payload, "info") is not { } info || ObjectOf(info, "total_token_usage") is not { } total) return null;
         var now = new CumulativeUsage(Count(total, "input_tokens"), Count(total, "output_tokens"), Count(total, "cached_input_tokens"),
             Count(total, "cache_write_input_tokens"), Count(total, "reasoning_output_tokens"));
@@ -49,5 +51,26 @@ public static class CodexRollout
             Context = ObjectOf(info, "last_token_usage") is { } last ? Count(last, "input_tokens") : input + cacheRead + cacheWrite,
             ContextWindow = Count(info, "model_context_window") is > 0 and var window ? window : null,
         };
+    }
+
+    /// <summary>
+    /// <c>payload.rate_limits</c>: for each window, <c>used_percent</c>, <c>window_minutes</c> and <c>resets_at</c>
+    /// (unix seconds; older releases wrote <c>resets_in_seconds</c>, counted from the line's <c>timestamp</c>).
+    /// </summary>
+    private static List<RateLimitWindow> RateLimits(JsonElement root, JsonElement payload)
+    {
+        var windows = new List<RateLimitWindow>();
+        if (ObjectOf(payload, "rate_limits") is not { } limits) return windows;
+        foreach (var name in RateLimitWindow.Names)
+        {
+            if (ObjectOf(limits, name) is not { } w || !w.TryGetProperty("used_percent", out var used) || used.ValueKind != JsonValueKind.Number
+                || !used.TryGetDouble(out var percent) || !double.IsFinite(percent) || percent < 0) continue;
+            DateTimeOffset? resets = Count(w, "resets_at") is > 0 and var at ? DateTimeOffset.FromUnixTimeSeconds(Math.Min(at, 253402300799)) : null;
+            if (resets is null && w.TryGetProperty("resets_in_seconds", out var inSeconds) && inSeconds.TryGetInt64(out var seconds) && seconds >= 0
+                && DateTimeOffset.TryParse(TextOf(root, "timestamp"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var written))
+                resets = written.AddSeconds(Math.Min(seconds, 10L * 365 * 86400));
+            windows.Add(new RateLimitWindow(name, Math.Min(percent, 1e6), Count(w, "window_minutes") is > 0 and var minutes ? minutes : null, resets));
+        }
+        return windows;
     }
 }

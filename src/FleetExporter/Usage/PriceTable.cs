@@ -70,15 +70,28 @@ public sealed class PriceTable(IReadOnlyList<ModelPrice> roster, IReadOnlyList<M
 
     public static readonly PriceTable Default = new([]);
 
-    public ModelPrice? For(string model) => roster.FirstOrDefault(p => p.Prices(model)) ?? Shipped.FirstOrDefault(p => p.Prices(model));
+    /// <summary>
+    /// No price at all: only recorded costs count. For rows read back from Prometheus, whose exporters priced them
+    /// (their cost is carried as recorded); a model they did not price stays unpriced here too.
+    /// </summary>
+    public static readonly PriceTable RecordedOnly = new([]) { ShippedRows = [] };
+
+    private IReadOnlyList<ModelPrice> ShippedRows { get; init; } = Shipped;
+
+    public ModelPrice? For(string model) => roster.FirstOrDefault(p => p.Prices(model)) ?? ShippedRows.FirstOrDefault(p => p.Prices(model));
 
     /// <summary>
     /// The cost of an agent's tokens of one model: what the runtime recorded (pi), else at its price; null when the
     /// model has neither.
     /// </summary>
-    public double? Cost(UsageTotals totals, string model) =>
-        totals.RecordedCostUsd.TryGetValue(model, out var recorded) ? recorded
+    public double? Cost(UsageTotals totals, string model) => Cost(totals.Tokens, totals.RecordedCostUsd, model);
+
+    /// <summary>The cost of one day's tokens of one model (<see cref="UsageTotals.Today"/>), as <see cref="Cost(UsageTotals, string)"/>.</summary>
+    public double? Cost(DayUsage day, string model) => Cost(day.Tokens, day.RecordedCostUsd, model);
+
+    private double? Cost(IReadOnlyDictionary<(string Model, string Type), long> tokens, IReadOnlyDictionary<string, double> recordedUsd, string model) =>
+        recordedUsd.TryGetValue(model, out var recorded) ? recorded
         : For(model) is { } price
-            ? totals.Tokens.Where(t => t.Key.Model == model).Sum(t => t.Value * price.PerMillion(t.Key.Type) / 1_000_000)
+            ? tokens.Where(t => t.Key.Model == model).Sum(t => t.Value * price.PerMillion(t.Key.Type) / 1_000_000)
             : null;
 }

@@ -38,7 +38,11 @@ public static class TranscriptCounter
                 new(real, inode, end) { Model = cursor.Model, Cumulative = cursor.Cumulative },
                 .. totals.Transcripts.Where(t => t.Path != real),
             ];
-            return counted with { Transcripts = positions.Take(UsageTotals.MaxTranscripts).ToList(), Problem = null };
+            return counted with
+            {
+                Transcripts = positions.Take(UsageTotals.MaxTranscripts).ToList(), Problem = null,
+                RateLimits = cursor.RateLimits ?? counted.RateLimits,
+            };
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

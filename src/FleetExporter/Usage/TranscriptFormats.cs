@@ -8,6 +8,9 @@ public sealed class TranscriptCursor
 {
     public string? Model { get; set; }
     public CumulativeUsage? Cumulative { get; set; }
+
+    /// <summary>The rate-limit windows the lines read reported last (Codex), or null when they reported none.</summary>
+    public IReadOnlyList<RateLimitWindow>? RateLimits { get; set; }
 }
 
 /// <summary>How a runtime's transcript is read, and the directory it must lie in (its own configuration directory).</summary>

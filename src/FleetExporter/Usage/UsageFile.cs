@@ -41,23 +41,31 @@ public static class UsageFile
             json.WriteStartObject("tool_calls");
             foreach (var outcome in ToolOutcome.All) json.WriteNumber(outcome, totals.ToolCalls.GetValueOrDefault(outcome));
             json.WriteEndObject();
-            json.WriteStartArray("tokens");
-            foreach (var ((model, type), n) in totals.Tokens.OrderBy(t => t.Key.Model, StringComparer.Ordinal).ThenBy(t => t.Key.Type, StringComparer.Ordinal))
-            {
-                json.WriteStartObject();
-                json.WriteString("model", model);
-                json.WriteString("type", type);
-                json.WriteNumber("n", n);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            WriteTokens(json, totals.Tokens);
             WritePair(json, "context", totals.Context);
             WritePair(json, "context_window", totals.ContextWindow);
-            if (totals.RecordedCostUsd.Count > 0)
+            WriteRecorded(json, totals.RecordedCostUsd);
+            if (totals.Today is { } day)
             {
-                json.WriteStartObject("recorded_cost_usd");
-                foreach (var (model, usd) in totals.RecordedCostUsd.OrderBy(r => r.Key, StringComparer.Ordinal)) json.WriteNumber(model, usd);
+                json.WriteStartObject("today");
+                json.WriteString("date", day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                WriteTokens(json, day.Tokens);
+                WriteRecorded(json, day.RecordedCostUsd);
                 json.WriteEndObject();
+            }
+            if (totals.RateLimits.Count > 0)
+            {
+                json.WriteStartArray("rate_limits");
+                foreach (var limit in totals.RateLimits)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("window", limit.Window);
+                    json.WriteNumber("used_percent", limit.UsedPercent);
+                    if (limit.WindowMinutes is { } minutes) json.WriteNumber("window_minutes", minutes);
+                    if (limit.ResetsAt is { } resets) json.WriteNumber("resets_at", resets.ToUnixTimeSeconds());
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
             }
             json.WriteStartArray("transcripts");
             foreach (var t in totals.Transcripts)
@@ -107,10 +115,7 @@ public static class UsageFile
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("v", out var v) || !v.TryGetInt32(out var version) || version != Version)
                 throw new UsageFileException($"{file}: not a v{Version} usage file");
-            var tokens = new Dictionary<(string, string), long>();
-            foreach (var t in Array(root, "tokens"))
-                if (Text(t, "model") is { } model && Text(t, "type") is { } type && Long(t, "n") is { } n and >= 0)
-                    tokens[(model, type)] = n;
+            var tokens = Tokens(root);
             var transcripts = Array(root, "transcripts")
                 .Select(t => Text(t, "path") is { } path && t.TryGetProperty("inode", out var i) && i.TryGetUInt64(out var inode) && Long(t, "offset") is { } offset and >= 0
                     ? new TranscriptPosition(path, inode, offset) { Model = Text(t, "model"), Cumulative = Cumulative(t) } : null)
@@ -124,6 +129,7 @@ public static class UsageFile
             {
                 Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Turns = Long(root, "turns") ?? 0, ToolCalls = ToolCalls(root), Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
                 Transcripts = transcripts, Recent = recent, RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
+                Today = Today(root), RateLimits = RateLimits(root),
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
@@ -141,6 +147,50 @@ public static class UsageFile
         json.WriteNumber("cache_write", cacheWrite);
         json.WriteNumber("reasoning", reasoning);
     }
+
+    private static void WriteTokens(Utf8JsonWriter json, IReadOnlyDictionary<(string Model, string Type), long> tokens)
+    {
+        json.WriteStartArray("tokens");
+        foreach (var ((model, type), n) in tokens.OrderBy(t => t.Key.Model, StringComparer.Ordinal).ThenBy(t => t.Key.Type, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", model);
+            json.WriteString("type", type);
+            json.WriteNumber("n", n);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteRecorded(Utf8JsonWriter json, IReadOnlyDictionary<string, double> recorded)
+    {
+        if (recorded.Count == 0) return;
+        json.WriteStartObject("recorded_cost_usd");
+        foreach (var (model, usd) in recorded.OrderBy(r => r.Key, StringComparer.Ordinal)) json.WriteNumber(model, usd);
+        json.WriteEndObject();
+    }
+
+    private static Dictionary<(string, string), long> Tokens(JsonElement obj)
+    {
+        var tokens = new Dictionary<(string, string), long>();
+        foreach (var t in Array(obj, "tokens"))
+            if (Text(t, "model") is { } model && Text(t, "type") is { } type && Long(t, "n") is { } n and >= 0)
+                tokens[(model, type)] = n;
+        return tokens;
+    }
+
+    private static DayUsage? Today(JsonElement root) =>
+        root.TryGetProperty("today", out var t) && t.ValueKind == JsonValueKind.Object
+        && DateOnly.TryParseExact(Text(t, "date"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? new DayUsage(date) { Tokens = Tokens(t), RecordedCostUsd = Recorded(t) }
+            : null;
+
+    private static List<RateLimitWindow> RateLimits(JsonElement root) =>
+        [.. Array(root, "rate_limits").Select(r => Text(r, "window") is { } window && RateLimitWindow.Names.Contains(window)
+                && r.TryGetProperty("used_percent", out var used) && used.ValueKind == JsonValueKind.Number && used.TryGetDouble(out var percent) && double.IsFinite(percent) && percent >= 0
+                ? new RateLimitWindow(window, percent, Long(r, "window_minutes"), Long(r, "resets_at") is { } at and >= 0 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(at) : null)
+                : null)
+            .OfType<RateLimitWindow>().DistinctBy(r => r.Window)];
 
     private static void WritePair(Utf8JsonWriter json, string name, (string Model, long Tokens)? pair)
     {

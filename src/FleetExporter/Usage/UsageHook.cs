@@ -26,12 +26,16 @@ public static class UsageHook
         var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
         var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
         if (happened is { } counted) after = after.With(counted);
+        after = after with { Today = DayUsage.Advance(before, after, LocalDate(now)) };
         if (problem is null && happened is null && Same(before, after)) return null;
         try { UsageFile.Write(file, after, now); }
         catch (Exception e) when (e is UsageFileException or IOException or UnauthorizedAccessException) { return $"{file}: not written: {e.Message}"; }
         // A transcript's problem is said once, when it appears, not at every event after.
         return problem ?? (after.Problem != before.Problem ? after.Problem : null);
     }
+
+    /// <summary>The host's calendar date at <paramref name="now"/>, which "today" in ps means.</summary>
+    public static DateOnly LocalDate(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local).DateTime);
 
     private static bool Same(UsageTotals a, UsageTotals b) =>
         a.Problem == b.Problem && a.Transcripts.SequenceEqual(b.Transcripts) && a.Responses == b.Responses;

@@ -103,6 +103,12 @@ public sealed record UsageTotals
     /// <summary>The model's context window, as the runtime last reported it (Codex), with its model.</summary>
     public (string Model, long Tokens)? ContextWindow { get; init; }
 
+    /// <summary>What the hooks counted on the last day they counted anything (the host's local date), or null.</summary>
+    public DayUsage? Today { get; init; }
+
+    /// <summary>The account's rate-limit windows, as the runtime last reported them (Codex), or none.</summary>
+    public IReadOnlyList<RateLimitWindow> RateLimits { get; init; } = [];
+
     /// <summary>The transcripts counted most recently, newest first (<see cref="MaxTranscripts"/> at most).</summary>
     public IReadOnlyList<TranscriptPosition> Transcripts { get; init; } = [];
 

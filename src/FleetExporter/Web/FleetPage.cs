@@ -49,7 +49,8 @@ public static class FleetPage
         var s = view.Snapshot;
         var sb = new StringBuilder();
         sb.Append($"<p>From <b>{E(prometheus.ToString())}</b> at {s.At:u}: {view.Hosts.Count} hosts, {s.Agents.Count} rows. <a href=\"./\">This host</a></p>")
-          .Append("<table><tr><th>host</th><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>flags</th></tr>");
+          .Append("<table><tr><th>host</th><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>cost today</th><th>cost</th><th>context</th><th>flags</th></tr>");
+        var today = Usage.UsageHook.LocalDate(s.At);
         foreach (var a in s.Agents)
         {
             var pane = a.SessionPresent switch { null => Unknown, false => "-", _ => E(a.Pane!.Dead ? "dead" : a.Pane.CurrentCommand) };
@@ -58,7 +59,8 @@ public static class FleetPage
               .Append($"<td>{State(a.State.Name, a.State.NameLabel)}</td>")
               .Append($"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td>")
               .Append($"<td>{(a.Heartbeat.Age is { } h ? E(Durations.Format(h)) : a.Heartbeat.State == Heartbeats.HeartbeatState.Unknown ? Unknown : E(a.Heartbeat.Word))}</td>")
-              .Append($"<td>{Flags(a)}</td></tr>");
+              .Append($"<td>{E(Glance.UsageCells.Today(a.Usage, s.Roster.Prices, today))}</td><td>{E(Glance.UsageCells.Cost(a.Usage, s.Roster.Prices))}</td>")
+              .Append($"<td>{E(Glance.UsageCells.Context(a.Usage))}</td><td>{Flags(a)}</td></tr>");
         }
         sb.Append("</table><h2>Hosts</h2><ul>");
         foreach (var h in view.Hosts)

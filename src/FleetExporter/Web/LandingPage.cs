@@ -55,8 +55,8 @@ public static class LandingPage
           .Append(refresh > 0
               ? $"<p><small>This page reloads every {refresh} s (<a href=\"?refresh=0\">stop</a>). Agents that need attention come first.</small></p>"
               : $"<p><small>Reloading is off (<a href=\"?refresh={DefaultRefresh}\">reload every {DefaultRefresh} s</a>). Agents that need attention come first.</small></p>")
-          .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>cost</th><th>flags</th></tr>");
-        foreach (var a in rows) sb.Append(LandingPageRows.Row(a, snapshot.Roster.Prices));
+          .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>cost today</th><th>cost</th><th>flags</th></tr>");
+        foreach (var a in rows) sb.Append(LandingPageRows.Row(a, snapshot.Roster.Prices, Usage.UsageHook.LocalDate(snapshot.At)));
         sb.Append("</table>").Append(Legend()).Append("<h2>Sources</h2><ul>");
         foreach (var s in snapshot.Sources)
             sb.Append(s.Ok ? $"<li class=\"ok\">{E(s.Source)}: ok ({s.Duration.TotalMilliseconds:0} ms{(s.Note is null ? "" : "; " + E(s.Note))})</li>" : $"<li class=\"bad\">{E(s.Source)}: {E(s.Error)}</li>");

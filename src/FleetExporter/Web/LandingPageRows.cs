@@ -16,11 +16,11 @@ internal static class LandingPageRows
     /// <summary>The state as ps shows it: its name, or "?" when unknown.</summary>
     public static string StateLabel(AgentStatus a) => a.State.Name == AgentStateName.Unknown ? FlagGuide.Unknown : a.State.NameLabel;
 
-    public static string Row(AgentStatus a, Usage.PriceTable prices) =>
+    public static string Row(AgentStatus a, Usage.PriceTable prices, DateOnly today) =>
         $"<tr><td>{E(a.Spec.Name)}</td><td>{E(a.Spec.Tenant)}</td><td>{E(a.Spec.Runtime)}</td>"
         + $"<td>{(a.Unit is null ? UnknownMark : E(a.Unit.ActiveState))}</td><td>{Pane(PaneWitness.Of(a))}</td><td>{State(a.State)}</td>"
         + $"<td>{E(a.Idle is { } i ? Durations.Format(i) : "-")}</td><td>{E(a.Heartbeat.Age is { } h ? Durations.Format(h) : a.Heartbeat.Word)}</td>"
-        + $"<td>{Cost(a, prices)}</td><td>{Flags(a)}</td></tr>";
+        + $"<td>{E(UsageCells.Today(a.Usage, prices, today))}</td><td>{Cost(a, prices)}</td><td>{Flags(a)}</td></tr>";
 
     /// <summary>What the agent spent since its count began, at list prices (as ps shows it), the tokens and context on hover.</summary>
     private static string Cost(AgentStatus a, Usage.PriceTable prices)

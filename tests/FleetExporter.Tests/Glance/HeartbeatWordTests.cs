@@ -18,6 +18,6 @@ public sealed class HeartbeatWordTests
 
         Assert.Equal(word, status.Heartbeat.Word);
         Assert.Equal(word, PsRow.From(fleet).Single(r => r.Agent == agent).Heartbeat);
-        Assert.Contains($"<td>{word}</td>", LandingPageRows.Row(status, fleet.Roster.Prices));
+        Assert.Contains($"<td>{word}</td>", LandingPageRows.Row(status, fleet.Roster.Prices, DateOnly.FromDateTime(fleet.At.UtcDateTime)));
     }
 }

@@ -67,7 +67,8 @@ public sealed class ExpositionGoldenTests
                 with
                 {
                     State = new AgentState(AgentStateName.Stopped, null, StateSource.Pane, "the runtime is not in the pane (bash)"),
-                    Usage = new UsageReading(UsageTotals.Empty.Add(new ModelResponse(null, "gpt-5-codex", 228, 22, 44, 0, 8) { Context = 154, ContextWindow = 258_400 }), null),
+                    Usage = new UsageReading(UsageTotals.Empty.Add(new ModelResponse(null, "gpt-5-codex", 228, 22, 44, 0, 8) { Context = 154, ContextWindow = 258_400 })
+                        with { RateLimits = [new("primary", 12.5, 300, Now.AddHours(2)), new("secondary", 40, 10080, Now.AddDays(3)), new("spent", 1, 1, Now.AddHours(-1))] }, null),
                 },
             Status(A("down"), Unit("down", "failed", "enabled", 5), null, null,
                 new HeartbeatReading(HeartbeatState.Missing, "/hb/down.hb", "no heartbeat file", null, null, TimeSpan.FromSeconds(30), null, null, null)),

@@ -33,7 +33,8 @@ public sealed class OtlpExportTests
 
         // The agent's usage, as its hooks would have counted it: the usage families go out too.
         FleetExporter.Usage.UsageFile.Write(dir.File("hb/otlp-agent.usage"),
-            FleetExporter.Usage.UsageTotals.Empty.Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-opus-4-5", 10, 5, 0, 0) { ContextWindow = 200_000 }), DateTimeOffset.UtcNow);
+            FleetExporter.Usage.UsageTotals.Empty.Add(new FleetExporter.Usage.ModelResponse("msg_1", "claude-opus-4-5", 10, 5, 0, 0) { ContextWindow = 200_000 })
+                with { RateLimits = [new("primary", 10, 300, DateTimeOffset.UtcNow.AddHours(1))] }, DateTimeOffset.UtcNow);
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", roster], new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",

@@ -85,7 +85,7 @@ public sealed class UsageCellsTests
         var with = FleetExporter.Cli.Ps.PsTable.Render([plain, spending], colour: false, width: 80).Split('\n');
 
         Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +FLAGS$", without);
-        Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +COST +CTX +FLAGS$", with[0]);
+        Assert.Matches(@"^AGENT +TENANT +HOST +UNIT +PANE +STATE +IDLE +HB +TODAY +COST +CTX +FLAGS$", with[0]);
         Assert.Matches(@"^a2 .* \$1\.00 +62% +ok$", with[2]);
         Assert.All(with, l => Assert.True(l.Length <= 80, l));
     }
@@ -100,10 +100,11 @@ public sealed class LandingPageCostTests
         var healthy = fleet.Agents.Single(a => a.Spec.Name == "healthy");
         var down = fleet.Agents.Single(a => a.Spec.Name == "down");
 
-        var row = FleetExporter.Web.LandingPageRows.Row(healthy, fleet.Roster.Prices);
+        var today = DateOnly.FromDateTime(fleet.At.UtcDateTime);
+        var row = FleetExporter.Web.LandingPageRows.Row(healthy, fleet.Roster.Prices, today);
 
         Assert.Contains("<span title=\"12835 tokens in 2 responses; context -\">$0.05</span>", row);
-        Assert.Contains("<td>missing</td><td>-</td><td><a class=\"bad\"", FleetExporter.Web.LandingPageRows.Row(down, fleet.Roster.Prices));
+        Assert.Contains("<td>missing</td><td>-</td><td>-</td><td><a class=\"bad\"", FleetExporter.Web.LandingPageRows.Row(down, fleet.Roster.Prices, today));
     }
 }
 

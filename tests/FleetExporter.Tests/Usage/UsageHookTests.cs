@@ -73,6 +73,11 @@ public sealed class UsageHookTests
         await agent.HookAsync("UserPromptSubmit", second);
         await agent.HookAsync("Stop", second);
 
+        // All of it was counted today, on the host's local date.
+        var counted = UsageFile.Read(agent.UsageFile)!;
+        Assert.Equal(UsageHook.LocalDate(DateTimeOffset.Now), counted.Today!.Date);
+        Assert.Equal(counted.Tokens.OrderBy(t => t.Key), counted.Today.Tokens.OrderBy(t => t.Key));
+
         var serve = await rig.ServeAsync();
         var metrics = await serve.GetAsync("/metrics");
 

@@ -45,7 +45,7 @@ public sealed record AgentJson(
                 a.State.Source is { } source ? AgentState.Label(source) : null, a.State.Reason, a.Screen is { } screen ? AgentState.Label(screen.State) : null),
             a.Flags,
             unknown,
-            UsageJson.From(a.Usage, snapshot.Roster.Prices));
+            UsageJson.From(a.Usage, snapshot.Roster.Prices, FleetExporter.Usage.UsageHook.LocalDate(snapshot.At), snapshot.At));
     }
 }
 
@@ -75,28 +75,41 @@ public sealed record HookJson(string? State, DateTimeOffset? StateSince, string?
 
 /// <summary>
 /// What the agent spent since its usage count began (docs/usage.md): tokens by model and type, the cost of the priced
-/// models, the models without a price, and its context at the last request (<c>fill</c> when the window is known).
+/// models (<c>cost_usd</c>) and of what was counted on <c>today</c>, the host's local date (<c>cost_today_usd</c>), the
+/// models without a price, its context at the last request (<c>fill</c> when the window is known) and the account's
+/// rate-limit windows as the runtime last reported them (Codex; a window that has reset since is left out).
 /// Null: no usage file (its runtime's transcripts are not counted, or it has not answered yet).
 /// </summary>
-public sealed record UsageJson(long Responses, IReadOnlyList<TokensJson> Tokens, double? CostUsd, IReadOnlyList<string> UnpricedModels,
-    ContextJson? Context, string? Problem)
+public sealed record UsageJson(long Responses, IReadOnlyList<TokensJson> Tokens, double? CostUsd, DateOnly Today, double? CostTodayUsd,
+    IReadOnlyList<string> UnpricedModels, ContextJson? Context, IReadOnlyList<RateLimitJson> RateLimits, string? Problem)
 {
-    public static UsageJson? From(Sources.Usage.UsageReading? reading, Usage.PriceTable prices)
+    public static UsageJson? From(Sources.Usage.UsageReading? reading, Usage.PriceTable prices, DateOnly today, DateTimeOffset now)
     {
         if (reading is null) return null;
-        if (reading.Totals is not { } t) return new UsageJson(0, [], null, [], null, reading.Problem);
+        if (reading.Totals is not { } t) return new UsageJson(0, [], null, today, null, [], null, [], reading.Problem);
         var models = t.Tokens.Keys.Select(k => k.Model).Distinct().Order(StringComparer.Ordinal).ToList();
         var costs = models.Select(m => (Model: m, Usd: prices.Cost(t, m))).ToList();
-        var priced = costs.Where(c => c.Usd is not null).ToList();
+        var day = t.Today is { } d && d.Date == today ? d : new Usage.DayUsage(today);
         var window = t.ContextWindow is var (windowModel, w) && t.Context is var (contextModel, _) && windowModel == contextModel ? w : (long?)null;
         return new UsageJson(t.Responses,
             [.. t.Tokens.OrderBy(k => k.Key.Model, StringComparer.Ordinal).ThenBy(k => k.Key.Type, StringComparer.Ordinal).Select(k => new TokensJson(k.Key.Model, k.Key.Type, k.Value))],
-            priced.Count == 0 ? null : Math.Round(priced.Sum(c => c.Usd!.Value), 6),
+            Priced(costs.Select(c => c.Usd)), today, Priced(day.Models.Select(m => prices.Cost(day, m)).DefaultIfEmpty((double?)0)),
             [.. costs.Where(c => c.Usd is null).Select(c => c.Model)],
             t.Context is var (model, tokens) ? new ContextJson(model, tokens, window, window is > 0 ? Math.Round((double)tokens / window.Value, 4) : null) : null,
+            [.. t.RateLimits.Where(r => r.HoldsAt(now)).Select(r => new RateLimitJson(r.Window, r.UsedPercent, r.WindowMinutes, r.ResetsAt))],
             reading.Problem);
     }
+
+    /// <summary>The sum of what has a price; null when nothing has.</summary>
+    private static double? Priced(IEnumerable<double?> costs)
+    {
+        var priced = costs.OfType<double>().ToList();
+        return priced.Count == 0 ? null : Math.Round(priced.Sum(), 6);
+    }
 }
+
+/// <summary>One rate-limit window of the agent's account: how much is used (percent), its length and when it resets.</summary>
+public sealed record RateLimitJson(string Window, double UsedPercent, long? WindowMinutes, DateTimeOffset? ResetsAt);
 
 public sealed record TokensJson(string Model, string Type, long Count);
 

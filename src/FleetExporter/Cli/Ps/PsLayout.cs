@@ -4,7 +4,7 @@ namespace FleetExporter.Cli.Ps;
 /// How wide each column of the <c>ps</c> table is. Without a width limit (output piped, no <c>COLUMNS</c>) every
 /// column is as wide as its widest cell, so nothing is cut. Within a limit, FLAGS gets room for its longest line
 /// first; to make that room, the cuttable columns (tenant, host, unit, pane) give up characters, the widest first,
-/// down to a floor; then FLAGS wraps. AGENT is never cut (names have up to 63 characters), nor are STATE, IDLE, HB, COST, CTX:
+/// down to a floor; then FLAGS wraps. AGENT is never cut (names have up to 63 characters), nor are STATE, IDLE, HB, TODAY, COST, CTX:
 /// when even that does not fit, the AGENT column narrows and a longer name takes a line of its own above its row.
 /// </summary>
 public static class PsLayout
@@ -12,7 +12,7 @@ public static class PsLayout
     public static readonly IReadOnlyList<string> Titles = ["AGENT", "TENANT", "HOST", "UNIT", "PANE", "STATE", "IDLE", "HB"];
 
     /// <summary>The columns a fleet with usage counted adds (<see cref="UsageCells"/>), before FLAGS.</summary>
-    public static readonly IReadOnlyList<string> UsageTitles = ["COST", "CTX"];
+    public static readonly IReadOnlyList<string> UsageTitles = ["TODAY", "COST", "CTX"];
 
     /// <summary>The narrowest a cuttable column gets, by index in the titles; null: never cut (every usage column).</summary>
     private static readonly int?[] Floors = [null, 6, 6, 8, 6, null, null, null];

@@ -17,19 +17,23 @@ public sealed record PsRow(
     /// <summary>What the agent spent since its usage count began, at list prices (<see cref="UsageCells"/>); "-" when nothing is counted.</summary>
     public string Cost { get; init; } = "-";
 
+    /// <summary>What it spent today (the host's local date), as <see cref="UsageCells.Today"/> says it; "-" when nothing is counted.</summary>
+    public string CostToday { get; init; } = "-";
+
     /// <summary>How full its context was at its last request, when the window is known; else "-".</summary>
     public string Context { get; init; } = "-";
 
-    public static PsRow From(AgentStatus a, PriceTable prices) => new(
+    public static PsRow From(AgentStatus a, PriceTable prices, DateOnly today) => new(
         a.Spec.Name, a.Spec.Tenant, a.Host, UnitCell(a), PaneWitness.Of(a).Text, StateCell(a), Short(a.Idle), HeartbeatCell(a.Heartbeat), Attention.ShownFlags(a))
     {
         Cost = UsageCells.Cost(a.Usage, prices),
+        CostToday = UsageCells.Today(a.Usage, prices, today),
         Context = UsageCells.Context(a.Usage),
     };
 
     /// <summary>The snapshot's agents as rows, those that need attention first (<see cref="Attention"/>).</summary>
     public static IReadOnlyList<PsRow> From(FleetSnapshot snapshot) =>
-        Attention.Sort(snapshot.Agents.Select(a => From(a, snapshot.Roster.Prices)), r => r.Flags, r => r.State);
+        Attention.Sort(snapshot.Agents.Select(a => From(a, snapshot.Roster.Prices, UsageHook.LocalDate(snapshot.At))), r => r.Flags, r => r.State);
 
     private static string UnitCell(AgentStatus a) => a.Unit is null ? "?" : a.Unit.LoadState == "not-found" ? "not-found" : a.Unit.ActiveState;
 

@@ -23,7 +23,7 @@ public static class PsTable
         var usage = rows.Any(r => r.Cost != "-" || r.Context != "-");
         IReadOnlyList<string> titles = usage ? [.. PsLayout.Titles, .. PsLayout.UsageTitles] : PsLayout.Titles;
         var cells = rows.Select(r => (IReadOnlyList<string>)(usage
-            ? new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat, r.Cost, r.Context }
+            ? new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat, r.CostToday, r.Cost, r.Context }
             : new[] { r.Agent, r.Tenant, r.Host, r.Unit, r.Pane, r.State, r.Idle, r.Heartbeat }).Select(Printable.Escape).ToList()).ToList();
         var flags = rows.Select(r => (IReadOnlyList<string>)r.Flags.Select(Printable.Escape).ToList()).ToList();
         var (columns, flagsWidth) = PsLayout.Compute(titles, cells, flags, width);
