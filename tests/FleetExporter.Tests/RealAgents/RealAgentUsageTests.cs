@@ -71,6 +71,23 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
         Assert.True(totals.ContextWindow is (_, > 0), $"no context window: {totals.ContextWindow}");
     }
 
+    [RealAgentFact("codex")]
+    public async Task Codex_reports_its_accounts_rate_limits_as_the_API_last_sent_them()
+    {
+        await using var rig = await HookedAgent.StartAsync(AgentRuntime.Codex, output);
+        await rig.UntilAsync(a => a.State.Name == AgentStateName.Idle, "idle", TimeSpan.FromSeconds(30));
+        await rig.Agent.SubmitAsync("hello there");
+        var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.RateLimits.Count > 0, "the turn's rate limits counted", TimeSpan.FromSeconds(40));
+
+        // The stub sends different windows on every response (the title's too): the rollout keeps the turn's last.
+        var sent = File.ReadAllLines(rig.Agent.Paths.StubLog + ".limits").Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        output.WriteLine("stub sent:\n" + string.Join("\n", sent.Select(s => s.ToJsonString())));
+        var limits = last.Usage!.Totals!.RateLimits;
+        Assert.Contains(sent, s => RateLimitWindow.Names.All(w =>
+            limits.SingleOrDefault(l => l.Window == w) is { } l && l.UsedPercent == (double)s[w]!["used_percent"]!
+            && l.WindowMinutes == (long)s[w]!["window_minutes"]! && l.ResetsAt == DateTimeOffset.FromUnixTimeSeconds((long)s[w]!["resets_at"]!)));
+    }
+
     [RealAgentFact("gemini")]
     public async Task Gemini_CLIs_tokens_are_counted_exactly_as_the_stub_sent_them()
     {
