@@ -24,6 +24,10 @@ public sealed class MultiHostTests(ITestOutputHelper output)
             ("host-b", "globex", [new("b1"), new("b2", Beating: false), new("b3", Drifted: true)]),
             ("host-c", "acme", [new("c1")]));
         var (a, b, c) = (hosts[0], hosts[1], hosts[2]);
+        // a1 has spent: $10 of claude-opus-4-5 output (400k tokens at $25 per million), and 5 tokens of a model no price knows.
+        var a1Usage = FleetExporter.Usage.UsageFile.PathFor(a.HeartbeatDir, "a1");
+        var spent = FleetExporter.Usage.UsageTotals.Empty.Add(new("m1", "claude-opus-4-5", 0, 400_000, 0, 0)).Add(new("m2", "mystery-model", 5, 0, 0, 0) { Context = 150_000 });
+        FleetExporter.Usage.UsageFile.Write(a1Usage, spent, DateTimeOffset.UtcNow);
         using var dir = new TempDirectory();
         var fileSd = dir.Write("targets/fleet.yml", TopologyConfig.FileSd([($"127.0.0.1:{a.Serve!.Port}", a.Name), ($"127.0.0.1:{b.Serve!.Port}", b.Name)]));
         await using var prometheus = await PrometheusServer.StartAsync(TopologyConfig.MultiHost(fileSd, $"127.0.0.1:{c.Serve!.Port}", c.Name, Scrape));
@@ -53,6 +57,22 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         var acme = await PsRun.RunAsync(prometheus.Url, "--tenant", "acme");
         Assert.Equal(["a1", "a2", "c1"], acme.Rows.Select(PsRun.Name).Order());
 
+        // What a1 spent, as its exporter priced it; a spend that grows while Prometheus watches counts for today.
+        var usage = Assert.Single(acme.Rows, r => PsRun.Name(r) == "a1")["usage"]!;
+        Assert.Equal(10.0, usage["cost_usd"]!.GetValue<double>(), 6);
+        Assert.Equal(["mystery-model"], usage["unpriced_models"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(150_000, usage["context"]!["tokens"]!.GetValue<long>());
+        FleetExporter.Usage.UsageFile.Write(a1Usage, spent.Add(new("m3", "claude-opus-4-5", 0, 40_000, 0, 0)), DateTimeOffset.UtcNow);
+        var grown = await PsRun.UntilAsync(() => PsRun.RunAsync(prometheus.Url, "--agent", "a1"),
+            r => r.Rows.SingleOrDefault()?["usage"]?["cost_today_usd"]?.GetValue<double>() > 0, TimeSpan.FromSeconds(60));
+        var today = grown.Rows.Single()["usage"]!;
+        output.WriteLine($"a1 from Prometheus: cost {today["cost_usd"]}, today {today["cost_today_usd"]}");
+        Assert.Equal(11.0, today["cost_usd"]!.GetValue<double>(), 6);
+        Assert.InRange(today["cost_today_usd"]!.GetValue<double>(), 0.01, 11.0);
+        var spendTable = (await FleetBinary.RunAsync(["ps", "--agent", "a1"], env: new Dictionary<string, string?> { ["FLEET_PROMETHEUS_URL"] = prometheus.Url })).StandardOutput;
+        Assert.Matches(@"^AGENT +TENANT +HOST .* TODAY +COST +CTX +FLAGS\n", spendTable);
+        Assert.Matches(@"\na1 .* \$11\+\? +- +ok\n", spendTable);
+
         // serve's /fleet shows the same rows, linked from the landing page.
         using var noRoster = new TempDirectory();
         await using var page = await ServeProcess.StartAsync("serve", ["--roster", noRoster.File("none.yaml"), "--prometheus.url", prometheus.Url]);
@@ -62,6 +82,7 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.Contains(b3, html);
         Assert.Contains("<span class=\"bad\">DRIFT</span>", html);
         Assert.Contains("<td>host-a</td><td>a1</td>", html);
+        Assert.Contains("<td>$11+?</td><td>-</td>", html);
         Assert.DoesNotContain("<td>host-a</td><td>b1</td>", await page.GetAsync("/fleet?host=host-a"));
 
         // host-c's exporter stops: its agent stays a row, flagged, and nothing about it is shown as known.

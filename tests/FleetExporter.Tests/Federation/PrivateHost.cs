@@ -23,6 +23,7 @@ public sealed class PrivateHost : IAsyncDisposable
     public string Tenant { get; }
     public ServeProcess? Serve => _rig.Serve;
     public string RosterPath => _rig.RosterPath;
+    public string HeartbeatDir => _rig.HeartbeatDir;
     private string RuntimeDir => _rig.Dir.File("run");
     private string ConfigDir => _rig.Dir.File("config");
 
