@@ -63,4 +63,34 @@ public static class CommonOptions
         exitCode = ExitCodes.Ok;
         return true;
     }
+
+    /// <summary>
+    /// As <see cref="TryResolveAgent"/>, for a command that needs only the agent's name, runtime, interval and heartbeat
+    /// directory (<c>heartbeat</c>): through <see cref="AgentCache"/>, so it does not parse the whole roster each time.
+    /// </summary>
+    public static bool TryResolveCachedAgent(ParseResult parse, string name, TextWriter error, [NotNullWhen(true)] out CachedAgent? agent, out int exitCode)
+    {
+        agent = null;
+        var path = RosterPath(parse);
+        exitCode = ExitCodes.Usage;
+        if (!Path.Exists(path))
+        {
+            LoadRoster(parse, error);   // says there is no roster, and how to give one
+            return false;
+        }
+        try { agent = AgentCache.Find(path, name); }
+        catch (RosterException e)
+        {
+            error.WriteLine($"fleet-exporter: roster error: {e.Message}");
+            return false;
+        }
+        if (agent is null)
+        {
+            error.WriteLine($"fleet-exporter: unknown agent {Text.Printable.Quote(name)} (not in {path})");
+            exitCode = ExitCodes.UnknownAgent;
+            return false;
+        }
+        exitCode = ExitCodes.Ok;
+        return true;
+    }
 }

@@ -38,11 +38,15 @@ public static class HeartbeatCommand
         });
         command.SetAction(parse =>
         {
-            if (!CommonOptions.TryResolveAgent(parse, parse.GetValue(agent)!, Console.Error, out var roster, out var spec, out var exitCode))
-                return exitCode;
-            var file = roster.Heartbeat.FileFor(spec.Name);
             if (parse.GetValue(started))
-                return Started(roster, spec, parse.GetValue(pid)!.Value, file);
+            {
+                if (!CommonOptions.TryResolveAgent(parse, parse.GetValue(agent)!, Console.Error, out var roster, out var agentSpec, out var code)) return code;
+                return Started(roster, agentSpec, parse.GetValue(pid)!.Value, roster.Heartbeat.FileFor(agentSpec.Name));
+            }
+            // Agents may beat often: one agent's entry is read, not the whole roster.
+            if (!CommonOptions.TryResolveCachedAgent(parse, parse.GetValue(agent)!, Console.Error, out var spec, out var exitCode))
+                return exitCode;
+            var file = spec.Heartbeat.FileFor(spec.Name);
             var previous = new HeartbeatSource(TimeProvider.System).Read(file, spec.HeartbeatInterval);
             try
             {

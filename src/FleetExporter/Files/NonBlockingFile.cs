@@ -74,6 +74,21 @@ internal static partial class NonBlockingFile
         return BitConverter.ToUInt64(buffer, InodeOffset);
     }
 
+    private const uint WantBasicStats = 0x7ff;
+
+    /// <summary>
+    /// Which file this is and which version of it: device, inode, size, modification and change times to the
+    /// nanosecond. Any write changes the change time, which no one can set back, so an equal identity is the same content.
+    /// </summary>
+    public static string Identity(SafeFileHandle handle)
+    {
+        var b = new byte[StatxSize];
+        if (Statx(handle, "", EmptyPath, WantBasicStats, b) != 0)
+            throw new IOException($"cannot stat: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        static string Time(byte[] b, int at) => $"{BitConverter.ToInt64(b, at)}.{BitConverter.ToUInt32(b, at + 8):D9}";
+        return $"{BitConverter.ToUInt32(b, 136)}:{BitConverter.ToUInt32(b, 140)}:{BitConverter.ToUInt64(b, InodeOffset)}:{BitConverter.ToUInt64(b, 40)}:{Time(b, 112)}:{Time(b, 96)}";
+    }
+
     /// <summary>
     /// A small file's bytes, never blocking and never swallowing a device: opened non-blocking, refused unless a
     /// regular file (<see cref="NotRegularFileException"/> says what it is), read up to <paramref name="maxBytes"/>

@@ -40,15 +40,15 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
                 return Problem(name, $"a shared daemon ran this hook (Codex's app-server), whose ${AgentVariable} is that of the agent that started it, " +
                                      "not necessarily this event's: nothing written; start Codex with --no-daemon (init does), so its hooks run in its own pane");
             if (!File.Exists(rosterPath)) return Problem(name, $"no roster at {rosterPath}");
-            var roster = RosterLoader.LoadFile(rosterPath);
-            var spec = roster.FindAgent(name);
+            // One agent's entry, not the whole roster: a hook runs on every tool call of every agent.
+            var spec = AgentCache.Find(rosterPath, name);
             if (spec is null) return Problem(name, $"unknown agent \"{name}\" (not in {rosterPath})");
             var runtime = runtimeArgument ?? spec.Runtime;
             if (!EventMaps.ByRuntime.TryGetValue(runtime, out var map))
                 return Problem(name, $"no hook event map for runtime \"{runtime}\" (known: {string.Join(", ", EventMaps.ByRuntime.Keys)})");
             if (payload is null) return Problem(name, $"no event on stdin within {StdinDeadline.TotalSeconds:0} s");
             var hookEvent = HookEvent.Parse(payload, map);
-            return Beat(roster, spec, runtime, map, hookEvent);
+            return Beat(spec, runtime, map, hookEvent);
         }
         catch (Exception e) when (e is HookPayloadException or RosterException)
         {
@@ -61,13 +61,13 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         }
     }
 
-    private string? Beat(FleetRoster roster, AgentSpec spec, string runtime, RuntimeEventMap map, HookEvent hookEvent)
+    private string? Beat(CachedAgent spec, string runtime, RuntimeEventMap map, HookEvent hookEvent)
     {
-        var file = roster.Heartbeat.FileFor(spec.Name);
-        Directory.CreateDirectory(roster.Heartbeat.Directory);
+        var file = spec.Heartbeat.FileFor(spec.Name);
+        Directory.CreateDirectory(spec.HeartbeatDirectory);
         // Two hooks of one agent can run at once (parallel tool calls); the lock keeps each read-modify-write whole.
         var patience = LockPatience(spec.Name);
-        var lockPath = HeartbeatFile.LockPath(roster.Heartbeat.Directory, spec.Name);
+        var lockPath = HeartbeatFile.LockPath(spec.HeartbeatDirectory, spec.Name);
         using var held = FileLock.TryTake(lockPath, patience);
         // Every update is applied or logged. One written without the lock could overwrite any number of concurrent
         // ones, none of them logged: so without the lock, this update is dropped, and says so.
@@ -82,7 +82,7 @@ public sealed class HookRunner(TextWriter error, TimeProvider clock)
         var report = HookTransition.Apply(previous.Hook, hookEvent, map, now, seq);
         var written = HeartbeatWriter.Write(file, now, spec.HeartbeatInterval, RuntimePid(), AgentState.Label(report.State), previous.Seq, report);
         // Still under the lock: the usage file is read, added to and written back by one hook at a time.
-        if (UsageHook.Count(roster.Heartbeat.Directory, spec.Name, runtime, hookEvent.Name, hookEvent.TranscriptPath, now) is { } usageProblem)
+        if (UsageHook.Count(spec.HeartbeatDirectory, spec.Name, runtime, hookEvent.Name, hookEvent.TranscriptPath, now) is { } usageProblem)
             Problem(spec.Name, $"{hookEvent.Name}: usage: {usageProblem}");
         return written;
     }

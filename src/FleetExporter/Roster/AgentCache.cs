@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FleetExporter.Files;
+
+namespace FleetExporter.Roster;
+
+/// <summary>What a hook or a heartbeat needs of one agent's roster entry: its name, runtime, interval and heartbeat directory.</summary>
+public sealed record CachedAgent(string Name, string Runtime, TimeSpan HeartbeatInterval, string HeartbeatDirectory)
+{
+    public HeartbeatSettings Heartbeat => new(HeartbeatDirectory, HeartbeatInterval);
+}
+
+/// <summary>
+/// One agent's roster entry kept in a small file of its own, so that a hook (which runs on every tool call of every
+/// agent) does not parse a 1000-agent roster to write one heartbeat. The entry holds the roster file's identity
+/// (device, inode, size, modification and change times: any write changes the change time) and the environment the
+/// roster's defaults come from (<c>HOME</c>, <c>XDG_*</c>); when either differs, the roster is parsed again and the
+/// entry rewritten. Kept under <c>$XDG_RUNTIME_DIR/fleet-exporter/agents</c> (else <c>$XDG_CACHE_HOME</c> or
+/// <c>~/.cache</c>), mode 0700; an entry that cannot be read or written only costs the parse.
+/// </summary>
+public static class AgentCache
+{
+    public const int Version = 1;
+    private const int MaxBytes = 8 * 1024;
+
+    /// <summary>The agent as the roster at <paramref name="rosterPath"/> has it now; null when the roster has no such agent. A bad roster throws <see cref="RosterException"/>.</summary>
+    public static CachedAgent? Find(string rosterPath, string agent, string? directory = null)
+    {
+        string key, real;
+        try
+        {
+            using var handle = NonBlockingFile.OpenRead(rosterPath);
+            real = NonBlockingFile.RealPath(handle) ?? Path.GetFullPath(rosterPath);
+            key = NonBlockingFile.Identity(handle) + "\n" + Environment();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // What is wrong with the file, the roster's own reader says.
+            return Entry(RosterLoader.LoadFile(rosterPath), agent);
+        }
+        var file = (directory ?? Directory()) is { } dir ? Path.Combine(dir, $"{Hash(real)[..16]}.{agent}.json") : null;
+        if (file is not null && Read(file, key, agent) is { } kept) return kept;
+        var found = Entry(RosterLoader.LoadFile(rosterPath), agent);
+        if (found is not null && file is not null) Write(file, key, found);
+        return found;
+    }
+
+    private static CachedAgent? Entry(FleetRoster roster, string agent) =>
+        roster.FindAgent(agent) is { } spec ? new CachedAgent(spec.Name, spec.Runtime, spec.HeartbeatInterval, roster.Heartbeat.Directory) : null;
+
+    /// <summary>The variables the roster's defaults are made of, in one string.</summary>
+    private static string Environment() =>
+        string.Join("\n", System.Environment.GetEnvironmentVariables().Keys.OfType<string>()
+            .Where(k => k == "HOME" || k.StartsWith("XDG_", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(k => $"{k}={System.Environment.GetEnvironmentVariable(k)}"));
+
+    private static string? Directory()
+    {
+        var runtime = System.Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        var cache = System.Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var home = RosterLoader.Home();
+        var root = runtime is { Length: > 0 } && Path.IsPathRooted(runtime) && System.IO.Directory.Exists(runtime) ? runtime
+            : cache is { Length: > 0 } && Path.IsPathRooted(cache) ? cache
+            : home is { Length: > 0 } ? Path.Combine(home, ".cache") : null;
+        return root is null ? null : Path.Combine(root, "fleet-exporter", "agents");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static CachedAgent? Read(string file, string key, string agent)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(NonBlockingFile.ReadRegular(file, MaxBytes));
+            var r = doc.RootElement;
+            return r.GetProperty("v").GetInt32() == Version && r.GetProperty("key").GetString() == key && r.GetProperty("name").GetString() == agent
+                ? new CachedAgent(agent, r.GetProperty("runtime").GetString()!, TimeSpan.FromMilliseconds(r.GetProperty("interval_ms").GetInt64()),
+                    r.GetProperty("heartbeat_dir").GetString()!)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
+                                      or KeyNotFoundException or FormatException or ArgumentException or NotRegularFileException or FileTooLargeException)
+        {
+            return null;
+        }
+    }
+
+    private static void Write(string file, string key, CachedAgent agent)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("v", Version);
+                json.WriteString("key", key);
+                json.WriteString("name", agent.Name);
+                json.WriteString("runtime", agent.Runtime);
+                json.WriteNumber("interval_ms", (long)agent.HeartbeatInterval.TotalMilliseconds);
+                json.WriteString("heartbeat_dir", agent.HeartbeatDirectory);
+                json.WriteEndObject();
+            }
+            AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+}
