@@ -43,8 +43,11 @@ internal sealed class HookedFleet(TempDirectory temp, TmuxServer tmux, string ro
                 .. entries]) + "\n");
             fleet.Roster = RosterLoader.LoadFile(fleet.RosterPath);
             foreach (var m in members)
-                fleet._agents[m.Name] = await RealAgent.StartAsync(runtime, tmux, temp,
+            {
+                var agent = fleet._agents[m.Name] = await RealAgent.StartAsync(runtime, tmux, temp,
                     new RealAgentOptions { Session = m.Name, Prepare = HookedAgent.InstallHooks(runtime, m.Name, fleet.RosterPath) });
+                output.WriteLine($"{m.Name} started: {agent.StartupTime.TotalSeconds:0.0} s");
+            }
             return fleet;
         }
         catch

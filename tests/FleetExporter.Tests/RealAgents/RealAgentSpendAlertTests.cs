@@ -32,7 +32,10 @@ public sealed class RealAgentSpendAlertTests(ITestOutputHelper output)
 
     private const string SpendGroup = "fleet-spend";
 
-    [RealAgentFact("claude", Timeout = 240_000)]
+    /// <summary>A bound for a hang: two agents' starts of up to 90 s each on a loaded machine, and about a minute of test.</summary>
+    private const int HangBound = 360_000;
+
+    [RealAgentFact("claude", Timeout = HangBound)]
     public async Task An_agent_spending_far_over_its_budget_raises_the_budget_alerts_while_one_spending_within_its_budget_raises_nothing()
     {
         // spender may spend $0.0005 a day, its tenant $0.001; steady and its tenant $1.
@@ -72,7 +75,7 @@ public sealed class RealAgentSpendAlertTests(ITestOutputHelper output)
         Assert.Empty(await prometheus.QueryAsync("count_over_time(ALERTS{alertname=\"FleetAgentSpendingWithoutProgress\"}[1h])"));
     }
 
-    [RealAgentFact("claude", Timeout = 240_000)]
+    [RealAgentFact("claude", Timeout = HangBound)]
     public async Task An_agent_whose_turns_keep_ending_on_API_errors_while_it_spends_raises_the_no_progress_alert_while_an_idle_agent_raises_nothing()
     {
         await using var fleet = await HookedFleet.StartAsync(AgentRuntime.Claude, output, Prices + """
