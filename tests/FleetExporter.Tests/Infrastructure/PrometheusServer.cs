@@ -78,6 +78,26 @@ public sealed class PrometheusServer : IAsyncDisposable
         return last;
     }
 
+    /// <summary>
+    /// Waits until the rule group <paramref name="group"/> has been evaluated after <paramref name="after"/> (its
+    /// <c>lastEvaluation</c> in /api/v1/rules), so that ALERTS holds its verdict on what Prometheus held then.
+    /// </summary>
+    public async Task WaitForEvaluationAsync(string group, DateTimeOffset after, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        DateTimeOffset? last = null;
+        do
+        {
+            using var doc = JsonDocument.Parse(await Http.GetStringAsync($"{Url}/api/v1/rules"));
+            last = doc.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
+                .Where(g => g.GetProperty("name").GetString() == group)
+                .Select(g => (DateTimeOffset?)g.GetProperty("lastEvaluation").GetDateTimeOffset()).SingleOrDefault();
+            if (last > after) return;
+            await Task.Delay(250);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Fail($"rule group {group} not evaluated after {after:O} within {within.TotalSeconds} s (last {last:O})");
+    }
+
     private static double ParseValue(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>

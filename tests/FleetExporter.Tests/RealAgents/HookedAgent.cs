@@ -56,13 +56,7 @@ internal sealed class HookedAgent : IAsyncDisposable
         {
             WaitForPrompt = waitForPrompt,
             TrustCodexHooks = trustCodexHooks,
-            // The hooks as a user installs them; the hook command is this build's own binary.
-            Prepare = async paths =>
-            {
-                var r = await FleetBinary.RunAsync(["hooks", "install", runtime.Name, "--agent", AgentName, "--settings", paths.HooksSettings(runtime),
-                    "--roster", rosterPath, "--command", Path.Combine(AppContext.BaseDirectory, "fleet-exporter")]);
-                Assert.True(r.ExitCode == 0, $"hooks install exited {r.ExitCode}: {r.StandardError}");
-            },
+            Prepare = InstallHooks(runtime, AgentName, rosterPath),
         };
         try
         {
@@ -76,6 +70,14 @@ internal sealed class HookedAgent : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The hooks as a user installs them, for <paramref name="agent"/> of the roster; the hook command is this build's own binary.</summary>
+    public static Func<AgentPaths, Task> InstallHooks(AgentRuntime runtime, string agent, string rosterPath) => async paths =>
+    {
+        var r = await FleetBinary.RunAsync(["hooks", "install", runtime.Name, "--agent", agent, "--settings", paths.HooksSettings(runtime),
+            "--roster", rosterPath, "--command", Path.Combine(AppContext.BaseDirectory, "fleet-exporter")]);
+        Assert.True(r.ExitCode == 0, $"hooks install exited {r.ExitCode}: {r.StandardError}");
+    };
 
     /// <summary>Collects until the agent's status satisfies <paramref name="condition"/>; fails showing the last one and the screen.</summary>
     public async Task<AgentStatus> UntilAsync(Func<AgentStatus, bool> condition, string what, TimeSpan? within = null)

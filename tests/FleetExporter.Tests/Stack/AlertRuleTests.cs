@@ -145,12 +145,14 @@ public sealed class AlertRuleTests
     internal static bool IsHostWide(YamlMappingNode rule) =>
         rule["labels"] is YamlMappingNode labels && labels.Children.TryGetValue(new YamlScalarNode("scope"), out var scope) && scope.ToString() == "host";
 
-    internal static IReadOnlyList<YamlMappingNode> Alerts()
+    /// <summary>The alerting rules of the rules file, or of its group <paramref name="group"/>.</summary>
+    internal static IReadOnlyList<YamlMappingNode> Alerts(string? group = null)
     {
         var yaml = new YamlStream();
         yaml.Load(new StringReader(File.ReadAllText(RepoPaths.File(RulesFile))));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         return ((YamlSequenceNode)root["groups"]).Cast<YamlMappingNode>()
+            .Where(g => group is null || g["name"].ToString() == group)
             .SelectMany(g => ((YamlSequenceNode)g["rules"]).Cast<YamlMappingNode>())
             .Where(r => r.Children.ContainsKey("alert"))
             .ToList();
