@@ -80,10 +80,15 @@ public static class FleetSeries
 
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
     {
+        var usageRead = snapshot.Sources.Any(s => s.Source == Sources.Usage.UsageSource.Name && s.Ok);
         foreach (var a in snapshot.Agents)
         {
             foreach (var sample in ForAgent(a, snapshot.At, snapshot.Roster.Prices))
                 yield return sample;
+            // An agent whose runtime is counted but who has counted nothing yet: its event counters at 0 from the start,
+            // so that increase() sees its first API error, turn and tool call (a retry loop from its first prompt).
+            if (a.Usage is null && usageRead && TranscriptFormats.For(a.Spec.Runtime) is not null)
+                foreach (var sample in NothingCountedYet(a)) yield return sample;
             // Every verdict from the start, at 0 until it happens, so that increase() sees the first one.
             if (snapshot.Sends is { CatchingUp: false } sends)
                 foreach (var verdict in SendCounts.Verdicts)
@@ -102,6 +107,14 @@ public static class FleetSeries
         }
         yield return new(RosterAgents, [snapshot.Roster.Host], snapshot.Agents.Count);
         yield return new(BuildInfo, [Telemetry.BuildInfo.Version, Telemetry.BuildInfo.Revision], 1);
+    }
+
+    private static IEnumerable<SeriesSample> NothingCountedYet(AgentStatus a)
+    {
+        string[] id = [a.Spec.Tenant, a.Host, a.Spec.Name];
+        yield return new(ApiErrors, id, 0);
+        yield return new(Turns, id, 0);
+        foreach (var outcome in ToolOutcome.All) yield return new(ToolCalls, [.. id, outcome], 0);
     }
 
     private static IEnumerable<SeriesSample> ForAgent(AgentStatus a, DateTimeOffset now, PriceTable prices)

@@ -81,6 +81,7 @@ public sealed class ExpositionGoldenTests
             new SourceHealth("tmux", true, null, TimeSpan.FromMilliseconds(8)),
             new SourceHealth("processes", true, null, TimeSpan.FromMilliseconds(3)),
             new SourceHealth("heartbeat", true, null, TimeSpan.FromMilliseconds(1)),
+            new SourceHealth("usage", true, null, TimeSpan.FromMilliseconds(1)),
         };
         var sends = new SendCounts(new Dictionary<string, IReadOnlyDictionary<string, long>>
         {
