@@ -7,17 +7,18 @@ namespace FleetExporter.Benchmarks;
 /// <summary>
 /// The fleet at each size of <c>--agents</c>, measured side by side in one run on the same private managers: the
 /// floor, the in-process join, HTTP scrapes of a real <c>serve</c>, the naive per-agent join, the serve process's
-/// RSS, allocations and subprocesses per collection, and the start-up of the short-lived commands. Prints one
-/// table of figures (no pass/fail).
+/// RSS, allocations and subprocesses per collection, and the start-up of the short-lived commands, the hook with
+/// usage on beside it. Every agent has a Claude Code transcript (<c>--transcript-mb</c>) and the usage file its hooks
+/// would have left, so the scrapes export every agent's usage. Prints one table of figures (no pass/fail).
 /// </summary>
 internal static class ScaleBenchmark
 {
-    private sealed record Size(int Agents, double SetupS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
+    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         await using var managers = await PrivateManagers.StartAsync();
-        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1]);
+        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1], options.TranscriptMb * 1024L * 1024);
         var collection = await InProcessCollection.CreateAsync(fleet.Work);
         Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
             string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order()
@@ -30,6 +31,10 @@ internal static class ScaleBenchmark
             var setupS = setup.Elapsed.TotalSeconds;
             var roster = RosterLoader.LoadFile(rosterPath);
             Progress(agents, $"fleet ready in {setupS:0.0} s");
+            setup.Restart();
+            fleet.WriteTranscripts(agents);
+            var transcriptsS = setup.Elapsed.TotalSeconds;
+            Progress(agents, $"transcripts of {fleet.TranscriptBytes / 1048576.0:0.0} MiB written and counted in {transcriptsS:0.0} s");
 
             var floor = await SubprocessBaselines.FloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
             Progress(agents, $"floor {floor:0.0} ms");
@@ -44,22 +49,23 @@ internal static class ScaleBenchmark
             }
             var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
             Progress(agents, $"naive join {naive.Ms:0} ms");
-            var startup = StartupProbe.Measure(rosterPath, BenchFleet.Name(1), fleet.Unit(1), options.Starts);
-            sizes.Add(new Size(agents, setupS, floor, figures, serve, naive, startup));
+            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts);
+            sizes.Add(new Size(agents, setupS, transcriptsS, floor, figures, serve, naive, startup));
         }
-        Print(sizes, options);
+        Print(sizes, options, fleet.TranscriptBytes);
         return 0;
     }
 
     private static void Progress(int agents, string what) => Console.Error.WriteLine($"[{agents} agents] {what}");
 
-    private static void Print(List<Size> sizes, BenchmarkOptions options)
+    private static void Print(List<Size> sizes, BenchmarkOptions options, long transcriptBytes)
     {
+        var transcript = Bytes(transcriptBytes);
         var rows = new List<(string Label, Func<Size, string> Value)>
         {
             ("floor: list-units + list-panes + ps, concurrently", s => Ms(s.FloorMs)),
             ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
-            ("  systemd / tmux / processes / heartbeat", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
+            ("  systemd / tmux / processes / heartbeat / usage", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat", "usage" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
             ("scrape of serve over HTTP, p50 / p95", s => $"{Ms(s.Serve.ScrapeP50Ms)} / {Ms(s.Serve.ScrapeP95Ms)}"),
             ("naive join (systemctl show + tmux per agent)", s => (s.Naive.Extrapolated ? "~" : "") + Ms(s.Naive.Ms)),
             ("scrape p50 / floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
@@ -72,12 +78,16 @@ internal static class ScaleBenchmark
             ("live heap held by the published series", s => Bytes(s.Collection.PublishedLiveBytes)),
             ("subprocesses per collection", s => s.Collection.SubprocessesPerCollection.ToString("0.##", CultureInfo.InvariantCulture)),
             ("bytes per scrape, plain / gzip", s => $"{Bytes(s.Serve.BytesPlain)} / {Bytes(s.Serve.BytesGzip)}"),
+            ($"agents with token series (of {transcript} transcripts)", s => s.Serve.AgentsWithTokens.ToString(CultureInfo.InvariantCulture)),
             ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),
             ("start-up: systemctl --user show, one unit", s => Ms(s.Startup.SystemctlShowMs)),
             ("start-up: heartbeat (x systemctl show)", s => $"{Ms(s.Startup.HeartbeatMs)} ({Ratio(s.Startup.HeartbeatMs / s.Startup.SystemctlShowMs)})"),
             ("start-up: hook (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
+            ("  hook, usage, 1 response new (x hook)", s => Against(s.Startup.HookUsageNewMs, s.Startup.HookMs)),
+            ($"  hook, usage, {transcript} never read (x hook)", s => Against(s.Startup.HookUsageCatchUpMs, s.Startup.HookMs)),
             ("start-up: ps (x floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.FloorMs + 30))})"),
             ("fleet set-up (not measured above)", s => $"{s.SetupS:0} s"),
+            ("  transcripts written and counted", s => $"{s.TranscriptsS:0} s"),
         };
         var width = rows.Max(r => r.Label.Length);
         var columns = sizes.Select(s => Math.Max(12, rows.Max(r => r.Value(s).Length))).ToList();
@@ -90,6 +100,7 @@ internal static class ScaleBenchmark
     }
 
     private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
+    private static string Against(double? ms, double reference) => ms is { } m ? $"{Ms(m)} ({Ratio(m / reference)})" : "-";
     private static string Ratio(double x) => x.ToString("0.0", CultureInfo.InvariantCulture) + "x";
 
     private static string Bytes(long b) => b switch

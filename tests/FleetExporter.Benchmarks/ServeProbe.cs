@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 
 namespace FleetExporter.Benchmarks;
 
-/// <summary>HTTP scrape times and the resident memory of a real <c>fleet-exporter serve</c> process.</summary>
-internal sealed record ServeFigures(double ScrapeP50Ms, double ScrapeP95Ms, long RssKiB, long BytesPlain, long BytesGzip);
+/// <summary>HTTP scrape times and the resident memory of a real <c>fleet-exporter serve</c> process, and the agents whose token counts a scrape exported.</summary>
+internal sealed record ServeFigures(double ScrapeP50Ms, double ScrapeP95Ms, long RssKiB, long BytesPlain, long BytesGzip, int AgentsWithTokens);
 
 /// <summary>
 /// A real <c>fleet-exporter serve</c> (<see cref="Exe"/>) on 127.0.0.1 port 0 with one size's roster, scraped as
@@ -50,11 +50,14 @@ internal sealed partial class ServeProbe : IAsyncDisposable
     [GeneratedRegex(@"serving http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex Serving();
 
+    [GeneratedRegex(@"\bagent=""[^""]*""")]
+    private static partial Regex AgentLabel();
+
     /// <summary>One warm-up scrape, then <paramref name="scrapes"/> one after the other; RSS read after the last.</summary>
     public async Task<ServeFigures> MeasureAsync(int scrapes)
     {
-        var gzipBytes = await ScrapeAsync(gzip: true); // warm-up; the first collection reads UnitFileState
-        var plainBytes = await ScrapeAsync(gzip: false);
+        var gzipBytes = (await ScrapeAsync(gzip: true)).Length; // warm-up; the first collection reads UnitFileState
+        var plain = await ScrapeAsync(gzip: false);
         var walls = new List<double>();
         for (var i = 0; i < scrapes; i++)
         {
@@ -62,7 +65,10 @@ internal sealed partial class ServeProbe : IAsyncDisposable
             await ScrapeAsync(gzip: true);
             walls.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return new ServeFigures(Stats.Median(walls), Stats.Percentile(walls, 0.95), RssKiB(), plainBytes, gzipBytes);
+        var withTokens = System.Text.Encoding.UTF8.GetString(plain).Split('\n')
+            .Where(l => l.StartsWith("fleet_agent_tokens_total{", StringComparison.Ordinal))
+            .Select(l => AgentLabel().Match(l).Value).Distinct().Count();
+        return new ServeFigures(Stats.Median(walls), Stats.Percentile(walls, 0.95), RssKiB(), plain.Length, gzipBytes, withTokens);
     }
 
     /// <summary><paramref name="scrapes"/> more scrapes, <paramref name="concurrency"/> at a time, printing RSS five times on the way.</summary>
@@ -81,14 +87,14 @@ internal sealed partial class ServeProbe : IAsyncDisposable
         });
     }
 
-    private async Task<long> ScrapeAsync(bool gzip)
+    private async Task<byte[]> ScrapeAsync(bool gzip)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _url);
         if (gzip) request.Headers.AcceptEncoding.ParseAdd("gzip");
         using var response = await Gzip.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"scrape answered {(int)response.StatusCode}");
-        return body.Length;
+        return body;
     }
 
     public long RssKiB()
