@@ -89,7 +89,16 @@ internal sealed class BenchFleet
         for (var from = _started + 1; from <= agents; from += 100)
         {
             var to = Math.Min(agents, from + 99);
-            await _managers.SystemctlAsync(["start", .. Enumerable.Range(from, to - from + 1).Select(Unit)]);
+            string[] start = ["start", .. Enumerable.Range(from, to - from + 1).Select(Unit)];
+            // On a heavily loaded machine a few units of a hundred can fail their start (their tmux calls); once more
+            // starts those (the others are running already), a second failure stops the benchmark.
+            try { await _managers.SystemctlAsync(start); }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"starting agents {Name(from)}..{Name(to)} again: {e.Message.Split('\n')[0]}");
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                await _managers.SystemctlAsync(start);
+            }
         }
         // All of them afresh: starting a large fleet takes longer than a heartbeat stays fresh.
         for (var i = 1; i <= agents; i++)
