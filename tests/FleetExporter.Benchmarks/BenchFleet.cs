@@ -21,6 +21,9 @@ internal sealed class BenchFleet
     private BenchFleet(PrivateManagers managers, string work, byte[] transcript) => (_managers, _work, _transcript) = (managers, work, transcript);
 
     public string HeartbeatDirectory => Path.Combine(_work, "hb");
+
+    /// <summary>The same heartbeats, and no usage files: a serve on it exports no usage (the usage source reads none).</summary>
+    public string HeartbeatDirectoryWithoutUsage => Path.Combine(_work, "hb-no-usage");
     public string Unit(int i) => $"{_managers.Prefix}-agent@{Name(i)}.service";
     public static string Name(int i) => $"b{i:D5}";
     public string Work => _work;
@@ -83,8 +86,12 @@ internal sealed class BenchFleet
             throw new InvalidOperationException($"{Name(i)}: the usage file did not catch up with its transcript");
     }
 
-    /// <summary>Starts agents up to <paramref name="agents"/> (one systemctl line per 100 units, each well within its 2-minute limit on a loaded machine), refreshes their heartbeats and writes the roster of the first N.</summary>
-    public async Task<string> GrowAsync(int agents)
+    /// <summary>
+    /// Starts agents up to <paramref name="agents"/> (one systemctl line per 100 units, each well within its 2-minute
+    /// limit on a loaded machine), refreshes their heartbeats and writes the roster of the first N, and the same
+    /// roster whose heartbeat directory (<see cref="HeartbeatDirectoryWithoutUsage"/>) has no usage files.
+    /// </summary>
+    public async Task<(string Roster, string WithoutUsage)> GrowAsync(int agents)
     {
         for (var from = _started + 1; from <= agents; from += 100)
         {
@@ -96,18 +103,25 @@ internal sealed class BenchFleet
             catch (InvalidOperationException e)
             {
                 Console.Error.WriteLine($"starting agents {Name(from)}..{Name(to)} again: {e.Message.Split('\n')[0]}");
+                var failed = await FleetExporter.Subprocess.ProcessRunner.RunAsync("systemctl", ["--user", "--no-pager", "status", "--lines=30", "--", .. start.Skip(1)], TimeSpan.FromMinutes(1));
+                Console.Error.WriteLine(string.Join('\n', failed.StandardOutput.Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(20)));
                 await Task.Delay(TimeSpan.FromSeconds(5));
                 await _managers.SystemctlAsync(start);
             }
         }
         // All of them afresh: starting a large fleet takes longer than a heartbeat stays fresh.
-        for (var i = 1; i <= agents; i++)
-            HeartbeatWriter.Write(Path.Combine(HeartbeatDirectory, Name(i) + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);
+        foreach (var dir in new[] { HeartbeatDirectory, HeartbeatDirectoryWithoutUsage })
+            for (var i = 1; i <= agents; i++)
+                HeartbeatWriter.Write(Path.Combine(dir, Name(i) + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);
         _started = Math.Max(_started, agents);
+        return (await RosterAsync(agents, HeartbeatDirectory, ""), await RosterAsync(agents, HeartbeatDirectoryWithoutUsage, "-no-usage"));
+    }
 
-        var roster = Path.Combine(_work, $"roster-{agents}.yaml");
+    private async Task<string> RosterAsync(int agents, string heartbeats, string suffix)
+    {
+        var roster = Path.Combine(_work, $"roster-{agents}{suffix}.yaml");
         await File.WriteAllTextAsync(roster, $$"""
-            heartbeat: { dir: {{HeartbeatDirectory}}, interval: 30s }
+            heartbeat: { dir: {{heartbeats}}, interval: 30s }
             systemd: { unit_template: "{{_managers.Prefix}}-agent@{name}.service", linger_dir: {{_work}} }
             tmux: { socket_name: {{_managers.TmuxSocket}} }
             runtimes:

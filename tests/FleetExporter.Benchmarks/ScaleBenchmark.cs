@@ -13,7 +13,7 @@ namespace FleetExporter.Benchmarks;
 /// </summary>
 internal static class ScaleBenchmark
 {
-    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
+    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, ServeFigures? ServeWithoutUsage, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -27,7 +27,7 @@ internal static class ScaleBenchmark
         foreach (var agents in options.Agents)
         {
             var setup = Stopwatch.StartNew();
-            var rosterPath = await fleet.GrowAsync(agents);
+            var (rosterPath, withoutUsage) = await fleet.GrowAsync(agents);
             var setupS = setup.Elapsed.TotalSeconds;
             var roster = RosterLoader.LoadFile(rosterPath);
             Progress(agents, $"fleet ready in {setupS:0.0} s");
@@ -40,17 +40,21 @@ internal static class ScaleBenchmark
             Progress(agents, $"floor {floor:0.0} ms");
             var figures = await collection.MeasureAsync(roster, options.Joins);
             Progress(agents, $"join {figures.JoinMedianMs:0.0} ms");
+            // With transcripts, a second serve on the same fleet without the usage files, its scrapes taking turns with the first's.
             ServeFigures serve;
+            ServeFigures? bare = null;
             await using (var probe = await ServeProbe.StartAsync(rosterPath))
+            await using (var other = fleet.TranscriptBytes > 0 ? await ServeProbe.StartAsync(withoutUsage) : null)
             {
-                serve = await probe.MeasureAsync(options.Scrapes);
-                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB");
+                var measured = await ServeProbe.MeasureAsync(other is null ? [probe] : [probe, other], options.Scrapes);
+                (serve, bare) = (measured[0], measured.ElementAtOrDefault(1));
+                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB" + (bare is null ? "" : $"; without usage {bare.ScrapeP50Ms:0.0} ms, {bare.RssKiB / 1024.0:0} MiB"));
                 if (options.Soak > 0 && agents == options.Agents[^1]) await probe.SoakAsync(options.Soak, concurrency: 8);
             }
             var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
             Progress(agents, $"naive join {naive.Ms:0} ms");
             var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts);
-            sizes.Add(new Size(agents, setupS, transcriptsS, floor, figures, serve, naive, startup));
+            sizes.Add(new Size(agents, setupS, transcriptsS, floor, figures, serve, bare, naive, startup));
         }
         Print(sizes, options, fleet.TranscriptBytes);
         return 0;
@@ -67,17 +71,21 @@ internal static class ScaleBenchmark
             ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
             ("  systemd / tmux / processes / heartbeat / usage", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat", "usage" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
             ("scrape of serve over HTTP, p50 / p95", s => $"{Ms(s.Serve.ScrapeP50Ms)} / {Ms(s.Serve.ScrapeP95Ms)}"),
+            ("  the same fleet without usage files", s => s.ServeWithoutUsage is { } b ? $"{Ms(b.ScrapeP50Ms)} / {Ms(b.ScrapeP95Ms)}" : "-"),
             ("naive join (systemctl show + tmux per agent)", s => (s.Naive.Extrapolated ? "~" : "") + Ms(s.Naive.Ms)),
             ("scrape p50 / floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? Ratio(b.ScrapeP50Ms / s.FloorMs) : "-"),
             ("join / floor", s => Ratio(s.Collection.JoinMedianMs / s.FloorMs)),
             ("naive join / scrape p50", s => Ratio(s.Naive.Ms / s.Serve.ScrapeP50Ms)),
             ($"serve RSS after {options.Scrapes + 2} scrapes", s => $"{s.Serve.RssKiB / 1024.0:0} MiB"),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? $"{b.RssKiB / 1024.0:0} MiB" : "-"),
             ("allocated per collection: join", s => Bytes(s.Collection.JoinBytes)),
             ("  + publishing the series", s => Bytes(s.Collection.PublishBytes)),
             ("  + rendering the text page", s => Bytes(s.Collection.RenderBytes)),
             ("live heap held by the published series", s => Bytes(s.Collection.PublishedLiveBytes)),
             ("subprocesses per collection", s => s.Collection.SubprocessesPerCollection.ToString("0.##", CultureInfo.InvariantCulture)),
             ("bytes per scrape, plain / gzip", s => $"{Bytes(s.Serve.BytesPlain)} / {Bytes(s.Serve.BytesGzip)}"),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? $"{Bytes(b.BytesPlain)} / {Bytes(b.BytesGzip)}" : "-"),
             ($"agents with token series (of {transcript} transcripts)", s => s.Serve.AgentsWithTokens.ToString(CultureInfo.InvariantCulture)),
             ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),
             ("start-up: systemctl --user show, one unit", s => Ms(s.Startup.SystemctlShowMs)),
