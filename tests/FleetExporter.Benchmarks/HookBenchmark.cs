@@ -43,12 +43,13 @@ internal static class HookBenchmark
             // Usage on: the event names a 10 MB transcript under the runtime's directory, counted to its end beforehand.
             var claude = Path.Combine(dir, "claude");
             var transcript = Path.Combine(claude, "projects", "bench", "s1.jsonl");
-            WriteTranscript(transcript);
+            Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+            File.WriteAllBytes(transcript, ClaudeSession.Transcript(TranscriptBytes));
             var usagePayload = $$"""{"session_id":"s1","transcript_path":"{{transcript}}","hook_event_name":"PostToolUse","tool_name":"Bash"}""";
             var env = new Dictionary<string, string> { ["CLAUDE_CONFIG_DIR"] = claude };
             Run idle = new("fleet-exporter hook + usage", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], usagePayload) { Environment = env };
             for (var i = 0; i < 3; i++) Time(idle);   // catch up with the 10 MB (8 MiB a hook at most)
-            var turn = 0;
+            var turn = 5_000_000;   // past the transcript's own turns
             Run[] measured =
             [
                 floor,
@@ -57,7 +58,7 @@ internal static class HookBenchmark
                 new("fleet-exporter heartbeat", exe, ["heartbeat", "bench", "--roster", roster], null),
                 new("fleet-exporter hook", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload),
                 idle with { Name = "hook, usage, nothing new" },
-                idle with { Name = "hook, usage, 1 response new", Before = () => File.AppendAllText(transcript, Response($"new{turn++}") + "\n") },
+                idle with { Name = "hook, usage, 1 response new", Before = () => File.AppendAllText(transcript, ClaudeSession.Turn(turn++)) },
             ];
             var times = Measure(runs, measured);
             Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe}");
@@ -87,24 +88,6 @@ internal static class HookBenchmark
         }
         return times;
     }
-
-    /// <summary>A Claude Code transcript of <see cref="TranscriptBytes"/>: turns of a user line with tool output and a response.</summary>
-    private static void WriteTranscript(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var w = new StreamWriter(path);
-        var output = new string('x', 4000);
-        for (var i = 0; w.BaseStream.Length < TranscriptBytes; i++)
-        {
-            w.WriteLine($$$"""{"type":"user","message":{"role":"user","content":[{"type":"tool_result","content":"{{{output}}}"}]}}""");
-            w.WriteLine(Response($"m{i}"));
-            w.Flush();
-        }
-    }
-
-    private static string Response(string id) =>
-        "{\"type\":\"assistant\",\"message\":{\"id\":\"" + id + "\",\"model\":\"claude-opus-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]," +
-        "\"usage\":{\"input_tokens\":120,\"output_tokens\":40,\"cache_read_input_tokens\":9000,\"cache_creation_input_tokens\":300}}}";
 
     private static double Time(Run run)
     {

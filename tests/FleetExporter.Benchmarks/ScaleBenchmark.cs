@@ -7,17 +7,18 @@ namespace FleetExporter.Benchmarks;
 /// <summary>
 /// The fleet at each size of <c>--agents</c>, measured side by side in one run on the same private managers: the
 /// floor, the in-process join, HTTP scrapes of a real <c>serve</c>, the naive per-agent join, the serve process's
-/// RSS, allocations and subprocesses per collection, and the start-up of the short-lived commands. Prints one
-/// table of figures (no pass/fail).
+/// RSS, allocations and subprocesses per collection, and the start-up of the short-lived commands, the hook with
+/// usage on beside it. Every agent has a Claude Code transcript (<c>--transcript-mb</c>) and the usage file its hooks
+/// would have left, so the scrapes export every agent's usage. Prints one table of figures (no pass/fail).
 /// </summary>
 internal static class ScaleBenchmark
 {
-    private sealed record Size(int Agents, double SetupS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
+    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, ServeFigures? ServeWithoutUsage, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         await using var managers = await PrivateManagers.StartAsync();
-        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1]);
+        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1], options.TranscriptMb * 1024L * 1024);
         var collection = await InProcessCollection.CreateAsync(fleet.Work);
         Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
             string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order()
@@ -26,58 +27,75 @@ internal static class ScaleBenchmark
         foreach (var agents in options.Agents)
         {
             var setup = Stopwatch.StartNew();
-            var rosterPath = await fleet.GrowAsync(agents);
+            var (rosterPath, withoutUsage) = await fleet.GrowAsync(agents);
             var setupS = setup.Elapsed.TotalSeconds;
             var roster = RosterLoader.LoadFile(rosterPath);
             Progress(agents, $"fleet ready in {setupS:0.0} s");
+            setup.Restart();
+            fleet.WriteTranscripts(agents);
+            var transcriptsS = setup.Elapsed.TotalSeconds;
+            Progress(agents, $"transcripts of {fleet.TranscriptBytes / 1048576.0:0.0} MiB written and counted in {transcriptsS:0.0} s");
 
             var floor = await SubprocessBaselines.FloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
             Progress(agents, $"floor {floor:0.0} ms");
             var figures = await collection.MeasureAsync(roster, options.Joins);
             Progress(agents, $"join {figures.JoinMedianMs:0.0} ms");
+            // With transcripts, a second serve on the same fleet without the usage files, its scrapes taking turns with the first's.
             ServeFigures serve;
+            ServeFigures? bare = null;
             await using (var probe = await ServeProbe.StartAsync(rosterPath))
+            await using (var other = fleet.TranscriptBytes > 0 ? await ServeProbe.StartAsync(withoutUsage) : null)
             {
-                serve = await probe.MeasureAsync(options.Scrapes);
-                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB");
+                var measured = await ServeProbe.MeasureAsync(other is null ? [probe] : [probe, other], options.Scrapes);
+                (serve, bare) = (measured[0], measured.ElementAtOrDefault(1));
+                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB" + (bare is null ? "" : $"; without usage {bare.ScrapeP50Ms:0.0} ms, {bare.RssKiB / 1024.0:0} MiB"));
                 if (options.Soak > 0 && agents == options.Agents[^1]) await probe.SoakAsync(options.Soak, concurrency: 8);
             }
             var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
             Progress(agents, $"naive join {naive.Ms:0} ms");
-            var startup = StartupProbe.Measure(rosterPath, BenchFleet.Name(1), fleet.Unit(1), options.Starts);
-            sizes.Add(new Size(agents, setupS, floor, figures, serve, naive, startup));
+            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts);
+            sizes.Add(new Size(agents, setupS, transcriptsS, floor, figures, serve, bare, naive, startup));
         }
-        Print(sizes, options);
+        Print(sizes, options, fleet.TranscriptBytes);
         return 0;
     }
 
     private static void Progress(int agents, string what) => Console.Error.WriteLine($"[{agents} agents] {what}");
 
-    private static void Print(List<Size> sizes, BenchmarkOptions options)
+    private static void Print(List<Size> sizes, BenchmarkOptions options, long transcriptBytes)
     {
+        var transcript = Bytes(transcriptBytes);
         var rows = new List<(string Label, Func<Size, string> Value)>
         {
             ("floor: list-units + list-panes + ps, concurrently", s => Ms(s.FloorMs)),
             ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
-            ("  systemd / tmux / processes / heartbeat", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
+            ("  systemd / tmux / processes / heartbeat / usage", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat", "usage" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
             ("scrape of serve over HTTP, p50 / p95", s => $"{Ms(s.Serve.ScrapeP50Ms)} / {Ms(s.Serve.ScrapeP95Ms)}"),
+            ("  the same fleet without usage files", s => s.ServeWithoutUsage is { } b ? $"{Ms(b.ScrapeP50Ms)} / {Ms(b.ScrapeP95Ms)}" : "-"),
             ("naive join (systemctl show + tmux per agent)", s => (s.Naive.Extrapolated ? "~" : "") + Ms(s.Naive.Ms)),
             ("scrape p50 / floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? Ratio(b.ScrapeP50Ms / s.FloorMs) : "-"),
             ("join / floor", s => Ratio(s.Collection.JoinMedianMs / s.FloorMs)),
             ("naive join / scrape p50", s => Ratio(s.Naive.Ms / s.Serve.ScrapeP50Ms)),
             ($"serve RSS after {options.Scrapes + 2} scrapes", s => $"{s.Serve.RssKiB / 1024.0:0} MiB"),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? $"{b.RssKiB / 1024.0:0} MiB" : "-"),
             ("allocated per collection: join", s => Bytes(s.Collection.JoinBytes)),
             ("  + publishing the series", s => Bytes(s.Collection.PublishBytes)),
             ("  + rendering the text page", s => Bytes(s.Collection.RenderBytes)),
             ("live heap held by the published series", s => Bytes(s.Collection.PublishedLiveBytes)),
             ("subprocesses per collection", s => s.Collection.SubprocessesPerCollection.ToString("0.##", CultureInfo.InvariantCulture)),
             ("bytes per scrape, plain / gzip", s => $"{Bytes(s.Serve.BytesPlain)} / {Bytes(s.Serve.BytesGzip)}"),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? $"{Bytes(b.BytesPlain)} / {Bytes(b.BytesGzip)}" : "-"),
+            ($"agents with token series (of {transcript} transcripts)", s => s.Serve.AgentsWithTokens.ToString(CultureInfo.InvariantCulture)),
             ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),
             ("start-up: systemctl --user show, one unit", s => Ms(s.Startup.SystemctlShowMs)),
             ("start-up: heartbeat (x systemctl show)", s => $"{Ms(s.Startup.HeartbeatMs)} ({Ratio(s.Startup.HeartbeatMs / s.Startup.SystemctlShowMs)})"),
             ("start-up: hook (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
+            ("  hook, usage, 1 response new (x hook)", s => Against(s.Startup.HookUsageNewMs, s.Startup.HookMs)),
+            ($"  hook, usage, {transcript} never read (x hook)", s => Against(s.Startup.HookUsageCatchUpMs, s.Startup.HookMs)),
             ("start-up: ps (x floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.FloorMs + 30))})"),
             ("fleet set-up (not measured above)", s => $"{s.SetupS:0} s"),
+            ("  transcripts written and counted", s => $"{s.TranscriptsS:0} s"),
         };
         var width = rows.Max(r => r.Label.Length);
         var columns = sizes.Select(s => Math.Max(12, rows.Max(r => r.Value(s).Length))).ToList();
@@ -90,6 +108,7 @@ internal static class ScaleBenchmark
     }
 
     private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
+    private static string Against(double? ms, double reference) => ms is { } m ? $"{Ms(m)} ({Ratio(m / reference)})" : "-";
     private static string Ratio(double x) => x.ToString("0.0", CultureInfo.InvariantCulture) + "x";
 
     private static string Bytes(long b) => b switch

@@ -5,12 +5,13 @@ using System.Text.RegularExpressions;
 
 namespace FleetExporter.Benchmarks;
 
-/// <summary>HTTP scrape times and the resident memory of a real <c>fleet-exporter serve</c> process.</summary>
-internal sealed record ServeFigures(double ScrapeP50Ms, double ScrapeP95Ms, long RssKiB, long BytesPlain, long BytesGzip);
+/// <summary>HTTP scrape times and the resident memory of a real <c>fleet-exporter serve</c> process, and the agents whose token counts a scrape exported.</summary>
+internal sealed record ServeFigures(double ScrapeP50Ms, double ScrapeP95Ms, long RssKiB, long BytesPlain, long BytesGzip, int AgentsWithTokens);
 
 /// <summary>
 /// A real <c>fleet-exporter serve</c> (<see cref="Exe"/>) on 127.0.0.1 port 0 with one size's roster, scraped as
-/// Prometheus does (one at a time, <c>Accept-Encoding: gzip</c>); stopped with SIGINT at the end.
+/// Prometheus does (one at a time, <c>Accept-Encoding: gzip</c>), beside another when two are compared; stopped with
+/// SIGINT at the end.
 /// </summary>
 internal sealed partial class ServeProbe : IAsyncDisposable
 {
@@ -50,20 +51,37 @@ internal sealed partial class ServeProbe : IAsyncDisposable
     [GeneratedRegex(@"serving http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex Serving();
 
-    /// <summary>One warm-up scrape, then <paramref name="scrapes"/> one after the other; RSS read after the last.</summary>
-    public async Task<ServeFigures> MeasureAsync(int scrapes)
+    [GeneratedRegex(@"\bagent=""[^""]*""")]
+    private static partial Regex AgentLabel();
+
+    /// <summary>
+    /// Each probe's warm-up scrape, then <paramref name="scrapes"/> of each, one at a time and taking turns (which goes
+    /// first alternates), so a slow moment of the machine costs them alike; each one's RSS read after its last.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServeFigures>> MeasureAsync(IReadOnlyList<ServeProbe> probes, int scrapes)
     {
-        var gzipBytes = await ScrapeAsync(gzip: true); // warm-up; the first collection reads UnitFileState
-        var plainBytes = await ScrapeAsync(gzip: false);
-        var walls = new List<double>();
+        var first = new List<(long Gzip, byte[] Plain)>();
+        foreach (var probe in probes)
+            first.Add(((await probe.ScrapeAsync(gzip: true)).Length, await probe.ScrapeAsync(gzip: false))); // warm-up; the first collection reads UnitFileState
+        var walls = probes.Select(_ => new List<double>()).ToList();
         for (var i = 0; i < scrapes; i++)
         {
-            var watch = Stopwatch.StartNew();
-            await ScrapeAsync(gzip: true);
-            walls.Add(watch.Elapsed.TotalMilliseconds);
+            for (var k = 0; k < probes.Count; k++)
+            {
+                var p = (i + k) % probes.Count;
+                var watch = Stopwatch.StartNew();
+                await probes[p].ScrapeAsync(gzip: true);
+                walls[p].Add(watch.Elapsed.TotalMilliseconds);
+            }
         }
-        return new ServeFigures(Stats.Median(walls), Stats.Percentile(walls, 0.95), RssKiB(), plainBytes, gzipBytes);
+        return [.. probes.Select((probe, p) => new ServeFigures(Stats.Median(walls[p]), Stats.Percentile(walls[p], 0.95), probe.RssKiB(),
+            first[p].Plain.Length, first[p].Gzip, AgentsWithTokens(first[p].Plain)))];
     }
+
+    private static int AgentsWithTokens(byte[] page) =>
+        System.Text.Encoding.UTF8.GetString(page).Split('\n')
+            .Where(l => l.StartsWith("fleet_agent_tokens_total{", StringComparison.Ordinal))
+            .Select(l => AgentLabel().Match(l).Value).Distinct().Count();
 
     /// <summary><paramref name="scrapes"/> more scrapes, <paramref name="concurrency"/> at a time, printing RSS five times on the way.</summary>
     public async Task SoakAsync(int scrapes, int concurrency)
@@ -81,14 +99,14 @@ internal sealed partial class ServeProbe : IAsyncDisposable
         });
     }
 
-    private async Task<long> ScrapeAsync(bool gzip)
+    private async Task<byte[]> ScrapeAsync(bool gzip)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _url);
         if (gzip) request.Headers.AcceptEncoding.ParseAdd("gzip");
         using var response = await Gzip.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"scrape answered {(int)response.StatusCode}");
-        return body.Length;
+        return body;
     }
 
     public long RssKiB()
