@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using FleetExporter.Files;
 using FleetExporter.Roster;
 using FleetExporter.Usage;
 
@@ -20,21 +22,59 @@ public sealed class UsageSource : IFleetSource<UsageObservation>
 
     string IFleetSource<UsageObservation>.Name => Name;
 
+    /// <summary>
+    /// Each file's totals as last read, by path, with the file's identity then (<see cref="NonBlockingFile.Identity"/>):
+    /// most agents' files do not change between two scrapes, and parsing one costs far more than asking the kernel.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (string Identity, UsageTotals Totals)> _read = new(StringComparer.Ordinal);
+
     public Task<SourceRead<UsageObservation>> ReadAsync(SourceInput input, CancellationToken ct)
     {
         var roster = input.Roster;
         var byAgent = new Dictionary<string, UsageReading>(StringComparer.Ordinal);
+        var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var agent in roster.Agents)
         {
             try
             {
-                if (UsageFile.Read(UsageFile.PathFor(roster.Heartbeat.Directory, agent.Name)) is { } totals)
+                var path = UsageFile.PathFor(roster.Heartbeat.Directory, agent.Name);
+                paths.Add(path);
+                if (Read(path) is { } totals)
                     byAgent[agent.Name] = new UsageReading(totals, totals.Problem);
             }
             catch (UsageFileException e) { byAgent[agent.Name] = new UsageReading(null, e.Message); }
             // Whatever else one agent's file does, it costs that agent's usage, never the others'.
             catch (Exception e) when (e is not OutOfMemoryException) { byAgent[agent.Name] = new UsageReading(null, $"{e.GetType().Name}: {e.Message}"); }
         }
+        // Agents that left the roster are forgotten.
+        foreach (var gone in _read.Keys.Where(k => !paths.Contains(k)).ToList()) _read.TryRemove(gone, out _);
         return Task.FromResult<SourceRead<UsageObservation>>(new UsageObservation(byAgent));
+    }
+
+    /// <summary>The file's totals, parsed again only when the file changed (any write, or another file in its place).</summary>
+    private UsageTotals? Read(string path)
+    {
+        string identity;
+        try
+        {
+            using var handle = NonBlockingFile.OpenRead(path);
+            identity = NonBlockingFile.Identity(handle);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            _read.TryRemove(path, out _);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The reader says what is wrong with it.
+            _read.TryRemove(path, out _);
+            return UsageFile.Read(path);
+        }
+        if (_read.TryGetValue(path, out var kept) && kept.Identity == identity) return kept.Totals;
+        _read.TryRemove(path, out _);
+        var totals = UsageFile.Read(path);
+        if (totals is not null) _read[path] = (identity, totals);
+        return totals;
     }
 }
