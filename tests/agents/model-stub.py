@@ -14,13 +14,16 @@ Answers the three wire protocols the agents speak:
 
 What it answers depends on the text of the last user message:
   TOOL:touch <name>   a tool call that runs `touch <name>` (brings up a permission prompt where the agent asks one);
-                      once the tool's result comes back, the answer is "done"
+                      once the tool's result comes back, the answer is "done". Anthropic: the response is a text
+                      block ("Running it.") and then the tool_use block, as a model often answers (Claude Code
+                      writes such a response as one transcript line per block)
   SUBAGENT:<words>    (Anthropic only) a call of the subagent tool (Claude Code's Agent, which runs it in the
                       background) whose prompt is "HANG subagent: <words>", so the subagent's own request hangs and
                       the subagent never ends; once the tool's result comes back, the main turn answers "done"
   HANG                the request is accepted and never answered (the agent stays working)
   SLOW                the reply "ok" streams slowly over about 8 seconds
-  FAIL                (Anthropic only) an HTTP 400 invalid_request_error, which no client retries: the turn fails
+  FAIL                an HTTP 400 in the protocol's own error shape (Anthropic and OpenAI invalid_request_error, Gemini
+                      INVALID_ARGUMENT), which no client retries: the turn fails
   anything else       the reply "ok"
 """
 import json
@@ -35,6 +38,7 @@ LOG_PATH = None
 COUNTER = [0]
 TOOL = re.compile(r"TOOL:touch\s+(\S+)")
 SUBAGENT = re.compile(r"SUBAGENT:[ \t]*([^\n]*)")
+TOOL_PREAMBLE = "Running it."
 
 
 def next_id(prefix):
@@ -99,11 +103,12 @@ def anthropic_last_user(body):
     if isinstance(content, str):
         return content, False
     blocks = content or []
-    if any(b.get("type") == "tool_result" for b in blocks if isinstance(b, dict)):
-        return "", True
     texts = [b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text"]
     # Claude Code puts <system-reminder> blocks beside the prompt; the prompt is the last plain block.
-    plain = [t for t in texts if not t.lstrip().startswith("<system-reminder>")]
+    plain = [t for t in texts if not t.lstrip().startswith(("<system-reminder>", "[Request interrupted"))]
+    if any(b.get("type") == "tool_result" for b in blocks if isinstance(b, dict)):
+        # A prompt typed after a denied tool call comes in the same user message as the denial's tool_result.
+        return (plain[-1], False) if plain else ("", True)
     return (plain[-1] if plain else "\n".join(texts)), False
 
 
@@ -273,6 +278,8 @@ class Handler(BaseHTTPRequestHandler):
             if action[0] in ("tool", "subagent"):
                 name, tool_input = anthropic_tool_use(body, action)
                 content = [{"type": "tool_use", "id": next_id("toolu_"), "name": name, "input": tool_input}]
+                if action[0] == "tool":
+                    content.insert(0, {"type": "text", "text": TOOL_PREAMBLE})
                 stop = "tool_use"
             elif action[0] == "text":
                 content = [{"type": "text", "text": action[1]}]
@@ -292,12 +299,20 @@ class Handler(BaseHTTPRequestHandler):
             "stop_reason": None, "stop_sequence": None,
             "usage": {"input_tokens": u["input"], "output_tokens": 1, "cache_creation_input_tokens": u["cache_write"],
                       "cache_read_input_tokens": u["cache_read"]}}}, "message_start")
+        index = 0
         if action[0] in ("tool", "subagent"):
             name, tool_input = anthropic_tool_use(body, action)
-            self.sse({"type": "content_block_start", "index": 0, "content_block": {
+            if action[0] == "tool":
+                self.sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                         "content_block_start")
+                self.sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": TOOL_PREAMBLE}},
+                         "content_block_delta")
+                self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+                index = 1
+            self.sse({"type": "content_block_start", "index": index, "content_block": {
                 "type": "tool_use", "id": next_id("toolu_"), "name": name, "input": {}}},
                 "content_block_start")
-            self.sse({"type": "content_block_delta", "index": 0, "delta": {
+            self.sse({"type": "content_block_delta", "index": index, "delta": {
                 "type": "input_json_delta", "partial_json": json.dumps(tool_input)}}, "content_block_delta")
             stop = "tool_use"
         else:
@@ -309,7 +324,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
                          "content_block_delta")
             stop = "end_turn"
-        self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+        self.sse({"type": "content_block_stop", "index": index}, "content_block_stop")
         self.sse({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
                   "usage": {"output_tokens": u["output"]}}, "message_delta")
         self.sse({"type": "message_stop"}, "message_stop")
@@ -325,6 +340,9 @@ class Handler(BaseHTTPRequestHandler):
             action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
+        if action[0] == "fail":
+            return self.send_json({"error": {"message": "stub: FAIL", "type": "invalid_request_error", "param": None,
+                                             "code": None}}, 400)
         response_id = next_id("resp_")
         model = body.get("model", "stub")
         base = {"id": response_id, "object": "response", "created_at": int(time.time()), "model": model,
@@ -386,6 +404,8 @@ class Handler(BaseHTTPRequestHandler):
             action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
+        if action[0] == "fail":
+            return self.send_json({"error": {"code": 400, "message": "stub: FAIL", "status": "INVALID_ARGUMENT"}}, 400)
         if action[0] == "tool":
             part = {"functionCall": {"name": "run_shell_command",
                                      "args": {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}}}
