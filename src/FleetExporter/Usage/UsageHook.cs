@@ -24,7 +24,7 @@ public static class UsageHook
             before = UsageTotals.Empty;
         }
         var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
-        var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
+        var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse, events: format.ReadEvents);
         if (happened is { } counted) after = after.With(counted);
         if (problem is null && happened is null && Same(before, after)) return null;
         try { UsageFile.Write(file, after, now); }
