@@ -3,8 +3,10 @@
 
 usage: model-stub.py PORT LOGFILE
 
-Creates LOGFILE once it listens, then serves on 127.0.0.1:PORT and appends every request as one JSON line to LOGFILE:
-{"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}.
+Creates LOGFILE and LOGFILE.listening once it listens, then serves on 127.0.0.1:PORT and appends every request as
+one JSON line to LOGFILE: {"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}. A stub
+started again on the same LOGFILE (the agent restarted) goes on from the logs it finds: its usage continues the
+sequence and its ids are new.
 
 Answers the three wire protocols the agents speak:
   POST /v1/messages                                Anthropic Messages (Claude Code, pi); SSE when "stream": true
@@ -441,7 +443,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.gemini_reply_parts([[{"text": text}]], stream, conversation=False)
 
     def gemini_reply_parts(self, chunks, stream, delays=None, conversation=True):
-        u = next_usage("gemini", next_id("gen_"), "stub", stream, conversation=conversation)
+        # The CLI streams its chat; what it asks without streaming (a session summary at start) is a side request.
+        u = next_usage("gemini", next_id("gen_"), "stub", stream, conversation=conversation and stream)
         # As the Gemini API counts: cached tokens are part of the prompt; thoughts are apart from the candidates.
         usage = {"promptTokenCount": u["input"] + u["cache_read"], "cachedContentTokenCount": u["cache_read"],
                  "candidatesTokenCount": u["output"], "thoughtsTokenCount": u["reasoning"],
@@ -463,13 +466,25 @@ class Handler(BaseHTTPRequestHandler):
             self.sse(response(parts, i == len(chunks) - 1))
 
 
+def count_lines(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return sum(1 for _ in f)
+    except FileNotFoundError:
+        return 0
+
+
 def main():
     global LOG_PATH
     if len(sys.argv) != 3:
         sys.exit("usage: model-stub.py PORT LOGFILE")
     port, LOG_PATH = int(sys.argv[1]), sys.argv[2]
+    # Going on from an earlier stub's logs: each request made at most 4 ids, each answer one usage line.
+    USAGE_COUNTER[0] = count_lines(LOG_PATH + ".usage")
+    COUNTER[0] = 4 * count_lines(LOG_PATH)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     open(LOG_PATH, "a").close()  # the log appears once the port listens: callers wait for it
+    open(LOG_PATH + ".listening", "w").close()  # and this, which a restart's launch removes first
     server.daemon_threads = True
     server.serve_forever()
 

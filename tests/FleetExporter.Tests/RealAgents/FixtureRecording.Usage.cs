@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using FleetExporter.Tests.Infrastructure;
 
 namespace FleetExporter.Tests.RealAgents;
@@ -35,19 +34,19 @@ public sealed partial class FixtureRecording
         await agent.SubmitAsync("hello");
         await WaitForHooksAsync(hooks, turnEnd, 1, TimeSpan.FromSeconds(40));
         await agent.SubmitAsync("TOOL:touch x");
-        if (dialog is not null) await AnswerAsync(agent, dialog, "Enter");
+        if (dialog is not null) await agent.AnswerAsync(dialog, "Enter");
         await WaitForHooksAsync(hooks, turnEnd, 2, TimeSpan.FromSeconds(40));
         if (dialog is not null)
         {
             await agent.SubmitAsync("TOOL:touch y");
-            await AnswerAsync(agent, dialog, "Escape");
-            await WaitForReadyAsync(agent);
+            await agent.AnswerAsync(dialog, "Escape");
+            await agent.WaitForReadyAgainAsync();
         }
         var requests = agent.ModelRequests().Count;
         await agent.SubmitAsync("FAIL");
         await TmuxServer.EventuallyAsync(() => Task.FromResult(agent.ModelRequests().Skip(requests).Any(IsFail)), TimeSpan.FromSeconds(30));
         await Task.Delay(3000);
-        await WaitForReadyAsync(agent);
+        await agent.WaitForReadyAgainAsync();
         var turns = Directory.GetFiles(hooks, $"*-{turnEnd}.json").Length;
         await agent.SubmitAsync("hello again");
         await WaitForHooksAsync(hooks, turnEnd, turns + 1, TimeSpan.FromSeconds(40));
@@ -57,45 +56,6 @@ public sealed partial class FixtureRecording
     }
 
     private static bool IsFail(System.Text.Json.Nodes.JsonObject request) => request.ToJsonString().Contains("FAIL", StringComparison.Ordinal);
-
-    /// <summary>Answers the permission dialog with <paramref name="key"/> (Enter approves, Escape denies), again while it stays up.</summary>
-    internal static async Task AnswerAsync(RealAgent agent, string dialog, string key)
-    {
-        await agent.WaitForTextAsync(dialog, TimeSpan.FromSeconds(30));
-        for (var attempt = 0; attempt < 4 && (await agent.CaptureAsync()).Contains(dialog, StringComparison.Ordinal); attempt++)
-        {
-            await Task.Delay(1000);   // a dialog ignores keys for a moment after it is drawn
-            await agent.PressAsync(key);
-            await TmuxServer.EventuallyAsync(async () => !(await agent.CaptureAsync()).Contains(dialog, StringComparison.Ordinal), TimeSpan.FromSeconds(3));
-        }
-    }
-
-    /// <summary>Waits until the agent shows its prompt again, not working (pi, which shows no marker for it: a pause).</summary>
-    internal static async Task WaitForReadyAsync(RealAgent agent)
-    {
-        await Task.Delay(1500);
-        if (agent.Runtime == AgentRuntime.Pi) return;
-        await TmuxServer.EventuallyAsync(async () =>
-        {
-            var screen = await agent.CaptureAsync();
-            return !Regex.IsMatch(screen, "esc to (interrupt|cancel)") && agent.Runtime.Ready.IsMatch(screen);
-        }, TimeSpan.FromSeconds(30));
-    }
-
-    /// <summary>Every transcript the runtime wrote in this agent's directories, oldest first.</summary>
-    internal static IReadOnlyList<string> Transcripts(AgentRuntime runtime, AgentPaths paths)
-    {
-        var (root, pattern) = runtime.Name switch
-        {
-            "claude" => (Path.Combine(paths.Home, ".claude", "projects"), "*.jsonl"),
-            "codex" => (Path.Combine(paths.CodexHome, "sessions"), "rollout-*.jsonl"),
-            "gemini" => (Path.Combine(paths.Home, ".gemini", "tmp"), "session-*.json*"),
-            _ => (Path.Combine(paths.Home, ".pi", "agent", "sessions"), "*.jsonl"),
-        };
-        return Directory.Exists(root)
-            ? [.. Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories).OrderBy(File.GetLastWriteTimeUtc)]
-            : [];
-    }
 
     private static void SaveUsage(AgentRuntime runtime, AgentPaths paths, string hooks)
     {
@@ -108,7 +68,7 @@ public sealed partial class FixtureRecording
             var name = recorded[i]!;
             File.Copy(Path.Combine(hooks, name), Path.Combine(dir, "hooks", $"{i + 1:00}-{name[(name.IndexOf('-') + 1)..]}"));
         }
-        var transcripts = Transcripts(runtime, paths);
+        var transcripts = paths.Transcripts(runtime);
         Assert.NotEmpty(transcripts);
         for (var i = 0; i < transcripts.Count; i++) File.Copy(transcripts[i], Path.Combine(dir, $"transcript-{i + 1}.jsonl"));
         File.Copy(paths.StubLog + ".usage", Path.Combine(dir, "stub-usage.jsonl"));
