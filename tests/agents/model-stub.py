@@ -3,8 +3,10 @@
 
 usage: model-stub.py PORT LOGFILE
 
-Creates LOGFILE once it listens, then serves on 127.0.0.1:PORT and appends every request as one JSON line to LOGFILE:
-{"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}.
+Creates LOGFILE and LOGFILE.listening once it listens, then serves on 127.0.0.1:PORT and appends every request as
+one JSON line to LOGFILE: {"ts": <unix s>, "method": ..., "path": ..., "body": <parsed JSON or text>}. A stub
+started again on the same LOGFILE (the agent restarted) goes on from the logs it finds: its usage continues the
+sequence and its ids are new.
 
 Answers the three wire protocols the agents speak:
   POST /v1/messages                                Anthropic Messages (Claude Code, pi); SSE when "stream": true
@@ -15,13 +17,16 @@ Answers the three wire protocols the agents speak:
 
 What it answers depends on the text of the last user message:
   TOOL:touch <name>   a tool call that runs `touch <name>` (brings up a permission prompt where the agent asks one);
-                      once the tool's result comes back, the answer is "done"
+                      once the tool's result comes back, the answer is "done". Anthropic: the response is a text
+                      block ("Running it.") and then the tool_use block, as a model often answers (Claude Code
+                      writes such a response as one transcript line per block)
   SUBAGENT:<words>    (Anthropic only) a call of the subagent tool (Claude Code's Agent, which runs it in the
                       background) whose prompt is "HANG subagent: <words>", so the subagent's own request hangs and
                       the subagent never ends; once the tool's result comes back, the main turn answers "done"
   HANG                the request is accepted and never answered (the agent stays working)
   SLOW                the reply "ok" streams slowly over about 8 seconds
-  FAIL                (Anthropic only) an HTTP 400 invalid_request_error, which no client retries: the turn fails
+  FAIL                an HTTP 400 in the protocol's own error shape (Anthropic and OpenAI invalid_request_error, Gemini
+                      INVALID_ARGUMENT), which no client retries: the turn fails
   anything else       the reply "ok"
 """
 import json
@@ -36,6 +41,7 @@ LOG_PATH = None
 COUNTER = [0]
 TOOL = re.compile(r"TOOL:touch\s+(\S+)")
 SUBAGENT = re.compile(r"SUBAGENT:[ \t]*([^\n]*)")
+TOOL_PREAMBLE = "Running it."
 
 
 def next_id(prefix):
@@ -122,11 +128,12 @@ def anthropic_last_user(body):
     if isinstance(content, str):
         return content, False
     blocks = content or []
-    if any(b.get("type") == "tool_result" for b in blocks if isinstance(b, dict)):
-        return "", True
     texts = [b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text"]
     # Claude Code puts <system-reminder> blocks beside the prompt; the prompt is the last plain block.
-    plain = [t for t in texts if not t.lstrip().startswith("<system-reminder>")]
+    plain = [t for t in texts if not t.lstrip().startswith(("<system-reminder>", "[Request interrupted"))]
+    if any(b.get("type") == "tool_result" for b in blocks if isinstance(b, dict)):
+        # A prompt typed after a denied tool call comes in the same user message as the denial's tool_result.
+        return (plain[-1], False) if plain else ("", True)
     return (plain[-1] if plain else "\n".join(texts)), False
 
 
@@ -298,6 +305,8 @@ class Handler(BaseHTTPRequestHandler):
             if action[0] in ("tool", "subagent"):
                 name, tool_input = anthropic_tool_use(body, action)
                 content = [{"type": "tool_use", "id": next_id("toolu_"), "name": name, "input": tool_input}]
+                if action[0] == "tool":
+                    content.insert(0, {"type": "text", "text": TOOL_PREAMBLE})
                 stop = "tool_use"
             elif action[0] == "text":
                 content = [{"type": "text", "text": action[1]}]
@@ -317,12 +326,20 @@ class Handler(BaseHTTPRequestHandler):
             "stop_reason": None, "stop_sequence": None,
             "usage": {"input_tokens": u["input"], "output_tokens": 1, "cache_creation_input_tokens": u["cache_write"],
                       "cache_read_input_tokens": u["cache_read"]}}}, "message_start")
+        index = 0
         if action[0] in ("tool", "subagent"):
             name, tool_input = anthropic_tool_use(body, action)
-            self.sse({"type": "content_block_start", "index": 0, "content_block": {
+            if action[0] == "tool":
+                self.sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                         "content_block_start")
+                self.sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": TOOL_PREAMBLE}},
+                         "content_block_delta")
+                self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+                index = 1
+            self.sse({"type": "content_block_start", "index": index, "content_block": {
                 "type": "tool_use", "id": next_id("toolu_"), "name": name, "input": {}}},
                 "content_block_start")
-            self.sse({"type": "content_block_delta", "index": 0, "delta": {
+            self.sse({"type": "content_block_delta", "index": index, "delta": {
                 "type": "input_json_delta", "partial_json": json.dumps(tool_input)}}, "content_block_delta")
             stop = "tool_use"
         else:
@@ -334,7 +351,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
                          "content_block_delta")
             stop = "end_turn"
-        self.sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+        self.sse({"type": "content_block_stop", "index": index}, "content_block_stop")
         self.sse({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
                   "usage": {"output_tokens": u["output"]}}, "message_delta")
         self.sse({"type": "message_stop"}, "message_stop")
@@ -350,6 +367,9 @@ class Handler(BaseHTTPRequestHandler):
             action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
+        if action[0] == "fail":
+            return self.send_json({"error": {"message": "stub: FAIL", "type": "invalid_request_error", "param": None,
+                                             "code": None}}, 400)
         response_id = next_id("resp_")
         model = body.get("model", "stub")
         base = {"id": response_id, "object": "response", "created_at": int(time.time()), "model": model,
@@ -411,6 +431,8 @@ class Handler(BaseHTTPRequestHandler):
             action = ("text", "ok")
         if action[0] == "hang":
             return self.hang()
+        if action[0] == "fail":
+            return self.send_json({"error": {"code": 400, "message": "stub: FAIL", "status": "INVALID_ARGUMENT"}}, 400)
         if action[0] == "tool":
             part = {"functionCall": {"name": "run_shell_command",
                                      "args": {"command": f"touch {action[1]}", "description": f"Create {action[1]}"}}}
@@ -446,7 +468,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.gemini_reply_parts([[{"text": text}]], stream, conversation=False)
 
     def gemini_reply_parts(self, chunks, stream, delays=None, conversation=True):
-        u = next_usage("gemini", next_id("gen_"), "stub", stream, conversation=conversation)
+        # The CLI streams its chat; what it asks without streaming (a session summary at start) is a side request.
+        u = next_usage("gemini", next_id("gen_"), "stub", stream, conversation=conversation and stream)
         # As the Gemini API counts: cached tokens are part of the prompt; thoughts are apart from the candidates.
         usage = {"promptTokenCount": u["input"] + u["cache_read"], "cachedContentTokenCount": u["cache_read"],
                  "candidatesTokenCount": u["output"], "thoughtsTokenCount": u["reasoning"],
@@ -468,13 +491,25 @@ class Handler(BaseHTTPRequestHandler):
             self.sse(response(parts, i == len(chunks) - 1))
 
 
+def count_lines(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return sum(1 for _ in f)
+    except FileNotFoundError:
+        return 0
+
+
 def main():
     global LOG_PATH
     if len(sys.argv) != 3:
         sys.exit("usage: model-stub.py PORT LOGFILE")
     port, LOG_PATH = int(sys.argv[1]), sys.argv[2]
+    # Going on from an earlier stub's logs: each request made at most 4 ids, each answer one usage line.
+    USAGE_COUNTER[0] = count_lines(LOG_PATH + ".usage")
+    COUNTER[0] = 4 * count_lines(LOG_PATH)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     open(LOG_PATH, "a").close()  # the log appears once the port listens: callers wait for it
+    open(LOG_PATH + ".listening", "w").close()  # and this, which a restart's launch removes first
     server.daemon_threads = True
     server.serve_forever()
 

@@ -31,14 +31,22 @@ public sealed record FleetAnswers(
     public static string CostTodayQuery(TimeSpan sinceMidnight) =>
         $"sum by (tenant, host, agent, model) (increase(fleet_agent_cost_usd_total[{Seconds(sinceMidnight < RecentWindow ? RecentWindow : sinceMidnight)}]))";
 
-    /// <summary>The answer to <see cref="CostTodayQuery"/>: one sample per agent and priced model.</summary>
-    public IReadOnlyList<PromSample> CostToday { get; init; } = [];
+    /// <summary>The answer to <see cref="CostTodayQuery"/>: one sample per agent and priced model; null when Prometheus could not answer it (today's cost is then unknown, the rest is not).</summary>
+    public IReadOnlyList<PromSample>? CostToday { get; init; }
+
+    private static async Task<IReadOnlyList<PromSample>?> OptionalAsync(Task<IReadOnlyList<PromSample>> answer)
+    {
+        try { return await answer; }
+        catch (PrometheusException) { return null; }
+    }
 
     /// <summary>How long it has been since midnight, in this host's time zone, at <paramref name="at"/>.</summary>
     public static TimeSpan SinceLocalMidnight(DateTimeOffset at)
     {
         var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.Local);
-        return local - new DateTimeOffset(local.Date, local.Offset);
+        // Midnight's own offset, which on a day the clocks change is not the one now.
+        var midnight = TimeZoneInfo.Local.IsInvalidTime(local.Date) ? local.Date.AddHours(1) : local.Date;
+        return at - new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(midnight, DateTimeKind.Unspecified), TimeZoneInfo.Local), TimeSpan.Zero);
     }
 
     /// <summary>How far back <see cref="RecentQuery"/> looks for each host's raw samples: Prometheus' default lookback.</summary>
@@ -64,7 +72,8 @@ public sealed record FleetAnswers(
         var agents = api.VectorAsync(KnownAgentsQuery(lookback), at, ct);
         var hosts = api.VectorAsync(KnownHostsQuery(lookback), at, ct);
         var up = api.VectorAsync(UpQuery, at, ct);
-        var today = api.VectorAsync(CostTodayQuery(SinceLocalMidnight(at)), at, ct);
+        // The heaviest question (a day of every agent's cost series), and the only one a row can do without.
+        var today = OptionalAsync(api.VectorAsync(CostTodayQuery(SinceLocalMidnight(at)), at, ct));
         await Task.WhenAll(current, recent, agents, hosts, up, today).ContinueWith(_ => { }, TaskScheduler.Default);
         return new FleetAnswers(at, lookback, await current, await recent, await agents, await hosts, await up) { CostToday = await today };
     }

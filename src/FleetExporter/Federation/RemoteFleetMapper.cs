@@ -51,7 +51,7 @@ public static class RemoteFleetMapper
         var all = sources.SelectMany(kv => kv.Value.Select(s => s with { Source = $"{s.Source}@{kv.Key}" })).ToList();
         var roster = new FleetRoster(prometheusUrl, "*", new HeartbeatSettings("", TimeSpan.Zero),
             new SystemdSettings(SystemdScope.User, "", "", TimeSpan.Zero), new TmuxSettings(null, null),
-            new Dictionary<string, RuntimeSpec>(), agents.Select(a => a.Spec).ToList());
+            new Dictionary<string, RuntimeSpec>(), agents.Select(a => a.Spec).ToList()) { Prices = PriceTable.RecordedOnly };
         return new RemoteFleetView(new FleetSnapshot(answers.At, roster, agents, all, TimeSpan.Zero), hosts, sources);
     }
 
@@ -67,7 +67,7 @@ public static class RemoteFleetMapper
     {
         var now = answers.At;
         var today = UsageHook.LocalDate(now);
-        var costToday = answers.CostToday.Where(s => s.Label("host") == host.Host).ToLookup(s => (s.Label("tenant"), s.Label("agent")));
+        var costToday = (answers.CostToday ?? []).Where(s => s.Label("host") == host.Host).ToLookup(s => (s.Label("tenant"), s.Label("agent")));
         var byAgent = series.Where(s => s.Labels.ContainsKey("agent"))
             .GroupBy(s => (Tenant: s.Label("tenant"), Agent: s.Label("agent")))
             .ToDictionary(g => g.Key, g => new AgentSeries(g.ToList()));
@@ -79,7 +79,7 @@ public static class RemoteFleetMapper
             if (a.First("fleet_agent_info") is not { } info) continue;
             yield return Agent(Spec(info, a.Value("fleet_heartbeat_interval_seconds")), host.Host, a, linger, now, sampledAt) with
             {
-                Usage = RemoteUsage.From(a.Samples, costToday[(tenant, name)], today),
+                Usage = RemoteUsage.From(a.Samples, answers.CostToday is null ? null : costToday[(tenant, name)], today),
             };
         }
     }

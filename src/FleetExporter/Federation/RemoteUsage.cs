@@ -11,7 +11,7 @@ namespace FleetExporter.Federation;
 /// </summary>
 public static class RemoteUsage
 {
-    public static UsageReading? From(IReadOnlyList<PromSample> series, IEnumerable<PromSample> costToday, DateOnly today)
+    public static UsageReading? From(IReadOnlyList<PromSample> series, IEnumerable<PromSample>? costToday, DateOnly today)
     {
         var tokens = new Dictionary<(string, string), long>();
         foreach (var s in Named(series, "fleet_agent_tokens_total"))
@@ -19,13 +19,17 @@ public static class RemoteUsage
         if (tokens.Count == 0) return null;
         var costs = Named(series, "fleet_agent_cost_usd_total").Where(s => Usd(s.Value) is not null)
             .GroupBy(s => s.Label("model"), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Usd(g.First().Value)!.Value, StringComparer.Ordinal);
-        var day = costToday.Where(s => Usd(s.Value) is not null)
+        var day = (costToday ?? []).Where(s => Usd(s.Value) is not null)
             .GroupBy(s => s.Label("model"), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Usd(g.First().Value)!.Value, StringComparer.Ordinal);
+        // Prometheus has no increase for an agent whose cost series is younger than two samples, or was not asked:
+        // today's cost is then unknown, not zero. A model it has no cost of is unpriced today too.
+        var known = costToday is not null && (day.Count > 0 || costs.Count == 0);
+        var unpriced = tokens.Keys.Where(k => !costs.ContainsKey(k.Item1)).ToDictionary(k => k, _ => 0L);
         var totals = new UsageTotals
         {
             Tokens = tokens,
             RecordedCostUsd = costs,
-            Today = new DayUsage(today) { RecordedCostUsd = day },
+            Today = known ? new DayUsage(today) { RecordedCostUsd = day, Tokens = unpriced } : null,
             Context = Pair(series, "fleet_agent_context_tokens"),
             ContextWindow = Pair(series, "fleet_agent_context_window_tokens"),
             RateLimits = [.. RateLimitWindow.Names.Select(w => RateLimit(series, w)).OfType<RateLimitWindow>()],

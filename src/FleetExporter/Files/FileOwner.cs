@@ -21,6 +21,9 @@ internal static partial class FileOwner
 
     public readonly record struct Owner(uint Uid, uint Gid);
 
+    /// <summary>The user this process acts as.</summary>
+    public static uint EffectiveUid => GetEffectiveUserId();
+
     /// <summary>Who owns the file at <paramref name="path"/> (a link is followed).</summary>
     public static Owner Of(string path)
     {

@@ -74,19 +74,24 @@ internal static partial class NonBlockingFile
         return BitConverter.ToUInt64(buffer, InodeOffset);
     }
 
-    private const uint WantBasicStats = 0x7ff;
+    private const uint WantBasicStats = 0x7ff, WantIdentity = 0x100 | 0x200 | 0x40 | 0x80;
 
     /// <summary>
     /// Which file this is and which version of it: device, inode, size, modification and change times to the
-    /// nanosecond. Any write changes the change time, which no one can set back, so an equal identity is the same content.
+    /// nanosecond, and when it last changed. A write changes the change time, which no one can set back; but the clock
+    /// it is taken from may advance only every few milliseconds (before Linux 6.13), so a file that changed very
+    /// recently may change again under the same identity: see <see cref="FileIdentity.Settled"/>. Null when the file
+    /// system does not give all of them.
     /// </summary>
-    public static string Identity(SafeFileHandle handle)
+    public static FileIdentity? Identity(SafeFileHandle handle)
     {
         var b = new byte[StatxSize];
         if (Statx(handle, "", EmptyPath, WantBasicStats, b) != 0)
             throw new IOException($"cannot stat: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        if ((BitConverter.ToUInt32(b, 0) & WantIdentity) != WantIdentity) return null;
         static string Time(byte[] b, int at) => $"{BitConverter.ToInt64(b, at)}.{BitConverter.ToUInt32(b, at + 8):D9}";
-        return $"{BitConverter.ToUInt32(b, 136)}:{BitConverter.ToUInt32(b, 140)}:{BitConverter.ToUInt64(b, InodeOffset)}:{BitConverter.ToUInt64(b, 40)}:{Time(b, 112)}:{Time(b, 96)}";
+        var changed = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(BitConverter.ToInt64(b, 96), 0, 253402300799)).AddTicks(BitConverter.ToUInt32(b, 104) / 100);
+        return new FileIdentity($"{BitConverter.ToUInt32(b, 136)}:{BitConverter.ToUInt32(b, 140)}:{BitConverter.ToUInt64(b, InodeOffset)}:{BitConverter.ToUInt64(b, 40)}:{Time(b, 112)}:{Time(b, 96)}", changed);
     }
 
     /// <summary>
@@ -134,4 +139,14 @@ internal sealed class NotRegularFileException(string kind) : IOException($"not a
 internal sealed class FileTooLargeException(int maxBytes) : IOException($"larger than {maxBytes} bytes")
 {
     public int MaxBytes => maxBytes;
+}
+
+/// <summary>A file's identity as <see cref="NonBlockingFile.Identity"/> gives it, and when it last changed.</summary>
+public sealed record FileIdentity(string Key, DateTimeOffset Changed)
+{
+    /// <summary>How long after a change a file may change again without its times moving (a coarse clock tick, with room).</summary>
+    public static readonly TimeSpan Granularity = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether a cache may keep what was read under this identity at <paramref name="now"/>: the file did not change just now.</summary>
+    public bool Settled(DateTimeOffset now) => now - Changed >= Granularity;
 }

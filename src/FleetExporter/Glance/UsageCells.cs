@@ -21,14 +21,16 @@ public static class UsageCells
 
     /// <summary>
     /// The cost counted on <paramref name="today"/> (the host's local date), as <see cref="Cost"/> says it; <c>$0.00</c>
-    /// when the agent has usage but none counted today.
+    /// when the agent has usage but none counted today; <c>?</c> when no day was ever recorded (a usage file written
+    /// before days were kept, or a Prometheus without the samples to tell).
     /// </summary>
     public static string Today(UsageReading? usage, PriceTable prices, DateOnly today)
     {
         if (usage is null) return "-";
         if (usage.Totals is not { } t) return "!";
         if (t.Tokens.Count == 0) return "-";
-        if (t.Today is not { } day || day.Date != today) return Dollars([0.0]);
+        if (t.Today is not { } day) return "?";
+        if (day.Date != today) return Dollars([0.0]);
         var models = day.Models.ToList();
         return Dollars(models.Count == 0 ? [0.0] : models.Select(m => prices.Cost(day, m)).ToList());
     }

@@ -53,7 +53,7 @@ public static class FleetSeries
     public static readonly SeriesFamily ContextTokens = Agent("fleet_agent_context_tokens", "Tokens in the agent's context at its last model request (input, cache read and cache write of that request), with its model.", "model");
     public static readonly SeriesFamily Cost = new("fleet_agent_cost_usd_total", "What the agent's tokens of the model cost, in USD, at the roster's or the shipped prices (docs/usage.md); absent for a model without a price.", SeriesKind.Counter, [.. AgentLabels, "model"]);
     public static readonly SeriesFamily ModelPriced = Agent("fleet_agent_model_priced", "1 if the model the agent used has a price (its cost is counted), 0 if not (its tokens cost nothing here: price it in the roster).", "model");
-    public static readonly SeriesFamily ApiErrors = new("fleet_agent_api_errors_total", "Turns of the agent that ended on an API error, as its hooks reported them (Claude Code's StopFailure).", SeriesKind.Counter, AgentLabels);
+    public static readonly SeriesFamily ApiErrors = new("fleet_agent_api_errors_total", "Turns of the agent that ended on an API error, as its hooks or its transcript reported them (docs/usage.md says which runtime reports which).", SeriesKind.Counter, AgentLabels);
     public static readonly SeriesFamily Turns = new("fleet_agent_turns_total", "Turns the agent completed, as its hooks reported them (Claude Code and Codex: Stop; Gemini CLI: AfterAgent; pi: agent_end).", SeriesKind.Counter, AgentLabels);
     public static readonly SeriesFamily ToolCalls = new("fleet_agent_tool_calls_total", "Tool calls of the agent that ended, by outcome (succeeded, failed, denied), as its hooks reported them (docs/usage.md says which runtime reports which).", SeriesKind.Counter, [.. AgentLabels, "outcome"]);
     public static readonly SeriesFamily Budget = Agent("fleet_agent_budget_usd_per_day", "What the agent may spend a day in USD at list prices (the roster's budget_usd_per_day, else budgets.usd_per_day); absent without a budget.");
@@ -85,9 +85,10 @@ public static class FleetSeries
         {
             foreach (var sample in ForAgent(a, snapshot.At, snapshot.Roster.Prices))
                 yield return sample;
-            // An agent whose runtime is counted but who has counted nothing yet: its event counters at 0 from the start,
-            // so that increase() sees its first API error, turn and tool call (a retry loop from its first prompt).
-            if (a.Usage is null && usageRead && TranscriptFormats.For(a.Spec.Runtime) is not null)
+            // An agent whose hooks report (so they count) but who has counted nothing yet: its event counters at 0 from
+            // the start, so that increase() sees its first API error, turn and tool call (a retry loop from its first
+            // prompt). One without hooks has none: 0 would say they work.
+            if (a.Usage is null && usageRead && a.Heartbeat.Hook is not null && TranscriptFormats.For(a.Spec.Runtime) is not null)
                 foreach (var sample in NothingCountedYet(a)) yield return sample;
             // Every verdict from the start, at 0 until it happens, so that increase() sees the first one.
             if (snapshot.Sends is { CatchingUp: false } sends)

@@ -14,10 +14,13 @@ public sealed record CachedAgent(string Name, string Runtime, TimeSpan Heartbeat
 /// <summary>
 /// One agent's roster entry kept in a small file of its own, so that a hook (which runs on every tool call of every
 /// agent) does not parse a 1000-agent roster to write one heartbeat. The entry holds the roster file's identity
-/// (device, inode, size, modification and change times: any write changes the change time) and the environment the
-/// roster's defaults come from (<c>HOME</c>, <c>XDG_*</c>); when either differs, the roster is parsed again and the
-/// entry rewritten. Kept under <c>$XDG_RUNTIME_DIR/fleet-exporter/agents</c> (else <c>$XDG_CACHE_HOME</c> or
-/// <c>~/.cache</c>), mode 0700; an entry that cannot be read or written only costs the parse.
+/// (device, inode, size, modification and change times: any write changes the change time), the environment the
+/// roster's defaults come from (<c>HOME</c>, <c>XDG_STATE_HOME</c>, <c>XDG_CONFIG_HOME</c>, <c>XDG_RUNTIME_DIR</c>, the
+/// user) and this build's version; when any differs, the roster is parsed again and the entry rewritten. A roster
+/// changed in the last 2 s is parsed and not kept (a coarse file clock may not show a second change). Kept under
+/// <c>$XDG_RUNTIME_DIR/fleet-exporter/agents</c> (else <c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>) in a directory
+/// that must be the user's own and writable by no one else, else nothing is kept; an entry that cannot be read or
+/// written only costs the parse.
 /// </summary>
 public static class AgentCache
 {
@@ -25,35 +28,39 @@ public static class AgentCache
     private const int MaxBytes = 8 * 1024;
 
     /// <summary>The agent as the roster at <paramref name="rosterPath"/> has it now; null when the roster has no such agent. A bad roster throws <see cref="RosterException"/>.</summary>
-    public static CachedAgent? Find(string rosterPath, string agent, string? directory = null)
+    public static CachedAgent? Find(string rosterPath, string agent, string? directory = null, DateTimeOffset? now = null)
     {
-        string key, real;
+        FileIdentity? identity;
+        string real;
         try
         {
             using var handle = NonBlockingFile.OpenRead(rosterPath);
             real = NonBlockingFile.RealPath(handle) ?? Path.GetFullPath(rosterPath);
-            key = NonBlockingFile.Identity(handle) + "\n" + Environment();
+            identity = NonBlockingFile.Identity(handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // What is wrong with the file, the roster's own reader says.
             return Entry(RosterLoader.LoadFile(rosterPath), agent);
         }
-        var file = (directory ?? Directory()) is { } dir ? Path.Combine(dir, $"{Hash(real)[..16]}.{agent}.json") : null;
-        if (file is not null && Read(file, key, agent) is { } kept) return kept;
+        // A name that is no roster name never reaches a path (a hook's $FLEET_AGENT comes from outside).
+        var file = identity is not null && RosterLoader.AgentName().IsMatch(agent) && OwnDirectory(directory ?? Directory()) is { } dir
+            ? Path.Combine(dir, $"{Hash(real)[..16]}.{agent}.json")
+            : null;
+        var key = identity is null ? null : Hash(identity.Key + "\n" + Environment());
+        if (file is not null && Read(file, key!, agent) is { } kept) return kept;
         var found = Entry(RosterLoader.LoadFile(rosterPath), agent);
-        if (found is not null && file is not null) Write(file, key, found);
+        if (found is not null && file is not null && identity!.Settled(now ?? DateTimeOffset.UtcNow)) Write(file, key!, found);
         return found;
     }
 
     private static CachedAgent? Entry(FleetRoster roster, string agent) =>
         roster.FindAgent(agent) is { } spec ? new CachedAgent(spec.Name, spec.Runtime, spec.HeartbeatInterval, roster.Heartbeat.Directory) : null;
 
-    /// <summary>The variables the roster's defaults are made of, in one string.</summary>
+    /// <summary>What the roster's defaults are made of, and what made the entry: the variables, the user, this build.</summary>
     private static string Environment() =>
-        string.Join("\n", System.Environment.GetEnvironmentVariables().Keys.OfType<string>()
-            .Where(k => k == "HOME" || k.StartsWith("XDG_", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-            .Select(k => $"{k}={System.Environment.GetEnvironmentVariable(k)}"));
+        string.Join("\n", new[] { "HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR" }.Select(k => $"{k}={System.Environment.GetEnvironmentVariable(k)}"))
+        + $"\nuid={FileOwner.EffectiveUid}\nbuild={Telemetry.BuildInfo.Version}+{Telemetry.BuildInfo.Revision}";
 
     private static string? Directory()
     {
@@ -66,12 +73,29 @@ public static class AgentCache
         return root is null ? null : Path.Combine(root, "fleet-exporter", "agents");
     }
 
+    /// <summary>The directory, created 0700 when missing; null unless it is a real directory of this user that no one else can write.</summary>
+    private static string? OwnDirectory(string? directory)
+    {
+        if (directory is null) return null;
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var info = new DirectoryInfo(directory);
+            return info.LinkTarget is null && FileOwner.Of(directory).Uid == FileOwner.EffectiveUid
+                   && (info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0
+                ? directory
+                : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
+    }
+
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static CachedAgent? Read(string file, string key, string agent)
     {
         try
         {
+            if (new FileInfo(file).LinkTarget is not null) return null;
             using var doc = JsonDocument.Parse(NonBlockingFile.ReadRegular(file, MaxBytes));
             var r = doc.RootElement;
             return r.GetProperty("v").GetInt32() == Version && r.GetProperty("key").GetString() == key && r.GetProperty("name").GetString() == agent
@@ -79,18 +103,14 @@ public static class AgentCache
                     r.GetProperty("heartbeat_dir").GetString()!)
                 : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException
-                                      or KeyNotFoundException or FormatException or ArgumentException or NotRegularFileException or FileTooLargeException)
-        {
-            return null;
-        }
+        // Whatever is wrong with a kept entry, the roster is parsed instead.
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
     private static void Write(string file, string key, CachedAgent agent)
     {
         try
         {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
             {
@@ -105,6 +125,7 @@ public static class AgentCache
             }
             AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        // Not kept: the next hook parses the roster again, which is all it costs.
+        catch (Exception e) when (e is not OutOfMemoryException) { }
     }
 }

@@ -25,6 +25,8 @@ public sealed record DayUsage(DateOnly Date)
         foreach (var (key, n) in after.Tokens)
             if (n - before.Tokens.GetValueOrDefault(key) is > 0 and var gained) tokens[key] = UsageTotals.Plus(tokens.GetValueOrDefault(key), gained);
         var recorded = new Dictionary<string, double>(day.RecordedCostUsd);
+        // A model whose cost the runtime records is priced by that record on the day too, never by a list price.
+        foreach (var model in after.RecordedCostUsd.Keys.Where(m => tokens.Keys.Any(k => k.Item1 == m))) recorded.TryAdd(model, 0);
         foreach (var (model, usd) in after.RecordedCostUsd)
             if (usd - before.RecordedCostUsd.GetValueOrDefault(model) is > 0 and var gained) recorded[model] = recorded.GetValueOrDefault(model) + gained;
         if (tokens.Count == day.Tokens.Count && tokens.All(t => day.Tokens.GetValueOrDefault(t.Key) == t.Value)

@@ -15,9 +15,14 @@ public static class PiSession
     {
         if (TextOf(root, "type") != "message" || ObjectOf(root, "message") is not { } message || TextOf(message, "role") != "assistant") return null;
         if (ObjectOf(message, "usage") is not { } usage) return null;
+        // A request that failed (the API answered an error) is written as an assistant message with no tokens: no response.
+        if (Failed(message) && new[] { "input", "output", "cacheRead", "cacheWrite" }.All(k => Count(usage, k) == 0)) return null;
         var cost = ObjectOf(usage, "cost") is { } c && c.TryGetProperty("total", out var t) && t.ValueKind == JsonValueKind.Number
                    && t.TryGetDouble(out var usd) && usd > 0 && double.IsFinite(usd) ? usd : (double?)null;
         return new ModelResponse(Id(TextOf(message, "responseId") ?? TextOf(root, "id")), Model(TextOf(message, "model") ?? "unknown"),
             Count(usage, "input"), Count(usage, "output"), Count(usage, "cacheRead"), Count(usage, "cacheWrite")) { RecordedCostUsd = cost };
     });
+
+    /// <summary>An assistant message that ended on an error (<c>stopReason</c> <c>error</c>, with pi's <c>errorMessage</c>).</summary>
+    public static bool Failed(JsonElement message) => TextOf(message, "stopReason") == "error";
 }

@@ -13,7 +13,12 @@ public static class TranscriptCounter
 {
     public const long MaxBytesPerHook = 8 * 1024 * 1024;
 
-    public static UsageTotals Advance(UsageTotals totals, string transcript, IReadOnlyList<string> roots, ResponseParser parse, long budget = MaxBytesPerHook)
+    /// <summary>
+    /// The totals with what <paramref name="transcript"/> gained since they were counted: its responses
+    /// (<paramref name="parse"/>) and what its lines say happened (<paramref name="events"/>: denied tool calls, API errors).
+    /// </summary>
+    public static UsageTotals Advance(UsageTotals totals, string transcript, IReadOnlyList<string> roots, ResponseParser parse, long budget = MaxBytesPerHook,
+        TranscriptEventParser? events = null)
     {
         try
         {
@@ -32,6 +37,8 @@ public static class TranscriptCounter
             var end = LineReader.Read(handle, from, length, budget, (line, _) =>
             {
                 if (parse(line, cursor) is { } response) counted = counted.Add(response);
+                if (events is not null)
+                    foreach (var happened in events(line)) counted = counted.With(happened);
             });
             TranscriptPosition[] positions =
             [

@@ -18,6 +18,9 @@ public sealed record TranscriptFormat(string Runtime, ResponseParser Parse, Func
 {
     /// <summary>The hook events that say a turn ended, a tool call ended (and how) or a turn failed on an API error.</summary>
     public IReadOnlyDictionary<string, UsageEvent> Events { get; init; } = new Dictionary<string, UsageEvent>();
+
+    /// <summary>What the transcript's lines say happened where no hook says it (<see cref="TranscriptEvents"/>).</summary>
+    public TranscriptEventParser ReadEvents { get; init; } = TranscriptEvents.None;
 }
 
 /// <summary>What a hook event says happened, as the usage counts it.</summary>
@@ -35,6 +38,7 @@ public static class TranscriptFormats
             ["Stop"] = UsageEvent.Turn, ["StopFailure"] = UsageEvent.ApiError,
             ["PostToolUse"] = UsageEvent.ToolSucceeded, ["PostToolUseFailure"] = UsageEvent.ToolFailed,
         },
+        ReadEvents = TranscriptEvents.Claude,
     };
 
     /// <summary>Codex writes its rollouts under <c>$CODEX_HOME</c>, else <c>~/.codex</c> (<c>sessions/</c>).</summary>
@@ -42,12 +46,14 @@ public static class TranscriptFormats
         () => [Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } dir ? dir : Home(".codex")])
     {
         Events = new Dictionary<string, UsageEvent> { ["Stop"] = UsageEvent.Turn, ["PostToolUse"] = UsageEvent.ToolSucceeded },
+        ReadEvents = TranscriptEvents.Codex,
     };
 
     /// <summary>Gemini CLI writes its chats under <c>~/.gemini</c> (<c>tmp/&lt;project&gt;/chats/</c>).</summary>
     public static readonly TranscriptFormat Gemini = new("gemini", (line, _) => GeminiChat.Parse(line), () => [Home(".gemini")])
     {
         Events = new Dictionary<string, UsageEvent> { ["AfterAgent"] = UsageEvent.Turn },
+        ReadEvents = TranscriptEvents.Gemini,
     };
 
     /// <summary>pi writes its sessions under <c>$PI_CODING_AGENT_DIR</c>, else <c>~/.pi/agent</c> (<c>sessions/</c>).</summary>
@@ -55,6 +61,7 @@ public static class TranscriptFormats
         () => [Environment.GetEnvironmentVariable("PI_CODING_AGENT_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Home(".pi"), "agent")])
     {
         Events = new Dictionary<string, UsageEvent> { ["agent_end"] = UsageEvent.Turn },
+        ReadEvents = TranscriptEvents.Pi,
     };
 
     public static TranscriptFormat? For(string runtime) => runtime switch

@@ -9,7 +9,7 @@ internal static class TranscriptJson
     /// A line that holds both markers, read as a JSON object; any other line (most are no response, and some are
     /// megabytes of tool output: looked at before parsing), or one that is not JSON, gives nothing.
     /// </summary>
-    public static ModelResponse? Object(ReadOnlySpan<byte> line, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Func<JsonElement, ModelResponse?> read)
+    public static T? Object<T>(ReadOnlySpan<byte> line, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Func<JsonElement, T?> read) where T : class
     {
         if (line.IndexOf(first) < 0 || line.IndexOf(second) < 0) return null;
         try

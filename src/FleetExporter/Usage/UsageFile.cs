@@ -20,7 +20,7 @@ public static class UsageFile
         // Never write what a reader refuses: the recent responses, then the older transcripts, give way first.
         var buffer = Serialize(totals, now);
         if (buffer.Length > MaxBytes) buffer = Serialize(totals = totals with { Recent = [.. totals.Recent.Take(8)] }, now);
-        if (buffer.Length > MaxBytes) buffer = Serialize(totals = totals with { Recent = [], Transcripts = [.. totals.Transcripts.Take(1)] }, now);
+        if (buffer.Length > MaxBytes) buffer = Serialize(totals = totals with { Recent = [], RecentEvents = [.. totals.RecentEvents.Take(8)], Transcripts = [.. totals.Transcripts.Take(1)] }, now);
         if (buffer.Length > MaxBytes) throw new UsageFileException($"{file}: the usage would be larger than {MaxBytes} bytes ({buffer.Length}); not written");
         AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
@@ -94,6 +94,12 @@ public static class UsageFile
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (totals.RecentEvents.Count > 0)
+            {
+                json.WriteStartArray("recent_events");
+                foreach (var id in totals.RecentEvents) json.WriteStringValue(id);
+                json.WriteEndArray();
+            }
             if (totals.Problem is not null) json.WriteString("problem", totals.Problem);
             json.WriteEndObject();
         }
@@ -128,7 +134,8 @@ public static class UsageFile
             return new UsageTotals
             {
                 Tokens = tokens, Responses = Long(root, "responses") ?? 0, ApiErrors = Long(root, "api_errors") ?? 0, Turns = Long(root, "turns") ?? 0, ToolCalls = ToolCalls(root), Context = Pair(root, "context"), ContextWindow = Pair(root, "context_window"),
-                Transcripts = transcripts, Recent = recent, RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
+                Transcripts = transcripts, Recent = recent, RecentEvents = [.. Array(root, "recent_events").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(UsageTotals.MaxRecentIds)],
+                RecordedCostUsd = Recorded(root), Problem = Text(root, "problem"),
                 Today = Today(root), RateLimits = RateLimits(root),
             };
         }

@@ -7,6 +7,9 @@ namespace FleetExporter.Usage;
 /// </summary>
 public static class UsageHook
 {
+    /// <summary>What a hook reads at most from each earlier transcript (a backlog is caught up over the next events).</summary>
+    public const long CatchUpBytes = 1024 * 1024;
+
     /// <summary>Counts; returns what to log (a problem with the transcript or the usage file), or null.</summary>
     public static string? Count(string heartbeatDirectory, string agent, string runtime, string eventName, string? transcript, DateTimeOffset now)
     {
@@ -24,7 +27,16 @@ public static class UsageHook
             before = UsageTotals.Empty;
         }
         var roots = format.Roots().Select(TranscriptCounter.ResolveRoot).OfType<string>().ToList();
-        var after = transcript is null ? before : TranscriptCounter.Advance(before, transcript, roots, format.Parse);
+        var after = before;
+        if (transcript is not null)
+        {
+            // What the agent's earlier transcripts gained after their last event first (Codex writes a failed turn's
+            // error after its last hook: a /new or a restart next would leave it unread), oldest first, so that the
+            // order of the kept transcripts stays newest first; then the event's own.
+            foreach (var earlier in before.Transcripts.Reverse().Where(t => t.Path != transcript))
+                after = TranscriptCounter.Advance(after, earlier.Path, roots, format.Parse, CatchUpBytes, format.ReadEvents);
+            after = TranscriptCounter.Advance(after, transcript, roots, format.Parse, events: format.ReadEvents);
+        }
         if (happened is { } counted) after = after.With(counted);
         after = after with { Today = DayUsage.Advance(before, after, LocalDate(now)) };
         if (problem is null && happened is null && Same(before, after)) return null;

@@ -94,6 +94,17 @@ public sealed record UsageTotals
         };
     }
 
+    /// <summary>These totals with one more event a transcript line reported; one whose id was counted already adds nothing (a rewritten line).</summary>
+    public UsageTotals With(TranscriptEvent e)
+    {
+        if (e.Id is null) return With(e.Event);
+        if (RecentEvents.Contains(e.Id)) return this;
+        return With(e.Event) with { RecentEvents = [e.Id, .. RecentEvents.Take(MaxRecentIds - 1)] };
+    }
+
+    /// <summary>The ids of the last events counted from transcripts (<see cref="With(TranscriptEvent)"/>), newest first.</summary>
+    public IReadOnlyList<string> RecentEvents { get; init; } = [];
+
     /// <summary>The tokens in the context at the last request, and its model.</summary>
     public (string Model, long Tokens)? Context { get; init; }
 

@@ -14,6 +14,8 @@ public sealed class RemoteFleetMapperTests
     public void Every_agent_of_a_current_host_is_a_row_with_the_exporters_own_flags_and_state()
     {
         var view = View(RecordedAnswers.Load("up"));
+        // Rows are priced as their exporters priced them, never again here (RemoteUsageTests).
+        Assert.Same(FleetExporter.Usage.PriceTable.RecordedOnly, view.Snapshot.Roster.Prices);
 
         var vm = view.Snapshot.Agents.Where(a => a.Host == "vm").ToDictionary(a => a.Spec.Name);
         Assert.Equal(["asker", "drifted", "healthy", "idle", "no-boot", "stale"], vm.Keys);

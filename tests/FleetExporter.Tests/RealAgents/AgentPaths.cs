@@ -39,4 +39,19 @@ public sealed record AgentPaths(string Root, string? UserRoot = null)
         "pi" => Path.Combine(PiExtensions, "fleet-exporter.ts"),
         _ => throw new ArgumentException(runtime.Name),
     };
+
+    /// <summary>Every transcript the runtime wrote in these directories, oldest first.</summary>
+    public IReadOnlyList<string> Transcripts(AgentRuntime runtime)
+    {
+        var (root, pattern) = runtime.Name switch
+        {
+            "claude" => (Path.Combine(Home, ".claude", "projects"), "*.jsonl"),
+            "codex" => (Path.Combine(CodexHome, "sessions"), "rollout-*.jsonl"),
+            "gemini" => (Path.Combine(Home, ".gemini", "tmp"), "session-*.json*"),
+            _ => (Path.Combine(Home, ".pi", "agent", "sessions"), "*.jsonl"),
+        };
+        return Directory.Exists(root)
+            ? [.. Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories).OrderBy(File.GetLastWriteTimeUtc)]
+            : [];
+    }
 }

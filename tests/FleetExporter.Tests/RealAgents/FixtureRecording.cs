@@ -8,7 +8,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// Records the hook payloads and screens of each real agent into tests/FleetExporter.Tests/Agents/Fixtures, for
 /// the pure-logic tests: <c>FLEET_RECORD_FIXTURES=1 tests/run.sh --filter "FullyQualifiedName~FixtureRecording"</c>.
 /// </summary>
-public sealed class FixtureRecording
+public sealed partial class FixtureRecording
 {
     public static string FixturesDirectory { get; } = RepoPaths.Of("tests", "FleetExporter.Tests", "Agents", "Fixtures");
 

@@ -100,7 +100,7 @@ internal sealed class HookedAgent : IAsyncDisposable
         return last!;
     }
 
-    private string ReadHookLog()
+    public string ReadHookLog()
     {
         var log = Path.Combine(Agent.Paths.Home, ".local", "state", "fleet", "hook.log");
         return File.Exists(log) ? File.ReadAllText(log) : "(none)";

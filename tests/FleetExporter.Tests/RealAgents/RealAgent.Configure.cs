@@ -139,8 +139,9 @@ public sealed partial class RealAgent
         script.Append($"unset {string.Join(' ', CiVariables)}\n");
         foreach (var (name, value) in environment) script.Append($"export {name}={Quote(value)}\n");
         script.Append($"echo $$ > {Quote(paths.AgentPidFile)}\n");
-        script.Append($"exec {unshare} sh -c 'ip link set lo up || exit 1; python3 \"$0\" {StubPort} \"$1\" 2>>\"$2\" & echo $! > \"$3\"; " +
-                      "while [ ! -e \"$1\" ]; do sleep 0.05; done; agent=\"$4\"; shift 4; exec \"$agent\" \"$@\"' ");
+        // The stub says it listens with LOGFILE.listening (removed first: a restart finds the old one).
+        script.Append($"exec {unshare} sh -c 'ip link set lo up || exit 1; rm -f \"$1.listening\"; python3 \"$0\" {StubPort} \"$1\" 2>>\"$2\" & echo $! > \"$3\"; " +
+                      "while [ ! -e \"$1.listening\" ]; do sleep 0.05; done; agent=\"$4\"; shift 4; exec \"$agent\" \"$@\"' ");
         script.Append(string.Join(' ', new[] { StubScript, paths.StubLog, paths.StubErrors, paths.StubPidFile, runtime.BinaryPath }.Concat(arguments).Select(Quote)));
         script.Append('\n');
         File.WriteAllText(paths.LaunchScript, script.ToString());

@@ -92,7 +92,7 @@ public sealed class RemoteUsageTests
         FleetExporter.Federation.PromSample[] series =
         [
             S("fleet_agent_tokens_total", 400_000, ("model", "claude-opus-4-5"), ("type", "output")),
-            S("fleet_agent_tokens_total", 5, ("model", "claude-sonnet-4-5"), ("type", "input")),
+            S("fleet_agent_tokens_total", 5, ("model", "claude-sonnet-4"), ("type", "input")),
             S("fleet_agent_cost_usd_total", 10, ("model", "claude-opus-4-5")),
             S("fleet_agent_context_tokens", 150_000, ("model", "claude-opus-4-5")),
             S("fleet_agent_context_window_tokens", 200_000, ("model", "claude-opus-4-5")),
@@ -102,12 +102,16 @@ public sealed class RemoteUsageTests
         var reading = FleetExporter.Federation.RemoteUsage.From(series, [S("fleet_agent_cost_usd_total", 1.5, ("model", "claude-opus-4-5"))], Today)!;
         var prices = PriceTable.RecordedOnly;
 
-        // claude-sonnet-4-5 has a shipped price, but its exporter exported no cost for it: unpriced here too.
+        // claude-sonnet-4 has a shipped price, but its exporter exported no cost for it: unpriced here too.
+        Assert.NotNull(PriceTable.Default.For("claude-sonnet-4"));
         Assert.Equal("$10+?", UsageCells.Cost(reading, prices));
-        Assert.Equal("$1.50", UsageCells.Today(reading, prices, Today));
+        Assert.Equal("$1.50+?", UsageCells.Today(reading, prices, Today));
         Assert.Equal("75%", UsageCells.Context(reading));
         Assert.Equal([new RateLimitWindow("primary", 25, 300, null)], reading.Totals!.RateLimits);
         Assert.Null(FleetExporter.Federation.RemoteUsage.From([S("fleet_agent_info", 1)], [], Today));
+        // Prometheus could not say (no answer, or no increase yet for a cost series): unknown, not $0.00.
+        Assert.Equal("?", UsageCells.Today(FleetExporter.Federation.RemoteUsage.From(series, null, Today), prices, Today));
+        Assert.Equal("?", UsageCells.Today(FleetExporter.Federation.RemoteUsage.From(series, [], Today), prices, Today));
     }
 
     [Fact]

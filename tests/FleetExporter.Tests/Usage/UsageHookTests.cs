@@ -94,6 +94,28 @@ public sealed class UsageHookTests
         Assert.False(File.Exists(agent.HookLog), File.Exists(agent.HookLog) ? File.ReadAllText(agent.HookLog) : "");
     }
 
+    /// <summary>A runtime may write to a transcript after its last event (Codex: a failed turn's error); the next event of another counts it.</summary>
+    [Fact(Timeout = Timeout)]
+    public async Task What_an_earlier_transcript_gained_after_its_last_event_is_counted_at_the_next_event_of_another()
+    {
+        await using var rig = new FleetRig();
+        rig.WriteRoster(rig.Spec with { Agents = [new("c1", "claude")] });
+        var agent = new Agent(rig);
+        var first = agent.Transcript("s1");
+        Append(first, ClaudeLines.User("hi"), ClaudeLines.Assistant("msg_a", "m", 100, 10));
+        await agent.HookAsync("Stop", first);
+        Append(first, ClaudeLines.Assistant("msg_b", "m", 20, 2));   // written after its last event
+
+        var second = agent.Transcript("s2");
+        Append(second, ClaudeLines.User("again"), ClaudeLines.Assistant("msg_c", "m", 3, 1));
+        await agent.HookAsync("Stop", second);
+        await agent.HookAsync("Stop", second);
+
+        var totals = UsageFile.Read(agent.UsageFile)!;
+        Assert.Equal((123L, 13L, 3L), (totals.Tokens[("m", TokenType.Input)], totals.Tokens[("m", TokenType.Output)], totals.Responses));
+        Assert.Equal(Path.GetFileName(second), Path.GetFileName(totals.Transcripts[0].Path));   // the event's own stays the newest
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Turns_tool_calls_by_outcome_and_API_errors_are_counted_from_the_hook_events_and_served_with_the_agents_budget()
     {

@@ -89,11 +89,12 @@ public sealed record UsageJson(long Responses, IReadOnlyList<TokensJson> Tokens,
         if (reading.Totals is not { } t) return new UsageJson(0, [], null, today, null, [], null, [], reading.Problem);
         var models = t.Tokens.Keys.Select(k => k.Model).Distinct().Order(StringComparer.Ordinal).ToList();
         var costs = models.Select(m => (Model: m, Usd: prices.Cost(t, m))).ToList();
-        var day = t.Today is { } d && d.Date == today ? d : new Usage.DayUsage(today);
+        // No day recorded: today's cost is unknown (null), not 0.
+        var day = t.Today is not { } d ? null : d.Date == today ? d : new Usage.DayUsage(today);
         var window = t.ContextWindow is var (windowModel, w) && t.Context is var (contextModel, _) && windowModel == contextModel ? w : (long?)null;
         return new UsageJson(t.Responses,
             [.. t.Tokens.OrderBy(k => k.Key.Model, StringComparer.Ordinal).ThenBy(k => k.Key.Type, StringComparer.Ordinal).Select(k => new TokensJson(k.Key.Model, k.Key.Type, k.Value))],
-            Priced(costs.Select(c => c.Usd)), today, Priced(day.Models.Select(m => prices.Cost(day, m)).DefaultIfEmpty((double?)0)),
+            Priced(costs.Select(c => c.Usd)), today, day is null ? null : Priced(day.Models.Select(m => prices.Cost(day, m)).DefaultIfEmpty((double?)0)),
             [.. costs.Where(c => c.Usd is null).Select(c => c.Model)],
             t.Context is var (model, tokens) ? new ContextJson(model, tokens, window, window is > 0 ? Math.Round((double)tokens / window.Value, 4) : null) : null,
             [.. t.RateLimits.Where(r => r.HoldsAt(now)).Select(r => new RateLimitJson(r.Window, r.UsedPercent, r.WindowMinutes, r.ResetsAt))],

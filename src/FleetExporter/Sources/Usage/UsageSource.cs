@@ -16,8 +16,10 @@ public sealed record UsageObservation(IReadOnlyDictionary<string, UsageReading> 
 /// whatever the transcripts' length, so a scrape never reads a transcript. A bad file is that agent's problem, never
 /// a failed source.
 /// </summary>
-public sealed class UsageSource : IFleetSource<UsageObservation>
+public sealed class UsageSource(TimeProvider? clock = null) : IFleetSource<UsageObservation>
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const string Name = "usage";
 
     string IFleetSource<UsageObservation>.Name => Name;
@@ -26,7 +28,7 @@ public sealed class UsageSource : IFleetSource<UsageObservation>
     /// Each file's totals as last read, by path, with the file's identity then (<see cref="NonBlockingFile.Identity"/>):
     /// most agents' files do not change between two scrapes, and parsing one costs far more than asking the kernel.
     /// </summary>
-    private readonly ConcurrentDictionary<string, (string Identity, UsageTotals Totals)> _read = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (FileIdentity Identity, UsageTotals Totals)> _read = new(StringComparer.Ordinal);
 
     public Task<SourceRead<UsageObservation>> ReadAsync(SourceInput input, CancellationToken ct)
     {
@@ -54,7 +56,7 @@ public sealed class UsageSource : IFleetSource<UsageObservation>
     /// <summary>The file's totals, parsed again only when the file changed (any write, or another file in its place).</summary>
     private UsageTotals? Read(string path)
     {
-        string identity;
+        FileIdentity? identity;
         try
         {
             using var handle = NonBlockingFile.OpenRead(path);
@@ -71,10 +73,11 @@ public sealed class UsageSource : IFleetSource<UsageObservation>
             _read.TryRemove(path, out _);
             return UsageFile.Read(path);
         }
-        if (_read.TryGetValue(path, out var kept) && kept.Identity == identity) return kept.Totals;
+        if (identity is not null && _read.TryGetValue(path, out var kept) && kept.Identity == identity) return kept.Totals;
         _read.TryRemove(path, out _);
         var totals = UsageFile.Read(path);
-        if (totals is not null) _read[path] = (identity, totals);
+        // A file that changed just now may change again without its identity showing it: kept only once settled.
+        if (totals is not null && identity is not null && identity.Settled(_clock.GetUtcNow())) _read[path] = (identity, totals);
         return totals;
     }
 }
