@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using FleetExporter.Roster;
 
 namespace FleetExporter.Benchmarks;
@@ -13,11 +14,21 @@ namespace FleetExporter.Benchmarks;
 /// </summary>
 internal static class ScaleBenchmark
 {
-    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, CollectionFigures Collection, ServeFigures Serve, ServeFigures? ServeWithoutUsage, (double Ms, bool Extrapolated) Naive, StartupFigures Startup);
+    private sealed record Size(int Agents, double SetupS, double TranscriptsS, double FloorMs, double ShellFloorMs, CollectionFigures Collection, ServeFigures Serve, ServeFigures? ServeWithoutUsage, (double Ms, bool Extrapolated) Naive, StartupFigures Startup, StartupFigures? JitStartup);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         await using var managers = await PrivateManagers.StartAsync();
+        // Ctrl-C or a kill: the private user manager, its units, the tmux server and the transcripts go too.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            Console.Error.WriteLine($"{signal.Signal}: removing the private fleet");
+            managers.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Environment.Exit(130);
+        }
         var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1], options.TranscriptMb * 1024L * 1024);
         var collection = await InProcessCollection.CreateAsync(fleet.Work);
         Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
@@ -37,7 +48,8 @@ internal static class ScaleBenchmark
             Progress(agents, $"transcripts of {fleet.TranscriptBytes / 1048576.0:0.0} MiB written and counted in {transcriptsS:0.0} s");
 
             var floor = await SubprocessBaselines.FloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
-            Progress(agents, $"floor {floor:0.0} ms");
+            var shellFloor = await SubprocessBaselines.ShellFloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
+            Progress(agents, $"floor {shellFloor:0.0} ms from a shell, {floor:0.0} ms through .NET's process launcher");
             var figures = await collection.MeasureAsync(roster, options.Joins);
             Progress(agents, $"join {figures.JoinMedianMs:0.0} ms");
             // With transcripts, a second serve on the same fleet without the usage files, its scrapes taking turns with the first's.
@@ -53,8 +65,10 @@ internal static class ScaleBenchmark
             }
             var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
             Progress(agents, $"naive join {naive.Ms:0} ms");
-            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts);
-            sizes.Add(new Size(agents, setupS, transcriptsS, floor, figures, serve, bare, naive, startup));
+            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.Exe);
+            // A published build measured: the build output's (JIT) start-ups beside it.
+            var jit = ServeProbe.Exe == ServeProbe.BuildOutput ? null : StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.BuildOutput);
+            sizes.Add(new Size(agents, setupS, transcriptsS, floor, shellFloor, figures, serve, bare, naive, startup, jit));
         }
         Print(sizes, options, fleet.TranscriptBytes);
         return 0;
@@ -67,15 +81,17 @@ internal static class ScaleBenchmark
         var transcript = Bytes(transcriptBytes);
         var rows = new List<(string Label, Func<Size, string> Value)>
         {
-            ("floor: list-units + list-panes + ps, concurrently", s => Ms(s.FloorMs)),
+            ("floor: list-units + list-panes + ps, from a shell", s => Ms(s.ShellFloorMs)),
+            ("  the same through .NET's process launcher", s => Ms(s.FloorMs)),
             ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
             ("  systemd / tmux / processes / heartbeat / usage", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat", "usage" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),
             ("scrape of serve over HTTP, p50 / p95", s => $"{Ms(s.Serve.ScrapeP50Ms)} / {Ms(s.Serve.ScrapeP95Ms)}"),
             ("  the same fleet without usage files", s => s.ServeWithoutUsage is { } b ? $"{Ms(b.ScrapeP50Ms)} / {Ms(b.ScrapeP95Ms)}" : "-"),
             ("naive join (systemctl show + tmux per agent)", s => (s.Naive.Extrapolated ? "~" : "") + Ms(s.Naive.Ms)),
-            ("scrape p50 / floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
-            ("  without usage files", s => s.ServeWithoutUsage is { } b ? Ratio(b.ScrapeP50Ms / s.FloorMs) : "-"),
-            ("join / floor", s => Ratio(s.Collection.JoinMedianMs / s.FloorMs)),
+            ("scrape p50 / shell floor", s => Ratio(s.Serve.ScrapeP50Ms / s.ShellFloorMs)),
+            ("  without usage files", s => s.ServeWithoutUsage is { } b ? Ratio(b.ScrapeP50Ms / s.ShellFloorMs) : "-"),
+            ("  scrape p50 / .NET-launched floor", s => Ratio(s.Serve.ScrapeP50Ms / s.FloorMs)),
+            ("join / shell floor", s => Ratio(s.Collection.JoinMedianMs / s.ShellFloorMs)),
             ("naive join / scrape p50", s => Ratio(s.Naive.Ms / s.Serve.ScrapeP50Ms)),
             ($"serve RSS after {options.Scrapes + 2} scrapes", s => $"{s.Serve.RssKiB / 1024.0:0} MiB"),
             ("  without usage files", s => s.ServeWithoutUsage is { } b ? $"{b.RssKiB / 1024.0:0} MiB" : "-"),
@@ -93,7 +109,8 @@ internal static class ScaleBenchmark
             ("start-up: hook (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
             ("  hook, usage, 1 response new (x hook)", s => Against(s.Startup.HookUsageNewMs, s.Startup.HookMs)),
             ($"  hook, usage, {transcript} never read (x hook)", s => Against(s.Startup.HookUsageCatchUpMs, s.Startup.HookMs)),
-            ("start-up: ps (x floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.FloorMs + 30))})"),
+            ("start-up: ps (x shell floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.ShellFloorMs + 30))})"),
+            ("JIT build: heartbeat / hook / ps", s => s.JitStartup is { } j ? $"{Ms(j.HeartbeatMs)} / {Ms(j.HookMs)} / {Ms(j.PsMs)}" : "-"),
             ("fleet set-up (not measured above)", s => $"{s.SetupS:0} s"),
             ("  transcripts written and counted", s => $"{s.TranscriptsS:0} s"),
         };

@@ -22,7 +22,10 @@ internal sealed partial class ServeProbe : IAsyncDisposable
     private ServeProbe(Process process, string url) => (_process, _url) = (process, url);
 
     /// <summary>The apphost measured: <c>FLEET_EXPORTER_EXE</c> (a published build, say), else the build output beside this benchmark.</summary>
-    public static string Exe => Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
+    public static string Exe => Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : BuildOutput;
+
+    /// <summary>The JIT build copied beside the benchmark.</summary>
+    public static string BuildOutput => Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
 
     public int Pid => _process.Id;
 

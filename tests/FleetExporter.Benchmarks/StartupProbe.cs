@@ -29,9 +29,8 @@ internal static class StartupProbe
     /// <summary>Ids of the responses the steady-state runs add, past any turn of the shared transcript.</summary>
     private static int _nextTurn = 5_000_000;
 
-    public static StartupFigures Measure(string roster, BenchFleet fleet, int agents, int runs)
+    public static StartupFigures Measure(string roster, BenchFleet fleet, int agents, int runs, string exe)
     {
-        var exe = ServeProbe.Exe;
         string[] Hook(int i) => ["hook", BenchFleet.Name(i), "--runtime", "claude", "--roster", roster];
         string Naming(int i) => Payload.TrimEnd('}') + $$""","transcript_path":"{{fleet.Transcript(i)}}"}""";
         var usage = fleet.TranscriptBytes > 0;

@@ -5,7 +5,8 @@ namespace FleetExporter.Files;
 /// <summary>Replaces a file whole: a temporary file in the same directory, flushed, then renamed over the old one.</summary>
 public static class AtomicFile
 {
-    public static void Write(string file, ReadOnlySpan<byte> bytes)
+    /// <param name="flushToDisk">false for what a crash may lose (a cache): readers still never see half a file.</param>
+    public static void Write(string file, ReadOnlySpan<byte> bytes, bool flushToDisk = true)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
         Directory.CreateDirectory(dir);
@@ -17,7 +18,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
             File.Move(temp, file, overwrite: true);
         }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using FleetExporter.Files;
 
@@ -24,7 +22,7 @@ public sealed record CachedAgent(string Name, string Runtime, TimeSpan Heartbeat
 /// </summary>
 public static class AgentCache
 {
-    public const int Version = 1;
+    public const int Version = 2;
     private const int MaxBytes = 8 * 1024;
 
     /// <summary>The agent as the roster at <paramref name="rosterPath"/> has it now; null when the roster has no such agent. A bad roster throws <see cref="RosterException"/>.</summary>
@@ -45,9 +43,10 @@ public static class AgentCache
         }
         // A name that is no roster name never reaches a path (a hook's $FLEET_AGENT comes from outside).
         var file = identity is not null && RosterLoader.AgentName().IsMatch(agent) && OwnDirectory(directory ?? Directory()) is { } dir
-            ? Path.Combine(dir, $"{Hash(real)[..16]}.{agent}.json")
+            ? Path.Combine(dir, $"{NameHash(real):x16}.{agent}.json")
             : null;
-        var key = identity is null ? null : Hash(identity.Key + "\n" + Environment());
+        // Kept whole, not hashed: comparing it is exact, and a hook that needs no hash loads no crypto library.
+        var key = identity is null ? null : real + "\n" + identity.Key + "\n" + Environment();
         if (file is not null && Read(file, key!, agent) is { } kept) return kept;
         var found = Entry(RosterLoader.LoadFile(rosterPath), agent);
         if (found is not null && file is not null && identity!.Settled(now ?? DateTimeOffset.UtcNow)) Write(file, key!, found);
@@ -89,7 +88,13 @@ public static class AgentCache
         catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>FNV-1a over the path's UTF-16 code units: only spreads rosters over file names (the key decides).</summary>
+    private static ulong NameHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
+        return hash;
+    }
 
     private static CachedAgent? Read(string file, string key, string agent)
     {
@@ -123,7 +128,8 @@ public static class AgentCache
                 json.WriteString("heartbeat_dir", agent.HeartbeatDirectory);
                 json.WriteEndObject();
             }
-            AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            // Not flushed to disk: an entry a crash loses costs one parse.
+            AtomicFile.Write(file, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), flushToDisk: false);
         }
         // Not kept: the next hook parses the roster again, which is all it costs.
         catch (Exception e) when (e is not OutOfMemoryException) { }
