@@ -48,19 +48,21 @@ internal static class ScaleBenchmark
             Progress(agents, $"transcripts of {fleet.TranscriptBytes / 1048576.0:0.0} MiB written and counted in {transcriptsS:0.0} s");
 
             var floor = await SubprocessBaselines.FloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
-            var shellFloor = await SubprocessBaselines.ShellFloorAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket, options.Joins);
-            Progress(agents, $"floor {shellFloor:0.0} ms from a shell, {floor:0.0} ms through .NET's process launcher");
+            Progress(agents, $"floor {floor:0.0} ms through .NET's process launcher");
             var figures = await collection.MeasureAsync(roster, options.Joins);
             Progress(agents, $"join {figures.JoinMedianMs:0.0} ms");
             // With transcripts, a second serve on the same fleet without the usage files, its scrapes taking turns with the first's.
             ServeFigures serve;
             ServeFigures? bare = null;
+            double shellFloor;
             await using (var probe = await ServeProbe.StartAsync(rosterPath))
             await using (var other = fleet.TranscriptBytes > 0 ? await ServeProbe.StartAsync(withoutUsage) : null)
             {
-                var measured = await ServeProbe.MeasureAsync(other is null ? [probe] : [probe, other], options.Scrapes);
-                (serve, bare) = (measured[0], measured.ElementAtOrDefault(1));
-                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB" + (bare is null ? "" : $"; without usage {bare.ScrapeP50Ms:0.0} ms, {bare.RssKiB / 1024.0:0} MiB"));
+                var (measured, floorBeside) = await ServeProbe.MeasureAsync(other is null ? [probe] : [probe, other], options.Scrapes,
+                    () => SubprocessBaselines.ShellFloorOnceAsync($"{managers.Prefix}-agent@*", managers.TmuxSocket));
+                (serve, bare, shellFloor) = (measured[0], measured.ElementAtOrDefault(1), floorBeside);
+                Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB" + (bare is null ? "" : $"; without usage {bare.ScrapeP50Ms:0.0} ms, {bare.RssKiB / 1024.0:0} MiB")
+                    + $"; shell floor {shellFloor:0.0} ms between them");
                 if (options.Soak > 0 && agents == options.Agents[^1]) await probe.SoakAsync(options.Soak, concurrency: 8);
             }
             var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
@@ -81,7 +83,7 @@ internal static class ScaleBenchmark
         var transcript = Bytes(transcriptBytes);
         var rows = new List<(string Label, Func<Size, string> Value)>
         {
-            ("floor: list-units + list-panes + ps, from a shell", s => Ms(s.ShellFloorMs)),
+            ("floor: list-units + list-panes + ps, from a shell (between the scrapes)", s => Ms(s.ShellFloorMs)),
             ("  the same through .NET's process launcher", s => Ms(s.FloorMs)),
             ("join in-process, median (p95)", s => $"{Ms(s.Collection.JoinMedianMs)} ({Ms(s.Collection.JoinP95Ms)})"),
             ("  systemd / tmux / processes / heartbeat / usage", s => string.Join(" / ", new[] { "systemd", "tmux", "processes", "heartbeat", "usage" }.Select(n => s.Collection.SourceMedianMs.GetValueOrDefault(n).ToString("0", CultureInfo.InvariantCulture)))),

@@ -61,8 +61,14 @@ internal sealed partial class ServeProbe : IAsyncDisposable
     /// Each probe's warm-up scrape, then <paramref name="scrapes"/> of each, one at a time and taking turns (which goes
     /// first alternates), so a slow moment of the machine costs them alike; each one's RSS read after its last.
     /// </summary>
-    public static async Task<IReadOnlyList<ServeFigures>> MeasureAsync(IReadOnlyList<ServeProbe> probes, int scrapes)
+    /// <summary>
+    /// The probes' scrapes taking turns, and after each round one run of <paramref name="floor"/> (its median comes
+    /// back beside the figures), so that the ratio of scrape to floor compares the same minutes of the machine.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ServeFigures> Figures, double FloorMs)> MeasureAsync(IReadOnlyList<ServeProbe> probes, int scrapes, Func<Task<double>> floor)
     {
+        var floors = new List<double>();
+        await floor(); // warm-up: the page cache
         var first = new List<(long Gzip, byte[] Plain)>();
         foreach (var probe in probes)
             first.Add(((await probe.ScrapeAsync(gzip: true)).Length, await probe.ScrapeAsync(gzip: false))); // warm-up; the first collection reads UnitFileState
@@ -76,9 +82,10 @@ internal sealed partial class ServeProbe : IAsyncDisposable
                 await probes[p].ScrapeAsync(gzip: true);
                 walls[p].Add(watch.Elapsed.TotalMilliseconds);
             }
+            floors.Add(await floor());
         }
-        return [.. probes.Select((probe, p) => new ServeFigures(Stats.Median(walls[p]), Stats.Percentile(walls[p], 0.95), probe.RssKiB(),
-            first[p].Plain.Length, first[p].Gzip, AgentsWithTokens(first[p].Plain)))];
+        return ([.. probes.Select((probe, p) => new ServeFigures(Stats.Median(walls[p]), Stats.Percentile(walls[p], 0.95), probe.RssKiB(),
+            first[p].Plain.Length, first[p].Gzip, AgentsWithTokens(first[p].Plain)))], Stats.Median(floors));
     }
 
     private static int AgentsWithTokens(byte[] page) =>

@@ -32,25 +32,21 @@ internal static class SubprocessBaselines
     }
 
     /// <summary>
-    /// The same three listings started together by <c>sh</c>, their output to /dev/null, as an operator would time
-    /// them: no .NET process launcher in between (which costs more than the listings at 1000 agents). Timed around
-    /// the shell, whose own start is a millisecond.
+    /// One run of the same three listings started together by <c>sh</c>, their output to /dev/null, as an operator
+    /// would time them: no .NET process launcher in between (which costs more than the listings at 1000 agents).
+    /// Timed around the shell, whose own start is a millisecond.
     /// </summary>
-    public static async Task<double> ShellFloorAsync(string unitPattern, string tmuxSocket, int runs)
+    public static async Task<double> ShellFloorOnceAsync(string unitPattern, string tmuxSocket)
     {
-        var script = "systemctl --user list-units --all --no-pager --no-legend \"$1\" >/dev/null & a=$!; " +
-                     "tmux -L \"$2\" list-panes -a -F \"$3\" >/dev/null & b=$!; " +
-                     "ps -e -o pid=,ppid=,stat=,rss=,time=,lstart=,comm= >/dev/null & c=$!; " +
-                     "wait $a && wait $b && wait $c";
-        var walls = new List<double>();
-        for (var i = 0; i <= runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var run = await ProcessRunner.RunAsync("sh", ["-c", script, "floor", unitPattern, tmuxSocket, TmuxListParser.Format], TimeSpan.FromMinutes(1));
-            if (i > 0) walls.Add(watch.Elapsed.TotalMilliseconds);
-            if (run.ExitCode != 0) throw new InvalidOperationException($"shell floor: a listing exited {run.ExitCode}: {run.FirstErrorLine}");
-        }
-        return Stats.Median(walls);
+        const string script = "systemctl --user list-units --all --no-pager --no-legend \"$1\" >/dev/null & a=$!; " +
+                              "tmux -L \"$2\" list-panes -a -F \"$3\" >/dev/null & b=$!; " +
+                              "ps -e -o pid=,ppid=,stat=,rss=,time=,lstart=,comm= >/dev/null & c=$!; " +
+                              "wait $a && wait $b && wait $c";
+        var watch = Stopwatch.StartNew();
+        var run = await ProcessRunner.RunAsync("sh", ["-c", script, "floor", unitPattern, tmuxSocket, TmuxListParser.Format], TimeSpan.FromMinutes(1));
+        var ms = watch.Elapsed.TotalMilliseconds;
+        if (run.ExitCode != 0) throw new InvalidOperationException($"shell floor: a listing exited {run.ExitCode}: {run.FirstErrorLine}");
+        return ms;
     }
 
     /// <summary>Wall time of one naive join of <paramref name="agents"/> agents, and whether it was scaled up from <see cref="NaiveSample"/>.</summary>

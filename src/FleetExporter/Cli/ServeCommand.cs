@@ -73,6 +73,20 @@ public static class ServeCommand
         HelpName = "FILE",
     };
 
+    /// <summary>node_exporter's <c>--collector.NAME</c> / <c>--no-collector.NAME</c>, one pair per collector a fleet may turn off.</summary>
+    public static IReadOnlyList<(string Name, Option<bool> On, Option<bool> Off)> CollectorOptions { get; } =
+        [.. Fleet.FleetSources.Optional.Select(c => (c.Name,
+            new Option<bool>($"--collector.{c.Name}") { Description = $"Enable the {c.Name} collector (default: enabled)" },
+            new Option<bool>($"--no-collector.{c.Name}") { Description = $"Disable the {c.Name} collector: saves {c.Loses}" }))];
+
+    /// <summary>The collectors the flags turn off; a collector both enabled and disabled is a usage error.</summary>
+    private static IReadOnlyCollection<string> DisabledCollectors(ParseResult parse)
+    {
+        var both = CollectorOptions.FirstOrDefault(c => parse.GetValue(c.On) && parse.GetValue(c.Off));
+        if (both.Name is not null) throw new FormatException($"--collector.{both.Name} and --no-collector.{both.Name} contradict each other");
+        return [.. CollectorOptions.Where(c => parse.GetValue(c.Off)).Select(c => c.Name)];
+    }
+
     public static Command Create()
     {
         var command = new Command("serve", "Serve the fleet's metrics for Prometheus (and over OTLP when OTEL_EXPORTER_OTLP_* is set)")
@@ -81,6 +95,11 @@ public static class ServeCommand
         };
         command.Options.Add(PrometheusUrlOption);
         command.Options.Add(PrometheusHttpConfigOption);
+        foreach (var (_, on, off) in CollectorOptions)
+        {
+            command.Options.Add(on);
+            command.Options.Add(off);
+        }
         command.SetAction(async (parse, ct) =>
         {
             var rosterPath = CommonOptions.RosterPath(parse);
@@ -100,7 +119,7 @@ public static class ServeCommand
                 SystemdSocket = parse.GetValue(SystemdSocketOption),
                 Log = new LogOptions(LogOptions.ParseLevel(parse.GetValue(LogLevelOption)!)!.Value, LogOptions.ParseFormat(parse.GetValue(LogFormatOption)!)!.Value),
             };
-            try { options = WithPrometheus(options, parse); }
+            try { options = WithPrometheus(options, parse) with { DisabledCollectors = DisabledCollectors(parse) }; }
             catch (Exception e) when (e is FormatException or Federation.HttpConfigException)
             {
                 Console.Error.WriteLine($"fleet-exporter: {e.Message.Replace("--prometheus ", "--prometheus.url ", StringComparison.Ordinal)}");

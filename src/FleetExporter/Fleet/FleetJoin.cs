@@ -31,13 +31,14 @@ public sealed class FleetJoin(FleetSources sources, TimeProvider clock)
     public FleetJoin(ISystemdSource systemd, TmuxSource tmux, ProcessSource processes, HeartbeatSource heartbeats, TimeProvider clock)
         : this(FleetSources.Standard(systemd, tmux, processes, heartbeats), clock) { }
 
-    public static FleetJoin CreateDefault(TimeProvider? clock = null)
+    /// <param name="disabled">Collectors turned off (<see cref="FleetSources.Optional"/>): their facts are unknown, never healthy.</param>
+    public static FleetJoin CreateDefault(TimeProvider? clock = null, IReadOnlyCollection<string>? disabled = null)
     {
         var c = clock ?? TimeProvider.System;
         ISystemdSource systemd = Environment.GetEnvironmentVariable(SystemdSourceVariable) == "systemctl"
             ? new SystemdSource(c)
             : new SystemdBusSource(c);
-        return new FleetJoin(systemd, new TmuxSource(), new ProcessSource(), new HeartbeatSource(c), c);
+        return new FleetJoin(FleetSources.Standard(systemd, new TmuxSource(), new ProcessSource(), new HeartbeatSource(c)).Without(disabled ?? []), c);
     }
 
     public async Task<FleetSnapshot> CollectAsync(FleetRoster roster, CancellationToken ct = default)

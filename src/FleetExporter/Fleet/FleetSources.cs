@@ -41,6 +41,27 @@ public sealed class FleetSources
 
     public IEnumerable<string> Names => _all.Select(r => r.Name);
 
+    /// <summary>
+    /// The sources a large fleet may turn off (<c>--no-collector.NAME</c>), with what each costs and what is lost;
+    /// systemd and tmux are not among them: every agent's status rests on them, and the screens need tmux's listing.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Loses)> Optional { get; } =
+    [
+        (ProcessSource.Name, "one pass over /proc per collection; without it DRIFT is unknown and the runtime's memory, CPU and start time are not exported"),
+        (PaneTextSource.Name, "one tmux capture per collection of the agents whose runtime has screen patterns; without it a state comes from the hooks alone"),
+        (HeartbeatSource.Name, "one read of each agent's heartbeat file; without it the heartbeat series, the hooks' states and HB-* flags are unknown"),
+        (SendJournalSource.Name, "one read of the send journal; without it fleet_agent_sends_total is not exported"),
+        (UsageSource.Name, "one stat (a parse when it changed) of each agent's usage file; without it no token, cost, context or event series"),
+    ];
+
+    /// <summary>These sources but those named; a name that is not in <see cref="Optional"/> throws.</summary>
+    public FleetSources Without(IReadOnlyCollection<string> names)
+    {
+        if (names.FirstOrDefault(n => Optional.All(o => o.Name != n)) is { } unknown)
+            throw new ArgumentException($"no collector \"{unknown}\" can be turned off (those that can: {string.Join(", ", Optional.Select(o => o.Name))})", nameof(names));
+        return names.Count == 0 ? this : new([.. _all.Where(r => !names.Contains(r.Name))]);
+    }
+
     /// <summary>Runs every source for one collection, bounded by <paramref name="ct"/> (the deadline), and returns their results.</summary>
     public async Task<CollectedFacts> RunAsync(FleetRoster roster, CancellationToken ct)
     {

@@ -3,21 +3,34 @@ using System.Text;
 
 namespace FleetExporter.Web;
 
-/// <summary>Basic auth from the web config's bcrypt hashes; every route is protected when users are configured.</summary>
+/// <summary>
+/// Basic auth from the web config's bcrypt hashes; every route is protected when users are configured. With a web
+/// config file, the users are those of its current version (<see cref="LiveWebConfig"/>): a changed list takes
+/// effect at the next request, and what was verified under the old one is forgotten.
+/// </summary>
 public static class BasicAuth
 {
-    public static void UseBasicAuth(this WebApplication app, WebConfig config)
+    public static void UseBasicAuth(this WebApplication app, LiveWebConfig live, bool reloadable)
     {
-        if (config.BasicAuthUsers.Count == 0) return;
-        var checker = new CredentialChecker(config.BasicAuthUsers);
+        if (!reloadable && live.Current.BasicAuthUsers.Count == 0) return;
+        Verifier? verifier = null;
         var stopping = app.Lifetime.ApplicationStopping;
         app.Use(async (ctx, next) =>
         {
+            var users = live.Current.BasicAuthUsers;
+            if (users.Count == 0)
+            {
+                await next();
+                return;
+            }
+            // One reference, swapped whole: a request never pairs one version's users with another's checker.
+            var current = verifier;
+            if (current is null || !ReferenceEquals(current.Users, users)) verifier = current = new Verifier(users, new CredentialChecker(users));
             var verdict = CredentialVerdict.Refused;
             if (TryParse(ctx.Request.Headers.Authorization.ToString(), out var user, out var password))
             {
                 using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
-                try { verdict = await checker.CheckAsync(user, password, cancel.Token); }
+                try { verdict = await current.Checker.CheckAsync(user, password, cancel.Token); }
                 catch (OperationCanceledException)
                 {
                     // The client left, or the exporter is stopping: no request waits for bcrypt through a shutdown.
@@ -41,6 +54,9 @@ public static class BasicAuth
             }
         });
     }
+
+    /// <summary>A version's users and the checker that remembers what verified under them.</summary>
+    private sealed record Verifier(IReadOnlyDictionary<string, string> Users, CredentialChecker Checker);
 
     /// <summary>user:password from <c>Authorization: Basic ...</c> (the scheme in any case, as RFC 7617 has it).</summary>
     internal static bool TryParse(string header, out string user, out string password)

@@ -32,6 +32,7 @@ public static class ExporterApp
     {
         var listen = options.ListenAddresses.Select(ListenAddress.Parse).ToList();
         var sockets = options.SystemdSocket ? SocketActivation.Take() : [];
+        var live = options.WebConfigFile is { } file ? LiveWebConfig.Watching(file, webConfig) : LiveWebConfig.Fixed(webConfig);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder.Logging, options.Log);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -39,7 +40,7 @@ public static class ExporterApp
             kestrel.Limits.MaxConcurrentConnections = OpenFileLimit.MaxConnections(OpenFileLimit.Soft());
             void Endpoint(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
             {
-                if (webConfig.Tls is { } tls) KestrelTls.Apply(o, tls, webConfig.Http);
+                if (webConfig.Tls is { } tls) KestrelTls.Apply(o, tls, webConfig.Http, live);
                 else if (webConfig.CertFile is { } cert) o.UseHttps(X509Certificate2.CreateFromPemFile(cert, webConfig.KeyFile));
             }
             // As the exporter-toolkit: the systemd sockets instead of the addresses, not beside them.
@@ -58,8 +59,9 @@ public static class ExporterApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(webConfig);
+        builder.Services.AddSingleton(live);
         builder.Services.AddSingleton(new RosterProvider(options.RosterPath));
-        builder.Services.AddSingleton(join ?? FleetJoin.CreateDefault());
+        builder.Services.AddSingleton(join ?? FleetJoin.CreateDefault(disabled: options.DisabledCollectors));
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddSingleton<ScrapeCollector>();
         builder.Services.AddFleetOpenTelemetry();
@@ -76,11 +78,12 @@ public static class ExporterApp
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
         var app = builder.Build();
+        live.Log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("web");
         app.UseErrorGuard();
         app.UseConfiguredHeaders(webConfig.Http);
         app.UseRateLimit(webConfig.RateLimit);
         app.UseReadOnly();
-        app.UseBasicAuth(webConfig);
+        app.UseBasicAuth(live, reloadable: options.WebConfigFile is not null);
         app.MapLandingPage();
         if (options.PrometheusUrl is not null) app.MapFleetPage();
         app.MapHealth();

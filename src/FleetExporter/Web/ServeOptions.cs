@@ -24,6 +24,9 @@ public sealed record ServeOptions(IReadOnlyList<string> ListenAddresses, string 
 
     public LogOptions Log { get; init; } = LogOptions.Default;
 
+    /// <summary>Collectors turned off with <c>--no-collector.NAME</c>.</summary>
+    public IReadOnlyCollection<string> DisabledCollectors { get; init; } = [];
+
     /// <summary>What the listeners are, for messages: the addresses, or the systemd sockets.</summary>
     public string Describe() => SystemdSocket ? "the systemd sockets" : string.Join(", ", ListenAddresses);
 }

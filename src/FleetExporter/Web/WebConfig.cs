@@ -13,7 +13,7 @@ namespace FleetExporter.Web;
 /// hash) and <c>rate_limit</c>. Keys the toolkit does not know are refused, not ignored, and so are the few it knows
 /// that .NET cannot honour, so a config never seems to protect what it does not. Everything that could fail later is
 /// checked here, with the file and line: each hash's shape and cost, the certificate, its key and the client CAs.
-/// Read once at start-up (the toolkit re-reads it at every request): restart to apply a change.
+/// Read at start-up, and again when it or a file it names changes (<see cref="LiveWebConfig"/>).
 /// </summary>
 public sealed record WebConfig(string? CertFile, string? KeyFile, IReadOnlyDictionary<string, string> BasicAuthUsers)
 {

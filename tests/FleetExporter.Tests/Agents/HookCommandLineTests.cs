@@ -75,7 +75,9 @@ public sealed class HookCommandLineTests
         Assert.False(PiExtension.IsOurs("export default function (pi) {}\n" + PiExtension.Marker));
         Assert.Contains("""const COMMAND: string[] = ["/o/fleet-exporter","hook","--runtime","pi","p1"];""", text);
         Assert.Contains("""const EVENTS = ["session_start","input","before_agent_start","agent_start","turn_start","turn_end","tool_call","tool_result","agent_end","session_shutdown"];""", text);
-        Assert.Contains("pi.on(name, (event: any, ctx: any) => { report(name, event, ctx); });", text);
+        Assert.Contains("pi.on(name, (event: any, ctx: any) => {\n      report(name, event, ctx);", text);
+        // pi awaits its session_shutdown handlers: the hooks still queued then start before it goes on.
+        Assert.Contains("if (name === \"session_shutdown\") return flushed();", text);
         Assert.Contains("detached: true, stdio: [\"pipe\", \"ignore\", \"ignore\"]", text);
         Assert.Contains("child.unref();", text);
     }

@@ -16,7 +16,8 @@ public sealed class InProcessExporter : IAsyncDisposable
 
     private InProcessExporter(WebApplication app, int port) { _app = app; Port = port; }
 
-    public static async Task<InProcessExporter> StartAsync(TempDirectory dir, WebConfig? webConfig = null, FleetExporter.Fleet.FleetJoin? join = null)
+    public static async Task<InProcessExporter> StartAsync(TempDirectory dir, WebConfig? webConfig = null, FleetExporter.Fleet.FleetJoin? join = null,
+        IReadOnlyCollection<string>? disabledCollectors = null, string? webConfigFile = null)
     {
         var roster = dir.Write("roster.yaml", $"""
             tenant: acme
@@ -28,7 +29,8 @@ public sealed class InProcessExporter : IAsyncDisposable
             agents:
               - {"{"} name: alpha, runtime: sleeper {"}"}
             """);
-        var app = ExporterApp.Build(new ServeOptions("127.0.0.1:0", "/metrics", null, roster), webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()), join);
+        var options = new ServeOptions("127.0.0.1:0", "/metrics", webConfigFile, roster) { DisabledCollectors = disabledCollectors ?? [] };
+        var app = ExporterApp.Build(options, webConfig ?? new WebConfig(null, null, new Dictionary<string, string>()), join);
         await app.StartAsync();
         return new InProcessExporter(app, new Uri(app.Urls.Single()).Port);
     }

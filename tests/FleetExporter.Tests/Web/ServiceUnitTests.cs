@@ -78,7 +78,7 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
     }
 
     [Fact(Timeout = 180_000)]
-    public async Task A_socket_unit_starts_the_shipped_service_with_web_systemd_socket_at_the_first_connection()
+    public async Task The_shipped_socket_unit_starts_the_shipped_service_with_web_systemd_socket_at_the_first_connection()
     {
         systemd.Require();
         using var dir = new TempDirectory();
@@ -86,7 +86,10 @@ public sealed class ServiceUnitTests(SystemdUserManager systemd)
         var port = PrometheusServer.FreePort();
         var name = $"{systemd.Prefix}-activated-exporter";
         await systemd.WriteUnitAsync($"{name}.service", await ShippedUnitAsync($"serve --web.systemd-socket --roster={roster}"));
-        await systemd.WriteUnitAsync($"{name}.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\n\n[Install]\nWantedBy=sockets.target\n");
+        // The shipped socket unit, only its address changed.
+        var socket = await File.ReadAllTextAsync(RepoPaths.Of("deploy", "systemd", "fleet-exporter.socket"));
+        Assert.Contains("\nListenStream=8497\n", socket);
+        await systemd.WriteUnitAsync($"{name}.socket", socket.Replace("\nListenStream=8497\n", $"\nListenStream=127.0.0.1:{port}\n", StringComparison.Ordinal));
 
         await systemd.MustAsync("start", $"{name}.socket");
         var before = (await systemd.SystemctlAsync("show", "-p", "ActiveState", "--value", $"{name}.service")).StandardOutput.Trim();

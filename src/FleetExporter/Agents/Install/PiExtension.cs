@@ -52,6 +52,15 @@ public static class PiExtension
           });
         }
 
+        // pi awaits its handlers at session_shutdown (an exit, /new, /resume, /fork): the hooks still queued then (the
+        // last turn's agent_end, the shutdown itself) start before it goes on, within 5 s in all.
+        function flushed(): Promise<void> {
+          return new Promise((done) => {
+            const timer = setTimeout(done, 5000);
+            queue.then(() => { clearTimeout(timer); done(); }, () => { clearTimeout(timer); done(); });
+          });
+        }
+
         function report(name: string, event: any, ctx: any): void {
           try {
             const payload: Record<string, unknown> = { hook_event_name: name };
@@ -70,7 +79,10 @@ public static class PiExtension
 
         export default function (pi: any) {
           for (const name of EVENTS) {
-            pi.on(name, (event: any, ctx: any) => { report(name, event, ctx); });
+            pi.on(name, (event: any, ctx: any) => {
+              report(name, event, ctx);
+              if (name === "session_shutdown") return flushed();
+            });
           }
         }
 

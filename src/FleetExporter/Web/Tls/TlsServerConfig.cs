@@ -25,11 +25,15 @@ public sealed record TlsServerConfig(X509Certificate2 Certificate, SslProtocols 
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
 
+    /// <summary>Every file this section read (certificate, key, client CAs): when one changes, the config is read again.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     internal static TlsServerConfig Parse(WebConfigYaml yaml, YamlNode node)
     {
         const string section = "tls_server_config";
         var values = yaml.Entries(node, section, Keys).ToDictionary(e => e.Name, e => (e.Key, e.Value), StringComparer.Ordinal);
         string Key(string name) => $"{section}.{name}";
+        var files = new List<string>();
         Pem? ReadPem(string fileKey, string inlineKey)
         {
             if (values.TryGetValue(fileKey, out var f) && values.TryGetValue(inlineKey, out var i))
@@ -37,6 +41,7 @@ public sealed record TlsServerConfig(X509Certificate2 Certificate, SslProtocols 
             if (values.TryGetValue(fileKey, out f))
             {
                 var path = yaml.Resolve(yaml.Scalar(f.Value, Key(fileKey)));
+                files.Add(path);
                 return new(yaml.ReadText(path, f.Key, Key(fileKey)), f.Key, $"{Key(fileKey)}: {path}");
             }
             if (values.TryGetValue(inlineKey, out i)) return new(yaml.Scalar(i.Value, Key(inlineKey)), i.Key, Key(inlineKey));
@@ -83,6 +88,7 @@ public sealed record TlsServerConfig(X509Certificate2 Certificate, SslProtocols 
         return new TlsServerConfig(certificate, TlsNames.Range(min, max), suites, ParseClientAuth(yaml, values, ReadPem("client_ca_file", "client_ca"), Key))
         {
             Warnings = warnings,
+            Files = files,
             CertFile = values.TryGetValue("cert_file", out var cf) ? yaml.Resolve(yaml.Scalar(cf.Value, Key("cert_file"))) : null,
             KeyFile = values.TryGetValue("key_file", out var kf) ? yaml.Resolve(yaml.Scalar(kf.Value, Key("key_file"))) : null,
         };
