@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
 using FleetExporter.Fleet;
 using FleetExporter.Logging;
@@ -7,7 +6,6 @@ using FleetExporter.Otlp;
 using FleetExporter.Telemetry;
 using FleetExporter.Web.SystemdService;
 using FleetExporter.Web.Tls;
-using Microsoft.AspNetCore.ResponseCompression;
 using Prometheus;
 
 namespace FleetExporter.Web;
@@ -66,16 +64,6 @@ public static class ExporterApp
         builder.Services.AddSingleton<ScrapeCollector>();
         builder.Services.AddFleetOpenTelemetry();
         if (options.PrometheusUrl is { } prometheus) builder.Services.AddSingleton(new Federation.PrometheusApi(prometheus, options.PrometheusHttp));
-        builder.Services.AddResponseCompression(o =>
-        {
-            // Prometheus asks for gzip on every scrape; a /metrics page shrinks 5x at 5 agents, 12x at 100. Only gzip: it is what scrapers send.
-            // Over HTTPS too (as node_exporter does): the page reflects nothing a client sends, so BREACH has nothing to guess.
-            o.EnableForHttps = true;
-            o.Providers.Clear();
-            o.Providers.Add<GzipCompressionProvider>();
-            o.MimeTypes = ["text/plain", "application/openmetrics-text"];
-        });
-        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
         var app = builder.Build();
         live.Log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("web");
@@ -131,36 +119,4 @@ public static class ExporterApp
         // One warning per connection refused over the cap: a client holding connections would flood the journal.
         logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", log.Level <= LogLevel.Debug ? LogLevel.Debug : LogLevel.Error);
     }
-
-    /// <summary>
-    /// Collects (shared across concurrent scrapes, bounded by the scrape timeout) and then exposes, gzipped when the
-    /// scraper sends <c>Accept-Encoding: gzip</c> (only this page: the others are small). The path test
-    /// matches what routing accepts (any case, a trailing slash), so no spelling of the path serves old data.
-    /// </summary>
-    private static void MapFleetMetrics(this WebApplication app, string path)
-    {
-        var collector = app.Services.GetRequiredService<ScrapeCollector>();
-        var metrics = app.Services.GetRequiredService<FleetMetrics>();
-        app.UseWhen(ctx => IsMetricsPath(ctx.Request.Path, path), branch => branch.UseResponseCompression().Use(async (ctx, next) =>
-        {
-            var budget = ScrapeBudget.FromHeader(ctx.Request.Headers[ScrapeBudget.Header]);
-            try
-            {
-                // A collection started earlier (by the landing page, OTLP, another scrape) may have a longer deadline
-                // than this scrape: wait only as long as this scrape may.
-                await collector.CollectAsync(budget).WaitAsync(budget + ScrapeBudget.Margin * 0.8);
-            }
-            catch (TimeoutException)
-            {
-                ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await ctx.Response.WriteAsync($"collection did not finish within the scrape timeout ({budget.TotalSeconds:0.#} s)\n");
-                return;
-            }
-            await next();
-        }));
-        app.MapMetrics(path, metrics.Registry);
-    }
-
-    internal static bool IsMetricsPath(PathString requested, string path) =>
-        requested.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase, out var rest) && (!rest.HasValue || rest.Value == "/");
 }
