@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that passes every test on a fresh Debian machine: installs what the tests use (real tmux,
-# Prometheus + promtool, Alertmanager, docker-compose for `config` validation, jsonnet for the mixin, clang and zlib1g-dev for the native
-# binary that NativeBinaryTests publishes), then runs the whole suite.
+# Prometheus + promtool, Alertmanager, docker-compose for `config` validation, jsonnet for the mixin, Chromium for
+# the browser tests, clang and zlib1g-dev for the native binary that NativeBinaryTests publishes), then runs the whole
+# suite.
 # tests/run.sh --fast runs all but the slow tests (trait Speed=Slow: real agents, native publish, multi-host, a real
 # Prometheus or Alertmanager, load tests), four test classes at a time (they mostly wait on tmux and processes);
 # any other arguments go to `dotnet test` (e.g. --filter NAME).
@@ -25,6 +26,7 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v chromium >/dev/null || need+=(chromium)  # the browser tests (Web/Browser*), driven over the DevTools protocol
 command -v clang >/dev/null || need+=(clang)
 command -v jsonnet >/dev/null || need+=(jsonnet)  # mixin/ generates the rules and the board (MixinTests)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using FleetExporter.Glance;
@@ -16,7 +15,6 @@ namespace FleetExporter.Web;
 public static class LandingPage
 {
     public const int DefaultRefresh = 5;
-    private const int MaxRefresh = 3600;
 
     public static void MapLandingPage(this WebApplication app) =>
         app.MapMethods("/", ExporterApp.GetAndHead, async (HttpRequest request, ScrapeCollector collector, ServeOptions options, RosterProvider rosters) =>
@@ -28,8 +26,7 @@ public static class LandingPage
         });
 
     /// <summary>Seconds between reloads: the query's whole number (0 = never), else the default; capped at an hour.</summary>
-    public static int Refresh(string? query) =>
-        int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? Math.Min(seconds, MaxRefresh) : DefaultRefresh;
+    public static int Refresh(string? query) => PageStyle.Refresh(query, DefaultRefresh);
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
@@ -39,10 +36,9 @@ public static class LandingPage
         var summary = Attention.Summary(rows.Select(a => (Attention.ShownFlags(a), LandingPageRows.StateLabel(a))).ToList());
         var calm = rows.All(a => !Attention.Needs(Attention.ShownFlags(a), LandingPageRows.StateLabel(a)));
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
-        if (refresh > 0) sb.Append($"<meta http-equiv=\"refresh\" content=\"{refresh}\">");
+        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">").Append(PageStyle.Head).Append(PageStyle.RefreshMeta(refresh));
         sb.Append("<title>fleet-exporter</title>")
-          .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:.25em .75em;border-bottom:1px solid #ddd;text-align:left}")
+          .Append("<style>").Append(PageStyle.Css)
           .Append(".ok,.found{color:#2a7}.bad{color:#c22;font-weight:bold}.unknown{color:#888}.summary{font-size:1.2em}dt{font-weight:bold;float:left;clear:left;width:9em}dd{margin-left:10em}</style></head><body>")
           .Append("<h1>fleet-exporter</h1>")
           .Append($"<p>Version {E(BuildInfo.Version)} (revision {E(BuildInfo.Revision)}) on host <b>{E(snapshot.Roster.Host)}</b>. ")
@@ -55,9 +51,9 @@ public static class LandingPage
           .Append(refresh > 0
               ? $"<p><small>This page reloads every {refresh} s (<a href=\"?refresh=0\">stop</a>). Agents that need attention come first.</small></p>"
               : $"<p><small>Reloading is off (<a href=\"?refresh={DefaultRefresh}\">reload every {DefaultRefresh} s</a>). Agents that need attention come first.</small></p>")
-          .Append("<table><tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>cost today</th><th>cost</th><th>flags</th></tr>");
+          .Append(PageStyle.TableStart).Append("<tr><th>agent</th><th>tenant</th><th>runtime</th><th>unit</th><th>pane</th><th>state</th><th>idle</th><th>heartbeat age</th><th>cost today</th><th>cost</th><th>flags</th></tr>");
         foreach (var a in rows) sb.Append(LandingPageRows.Row(a, snapshot.Roster.Prices, Usage.UsageHook.LocalDate(snapshot.At)));
-        sb.Append("</table>").Append(Legend()).Append("<h2>Sources</h2><ul>");
+        sb.Append(PageStyle.TableEnd).Append(Legend()).Append("<h2>Sources</h2><ul>");
         foreach (var s in snapshot.Sources)
             sb.Append(s.Ok ? $"<li class=\"ok\">{E(s.Source)}: ok ({s.Duration.TotalMilliseconds:0} ms{(s.Note is null ? "" : "; " + E(s.Note))})</li>" : $"<li class=\"bad\">{E(s.Source)}: {E(s.Error)}</li>");
         sb.Append("</ul></body></html>\n");
