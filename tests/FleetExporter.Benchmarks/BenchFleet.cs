@@ -16,6 +16,8 @@ internal sealed class BenchFleet
     private readonly string _work;
     private readonly byte[] _transcript;
     private int _started;
+    private Timer? _beating;
+    private readonly Lock _beatGate = new();
     private int _counted;
 
     private BenchFleet(PrivateManagers managers, string work, byte[] transcript) => (_managers, _work, _transcript) = (managers, work, transcript);
@@ -91,6 +93,23 @@ internal sealed class BenchFleet
     /// limit on a loaded machine), refreshes their heartbeats and writes the roster of the first N, and the same
     /// roster whose heartbeat directory (<see cref="HeartbeatDirectoryWithoutUsage"/>) has no usage files.
     /// </summary>
+    private void Beat()
+    {
+        lock (_beatGate)
+        {
+            try
+            {
+                foreach (var dir in new[] { HeartbeatDirectory, HeartbeatDirectoryWithoutUsage })
+                    for (var i = 1; i <= _started; i++)
+                        HeartbeatWriter.Write(Path.Combine(dir, Name(i) + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The fleet is being removed (the run ended or was stopped): nothing left to keep fresh.
+            }
+        }
+    }
+
     public async Task<(string Roster, string WithoutUsage)> GrowAsync(int agents)
     {
         for (var from = _started + 1; from <= agents; from += 100)
@@ -109,11 +128,11 @@ internal sealed class BenchFleet
                 await _managers.SystemctlAsync(start);
             }
         }
-        // All of them afresh: starting a large fleet takes longer than a heartbeat stays fresh.
-        foreach (var dir in new[] { HeartbeatDirectory, HeartbeatDirectoryWithoutUsage })
-            for (var i = 1; i <= agents; i++)
-                HeartbeatWriter.Write(Path.Combine(dir, Name(i) + ".hb"), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Environment.ProcessId, "working", null);
         _started = Math.Max(_started, agents);
+        // All of them afresh (starting a large fleet takes longer than a heartbeat stays fresh), and again every 20 s
+        // as working agents' hooks would: a run at 1000 agents outlasts 3 intervals many times over.
+        Beat();
+        _beating ??= new Timer(_ => Beat(), null, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20));
         return (await RosterAsync(agents, HeartbeatDirectory, ""), await RosterAsync(agents, HeartbeatDirectoryWithoutUsage, "-no-usage"));
     }
 

@@ -56,7 +56,7 @@ internal sealed class InProcessCollection
             var joined = GC.GetTotalAllocatedBytes(precise: true);
             metrics.Publish(snapshot);
             var published = GC.GetTotalAllocatedBytes(precise: true);
-            await metrics.Registry.CollectAndExportAsTextAsync(Stream.Null);
+            await metrics.WriteAsync(Stream.Null, Prometheus.ExpositionFormat.PrometheusText);
             var rendered = GC.GetTotalAllocatedBytes(precise: true);
             joinBytes += joined - before;
             publishBytes += published - joined;

@@ -63,9 +63,10 @@ internal static class ScaleBenchmark
                 (serve, bare, shellFloor) = (measured[0], measured.ElementAtOrDefault(1), floorBeside);
                 Progress(agents, $"scrape p50 {serve.ScrapeP50Ms:0.0} ms, rss {serve.RssKiB / 1024.0:0} MiB" + (bare is null ? "" : $"; without usage {bare.ScrapeP50Ms:0.0} ms, {bare.RssKiB / 1024.0:0} MiB")
                     + $"; shell floor {shellFloor:0.0} ms between them");
-                if (options.Soak > 0 && agents == options.Agents[^1]) await probe.SoakAsync(options.Soak, concurrency: 8);
+                if (options.Soak > 0 && agents == options.Agents[^1])
+                    foreach (var concurrency in options.SoakConcurrency) await probe.SoakAsync(options.Soak, concurrency);
             }
-            var naive = await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket);
+            var naive = options.Naive ? await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket) : (Ms: double.NaN, Extrapolated: false);
             Progress(agents, $"naive join {naive.Ms:0} ms");
             var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.Exe);
             // A published build measured: the build output's (JIT) start-ups beside it.

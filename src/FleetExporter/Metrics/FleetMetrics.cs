@@ -4,29 +4,21 @@ using Prometheus;
 namespace FleetExporter.Metrics;
 
 /// <summary>
-/// The <see cref="FleetSeries"/> families on a prometheus-net registry of their own. Publishing a snapshot is
-/// the only writer; scrapes only read. Series not in the latest snapshot are removed, not left at their last value.
+/// What /metrics exposes: the last published snapshot's <see cref="FleetSeries"/> (written straight from the
+/// snapshot by <see cref="ExpositionWriter"/>), then the exporter's own series on a small prometheus-net registry
+/// (collections run, <c>process_*</c>). Series not in the snapshot are simply not written, never left at a last value.
 /// </summary>
 public sealed class FleetMetrics
 {
-    private readonly Lock _gate = new();
-    // By reference: a family is one of FleetSeries' instances, and a record's hash would hash its help text at every sample.
-    private readonly Dictionary<SeriesFamily, TrackedGauge> _gauges = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<SeriesFamily, TrackedCounter> _counters = new(ReferenceEqualityComparer.Instance);
     private readonly Counter _collections;
+    private FleetSnapshot? _last;
 
+    /// <summary>The exporter's own series, written after the fleet's.</summary>
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
     public FleetMetrics()
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        foreach (var family in FleetSeries.Families)
-        {
-            if (family.Kind == SeriesKind.Counter)
-                _counters[family] = new(factory.CreateCounter(family.Name, family.Help, new CounterConfiguration { LabelNames = [.. family.LabelNames] }));
-            else
-                _gauges[family] = new(factory.CreateGauge(family.Name, family.Help, new GaugeConfiguration { LabelNames = [.. family.LabelNames] }));
-        }
         _collections = factory.CreateCounter(CollectionsName, CollectionsHelp);
         Self.ProcessMetrics.Register(Registry);
     }
@@ -38,18 +30,14 @@ public sealed class FleetMetrics
 
     public long Collections => (long)_collections.Value;
 
-    public void Publish(FleetSnapshot snapshot)
+    /// <summary>The snapshot that <see cref="WriteAsync"/> writes when it is given none.</summary>
+    public void Publish(FleetSnapshot snapshot) => Volatile.Write(ref _last, snapshot);
+
+    /// <summary>The exposition of <paramref name="snapshot"/> (or of the last published one) in the negotiated format.</summary>
+    public async Task WriteAsync(Stream to, ExpositionFormat format, FleetSnapshot? snapshot = null, CancellationToken cancel = default)
     {
-        lock (_gate)
-        {
-            foreach (var sample in FleetSeries.From(snapshot))
-            {
-                var labels = sample.LabelValues as string[] ?? [.. sample.LabelValues];
-                if (sample.Family.Kind == SeriesKind.Counter) _counters[sample.Family].Set(sample.Value, labels);
-                else _gauges[sample.Family].Set(sample.Value, labels);
-            }
-            foreach (var g in _gauges.Values) g.Sweep();
-            foreach (var c in _counters.Values) c.Sweep();
-        }
+        if ((snapshot ?? Volatile.Read(ref _last)) is { } fleet) await ExpositionWriter.WriteAsync(to, fleet, format, cancel);
+        // prometheus-net ends OpenMetrics with "# EOF", so its part comes last.
+        await Registry.CollectAndExportAsTextAsync(to, format, cancel);
     }
 }

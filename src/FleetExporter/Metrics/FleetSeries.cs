@@ -78,6 +78,19 @@ public static class FleetSeries
         RateLimitUsed, RateLimitWindowSeconds, RateLimitResets, Flag, Linger, CollectorSuccess, CollectorDuration, CollectorMethod, RosterAgents, BuildInfo,
     ];
 
+    // By reference: a record's hash would hash its help text at every sample.
+    private static readonly Dictionary<SeriesFamily, int> Index = IndexFamilies();
+
+    private static Dictionary<SeriesFamily, int> IndexFamilies()
+    {
+        var index = new Dictionary<SeriesFamily, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < Families.Count; i++) index[Families[i]] = i;
+        return index;
+    }
+
+    /// <summary>The family's place in <see cref="Families"/>, the order of the exposition.</summary>
+    public static int IndexOf(SeriesFamily family) => Index[family];
+
     public static IEnumerable<SeriesSample> From(FleetSnapshot snapshot)
     {
         var usageRead = snapshot.Sources.Any(s => s.Source == Sources.Usage.UsageSource.Name && s.Ok);

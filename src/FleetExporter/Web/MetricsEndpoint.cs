@@ -18,7 +18,7 @@ internal static class MetricsEndpoint
     public static void MapFleetMetrics(this WebApplication app, string path)
     {
         var collector = app.Services.GetRequiredService<ScrapeCollector>();
-        var pages = new RenderedPages(app.Services.GetRequiredService<FleetMetrics>().Registry);
+        var pages = new RenderedPages(app.Services.GetRequiredService<FleetMetrics>());
         app.UseWhen(ctx => IsMetricsPath(ctx.Request.Path, path), branch => branch.Run(async ctx =>
         {
             var budget = ScrapeBudget.FromHeader(ctx.Request.Headers[ScrapeBudget.Header]);
@@ -62,7 +62,7 @@ internal static class MetricsEndpoint
             // Uncompressed (curl, a browser): streamed as it renders, nothing kept.
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = contentType;
-            await pages.Registry.CollectAndExportAsTextAsync(response.Body, format, ctx.RequestAborted);
+            await pages.Metrics.WriteAsync(response.Body, format, snapshot, ctx.RequestAborted);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
@@ -111,13 +111,13 @@ internal static class MetricsEndpoint
 /// The last collection's page, gzipped, per format: rendered by the first scrape that asks and reused by every other
 /// scrape of the same collection. A new collection replaces it, so one page per format is kept (~250 KiB at 1000 agents).
 /// </summary>
-internal sealed class RenderedPages(CollectorRegistry registry)
+internal sealed class RenderedPages(FleetMetrics metrics)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FleetSnapshot? _of;
     private readonly Dictionary<ExpositionFormat, byte[]> _pages = [];
 
-    public CollectorRegistry Registry => registry;
+    public FleetMetrics Metrics => metrics;
 
     public async Task<byte[]> GzipAsync(FleetSnapshot snapshot, ExpositionFormat format, CancellationToken cancel)
     {
@@ -128,7 +128,7 @@ internal sealed class RenderedPages(CollectorRegistry registry)
             if (_pages.TryGetValue(format, out var page)) return page;
             using var buffer = new MemoryStream();
             await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-                await registry.CollectAndExportAsTextAsync(gzip, format, CancellationToken.None);
+                await metrics.WriteAsync(gzip, format, snapshot, CancellationToken.None);
             return _pages[format] = buffer.ToArray();
         }
         finally

@@ -93,7 +93,7 @@ public sealed class ExpositionGoldenTests
     internal static async Task<string> ExposeAsync(FleetMetrics metrics)
     {
         using var stream = new MemoryStream();
-        await metrics.Registry.CollectAndExportAsTextAsync(stream);
+        await metrics.WriteAsync(stream, Prometheus.ExpositionFormat.PrometheusText);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 

@@ -55,7 +55,7 @@ public sealed class MetricsEndpointTests
     public async Task Scrapes_of_one_collection_share_one_page_and_a_new_collection_renders_anew()
     {
         var metrics = new FleetMetrics();
-        var pages = new RenderedPages(metrics.Registry);
+        var pages = new RenderedPages(metrics);
         var first = Snapshot("host-a");
         metrics.Publish(first);
 
