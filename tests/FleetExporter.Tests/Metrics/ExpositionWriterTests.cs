@@ -58,12 +58,12 @@ public sealed class ExpositionWriterTests
     public async Task A_family_without_series_is_still_declared_and_label_values_are_escaped()
     {
         var fleet = ExpositionGoldenTests.FixedFleet();
-        var odd = fleet with { Roster = fleet.Roster with { Host = "a\"b\\c\nd" }, Agents = [] };
+        var odd = fleet with { Roster = fleet.Roster with { Host = "a\"b\\c\nd é 🚀" }, Agents = [] };
 
         var written = await WrittenAsync(odd, ExpositionFormat.PrometheusText);
 
         Assert.Equal(FleetSeries.Families.Count, written.Split('\n').Count(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)));
-        Assert.Contains("fleet_roster_agents{host=\"a\\\"b\\\\c\\nd\"} 0\n", written);
+        Assert.Contains("fleet_roster_agents{host=\"a\\\"b\\\\c\\nd é 🚀\"} 0\n", written);
         Assert.Equal(await ThroughRegistryAsync(odd, ExpositionFormat.PrometheusText), written);
     }
 
