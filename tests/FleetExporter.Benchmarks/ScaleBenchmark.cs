@@ -66,6 +66,14 @@ internal static class ScaleBenchmark
                 if (options.Soak > 0 && agents == options.Agents[^1])
                     foreach (var concurrency in options.SoakConcurrency) await probe.SoakAsync(options.Soak, concurrency);
             }
+            // FLEET_BENCH_SOAK_ENVS="A=1 B=2;C=3": the soak again on a fresh serve per set of settings, one after the other.
+            if (options.Soak > 0 && agents == options.Agents[^1])
+                foreach (var settings in (Environment.GetEnvironmentVariable("FLEET_BENCH_SOAK_ENVS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    Console.WriteLine($"serve with {settings}:");
+                    await using var tried = await ServeProbe.StartAsync(rosterPath, settings.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                    foreach (var concurrency in options.SoakConcurrency) await tried.SoakAsync(options.Soak, concurrency);
+                }
             var naive = options.Naive ? await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket) : (Ms: double.NaN, Extrapolated: false);
             Progress(agents, $"naive join {naive.Ms:0} ms");
             var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.Exe);

@@ -29,10 +29,12 @@ internal sealed partial class ServeProbe : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServeProbe> StartAsync(string roster)
+    /// <param name="environment">NAME=VALUE settings for this serve alone (GC settings tried in a soak, say).</param>
+    public static async Task<ServeProbe> StartAsync(string roster, IReadOnlyList<string>? environment = null)
     {
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--default-signal=INT", Exe, "serve", "--roster", roster, "--web.listen-address", "127.0.0.1:0" }) start.ArgumentList.Add(a);
+        string[] args = ["--default-signal=INT", .. environment ?? [], Exe, "serve", "--roster", roster, "--web.listen-address", "127.0.0.1:0"];
+        foreach (var a in args) start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

@@ -50,13 +50,15 @@ public static class FleetPage
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
     /// <param name="filters">The query's filters, encoded (<c>tenant=a&amp;host=b</c>), for the links that stop or restart reloading.</param>
     public static string Render(RemoteFleetView view, Uri prometheus, int refresh = DefaultRefresh, string filters = "")
     {
         var s = view.Snapshot;
         var sb = new StringBuilder();
         var again = filters.Length == 0 ? "?refresh=" : $"?{filters}&refresh=";
-        sb.Append($"<p>From <b>{E(prometheus.ToString())}</b> at {s.At:u}: {view.Hosts.Count} hosts, {s.Agents.Count} rows. <a href=\"./\">This host</a></p>")
+        sb.Append($"<p>From <b>{E(prometheus.ToString())}</b> at {s.At:u}: {Count(view.Hosts.Count, "host")}, {Count(s.Agents.Count, "row")}. <a href=\"./\">This host</a></p>")
           .Append(refresh > 0
               ? $"<p><small>This page reloads every {refresh} s (<a href=\"{E(again)}0\">stop</a>).</small></p>"
               : $"<p><small>Reloading is off (<a href=\"{E(again)}{DefaultRefresh}\">reload every {DefaultRefresh} s</a>).</small></p>")
