@@ -8,6 +8,7 @@ namespace FleetExporter.Tests.Demo;
 [Collection(SystemdCollection.Name)]
 public sealed class DemoTests
 {
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = 180_000)]
     public async Task The_demo_serves_each_interesting_state_and_cleans_up_on_ctrl_c()
     {

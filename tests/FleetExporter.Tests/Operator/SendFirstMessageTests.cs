@@ -46,6 +46,7 @@ public sealed class SendFirstMessageTests
         Assert.DoesNotContain("too early", await rig.Tmux.CaptureAsync("b1"));
     }
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = Timeout)]
     public async Task An_agent_with_hooks_installed_is_acknowledged_though_its_first_hook_reports_long_after_the_pane_looked_accepted()
     {

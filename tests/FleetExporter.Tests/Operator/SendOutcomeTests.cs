@@ -10,6 +10,7 @@ public sealed class SendOutcomeTests
 {
     private const int Timeout = 60_000;
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = Timeout)]
     public async Task A_tmux_server_stopped_before_the_Enter_is_an_unknown_outcome_and_the_Enter_does_arrive_once_it_continues()
     {
@@ -94,6 +95,7 @@ public sealed class SendOutcomeTests
         Assert.Equal("second words", lines[1].GetProperty("message").GetString());
     }
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = Timeout)]
     public async Task A_draft_left_by_an_ignored_Enter_gets_one_more_Enter_with_verify_and_is_submitted_once()
     {

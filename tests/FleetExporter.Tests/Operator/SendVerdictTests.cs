@@ -143,6 +143,7 @@ public sealed class SendVerdictTests
         Assert.Equal("draft", OperatorRig.Json(r).GetProperty("verdict").GetString());
     }
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = Timeout)]
     public async Task A_pane_that_changes_slowly_is_accepted_on_a_later_poll()
     {

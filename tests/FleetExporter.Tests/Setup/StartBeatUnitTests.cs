@@ -24,6 +24,7 @@ public sealed class StartBeatUnitTests(SystemdUserManager systemd)
           - { name: slowstart, runtime: catter }
         """;
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = Timeout)]
     public async Task A_restarted_agent_behind_a_slow_wrapper_is_starting_then_itself_never_DRIFT_HB_STALE_or_HB_MISSING()
     {

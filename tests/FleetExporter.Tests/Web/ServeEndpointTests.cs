@@ -107,6 +107,7 @@ public sealed class ServeEndpointTests : IAsyncLifetime
         Assert.Contains("agent=\"a1\"", body);
     }
 
+    [Trait(Speed.Trait, Speed.Slow)] // 8 s or more of real time (Infrastructure/Speed.cs)
     [Fact(Timeout = 60_000)]
     public async Task A_scrape_that_joins_a_longer_collection_waits_only_its_own_timeout()
     {
