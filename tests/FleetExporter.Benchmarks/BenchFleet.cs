@@ -18,6 +18,7 @@ internal sealed class BenchFleet
     private int _started;
     private Timer? _beating;
     private readonly Lock _beatGate = new();
+    private bool _stopped;
     private int _counted;
 
     private BenchFleet(PrivateManagers managers, string work, byte[] transcript) => (_managers, _work, _transcript) = (managers, work, transcript);
@@ -93,10 +94,21 @@ internal sealed class BenchFleet
     /// limit on a loaded machine), refreshes their heartbeats and writes the roster of the first N, and the same
     /// roster whose heartbeat directory (<see cref="HeartbeatDirectoryWithoutUsage"/>) has no usage files.
     /// </summary>
+    /// <summary>No more heartbeats: called before the fleet's files are removed, which a late beat would write again.</summary>
+    public void StopBeating()
+    {
+        lock (_beatGate)
+        {
+            _beating?.Dispose();
+            _stopped = true;
+        }
+    }
+
     private void Beat()
     {
         lock (_beatGate)
         {
+            if (_stopped) return;
             try
             {
                 foreach (var dir in new[] { HeartbeatDirectory, HeartbeatDirectoryWithoutUsage })

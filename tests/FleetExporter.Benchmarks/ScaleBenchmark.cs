@@ -20,16 +20,18 @@ internal static class ScaleBenchmark
     {
         await using var managers = await PrivateManagers.StartAsync();
         // Ctrl-C or a kill: the private user manager, its units, the tmux server and the transcripts go too.
+        BenchFleet? fleet = null;
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         void Stop(PosixSignalContext signal)
         {
             signal.Cancel = true;
             Console.Error.WriteLine($"{signal.Signal}: removing the private fleet");
+            fleet?.StopBeating();
             managers.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Environment.Exit(130);
         }
-        var fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1], options.TranscriptMb * 1024L * 1024);
+        fleet = await BenchFleet.CreateAsync(managers, options.Agents[^1], options.TranscriptMb * 1024L * 1024);
         var collection = await InProcessCollection.CreateAsync(fleet.Work);
         Console.WriteLine($"exe {ServeProbe.Exe}; {Environment.ProcessorCount} cores; " +
             string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order()
@@ -81,6 +83,7 @@ internal static class ScaleBenchmark
             var jit = ServeProbe.Exe == ServeProbe.BuildOutput ? null : StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.BuildOutput);
             sizes.Add(new Size(agents, setupS, transcriptsS, floor, shellFloor, figures, serve, bare, naive, startup, jit));
         }
+        fleet.StopBeating();
         Print(sizes, options, fleet.TranscriptBytes);
         return 0;
     }
