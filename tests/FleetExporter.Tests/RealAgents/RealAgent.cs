@@ -158,11 +158,19 @@ public sealed partial class RealAgent : IAsyncDisposable
     /// <summary>Presses keys by tmux key name (<c>Enter</c>, <c>Escape</c>, <c>C-d</c>, <c>BSpace</c>, <c>2</c>).</summary>
     public Task PressAsync(params string[] keys) => _tmux.RunAsync(["send-keys", "-t", Target, .. keys]);
 
-    /// <summary>Every request the model stub has received so far: <c>{ts, method, path, body}</c>.</summary>
-    public IReadOnlyList<JsonObject> ModelRequests() =>
-        File.Exists(Paths.StubLog)
-            ? File.ReadAllLines(Paths.StubLog).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList()
-            : [];
+    /// <summary>
+    /// Every request the model stub has logged completely so far: <c>{ts, method, path, body}</c>. A large request's
+    /// line can be read while the stub is still writing it, so only newline-terminated lines count.
+    /// </summary>
+    public IReadOnlyList<JsonObject> ModelRequests() => CompleteJsonLines(Paths.StubLog);
+
+    /// <summary>The newline-terminated JSON lines of a log another process may still be appending to.</summary>
+    public static IReadOnlyList<JsonObject> CompleteJsonLines(string file)
+    {
+        if (!File.Exists(file)) return [];
+        var lines = File.ReadAllText(file).Split('\n');
+        return lines[..^1].Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+    }
 
     /// <summary>The interfaces of the agent's network namespace (from /proc/PID/net/dev): loopback alone.</summary>
     public IReadOnlyList<string> NetworkInterfaces() =>

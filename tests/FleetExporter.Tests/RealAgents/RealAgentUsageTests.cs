@@ -45,7 +45,7 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
         var last = await rig.UntilAsync(a => a.Heartbeat.Hook?.Event == "Stop" && a.Usage?.Totals?.RateLimits.Count > 0, "the turn's rate limits counted", TimeSpan.FromSeconds(40));
 
         // The stub sends different windows on every response (the title's too): the rollout keeps the turn's last.
-        var sent = File.ReadAllLines(rig.Agent.Paths.StubLog + ".limits").Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var sent = RealAgent.CompleteJsonLines(rig.Agent.Paths.StubLog + ".limits");
         output.WriteLine("stub sent:\n" + string.Join("\n", sent.Select(s => s.ToJsonString())));
         var limits = last.Usage!.Totals!.RateLimits;
         Assert.Contains(sent, s => RateLimitWindow.Names.All(w =>
@@ -197,6 +197,5 @@ public sealed class RealAgentUsageTests(ITestOutputHelper output)
                 $"{type}: sent {sent.Sum(s => (long?)s[field] ?? 0)}, counted {totals.Tokens.Where(kv => kv.Key.Type == type).Sum(kv => kv.Value)}");
     }
 
-    private static List<JsonObject> StubUsage(string file) =>
-        File.Exists(file) ? [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject())] : [];
+    private static List<JsonObject> StubUsage(string file) => [.. RealAgent.CompleteJsonLines(file)];
 }
