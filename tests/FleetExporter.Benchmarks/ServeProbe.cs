@@ -107,7 +107,8 @@ internal sealed partial class ServeProbe : IAsyncDisposable
             await ScrapeAsync(gzip: true);
             var n = Interlocked.Increment(ref done);
             if (n % step == 0)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after {n,6} scrapes ({watch.Elapsed.TotalSeconds,5:0} s): rss {RssKiB() / 1024.0:0} MiB"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  after {n,6} scrapes ({watch.Elapsed.TotalSeconds,5:0} s): rss {RssKiB() / 1024.0:0} MiB (anonymous {Status("RssAnon") / 1024.0:0}), {Status("Threads")} threads"));
         });
     }
 
@@ -121,11 +122,14 @@ internal sealed partial class ServeProbe : IAsyncDisposable
         return body;
     }
 
-    public long RssKiB()
+    public long RssKiB() => Status("VmRSS");
+
+    /// <summary>A number from the serve process's /proc/PID/status (kB for sizes): VmRSS, RssAnon, Threads.</summary>
+    private long Status(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
         return 0;
     }
 

@@ -85,7 +85,11 @@ public static class FleetCli
     }
 
     /// <summary>Parses and runs; a malformed command line is exit code 2, as documented.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="interactive">
+    /// The command owns its process: Ctrl-C and SIGTERM cancel it. False when it runs inside another program (the
+    /// tests' in-process runner), whose signals are its own.
+    /// </param>
+    public static async Task<int> RunAsync(string[] args, bool interactive = true)
     {
         var hook = IsHook(args);
         // A hook process runs each regex once at most: compiling one to IL (YamlDotNet's tag-handle pattern, built at
@@ -105,6 +109,6 @@ public static class FleetCli
             return ExitCodes.Ok;
         }
         // Ctrl-C and SIGTERM cancel the command; give it time to remove what it created (demo, watch).
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = interactive ? TimeSpan.FromSeconds(30) : null });
     }
 }

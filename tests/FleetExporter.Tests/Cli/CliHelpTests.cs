@@ -19,7 +19,7 @@ public sealed class CliHelpTests
     [InlineData("demo", "1  the demo fleet or its server could not start")]
     public async Task Every_commands_help_ends_with_its_exit_codes(string command, string line)
     {
-        var r = await FleetBinary.RunAsync([.. command.Split(' '), "--help"]);
+        var r = await InProcessCli.RunOrSpawnAsync([.. command.Split(' '), "--help"]);
 
         Assert.Equal(0, r.ExitCode);
         var section = r.StandardOutput[r.StandardOutput.IndexOf("\nExit codes:\n", StringComparison.Ordinal)..];
@@ -66,7 +66,7 @@ public sealed class CliHelpTests
         var after = await FleetBinary.RunAsync(["demo", "--roster", "/nonexistent/roster.yaml"]);
 
         Assert.DoesNotContain("--roster", help.StandardOutput);
-        Assert.Contains("--roster", (await FleetBinary.RunAsync(["ps", "--help"])).StandardOutput);
+        Assert.Contains("--roster", (await InProcessCli.RunAsync(["ps", "--help"])).StandardOutput);
         Assert.Equal(ExitCodes.Usage, before.ExitCode);
         Assert.Contains("demo serves its own sample fleet and reads no roster", before.StandardError);
         Assert.Equal(ExitCodes.Usage, after.ExitCode);

@@ -24,9 +24,9 @@ public sealed class HeartbeatCommandTests
         using var _ = dir;
         var file = Path.Combine(hbDir, "b1.hb");
 
-        var first = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster, "--status", "working"]);
+        var first = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster, "--status", "working"]);
         var firstText = File.ReadAllText(file);
-        var second = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+        var second = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster]);
         var secondText = File.ReadAllText(file);
 
         Assert.True(first.ExitCode == 0, first.StandardError);
@@ -54,7 +54,7 @@ public sealed class HeartbeatCommandTests
         var (dir, roster, hbDir) = Fleet();
         using var _ = dir;
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b2", "--roster", roster, "--pid", "4242"]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b2", "--roster", roster, "--pid", "4242"]);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(hbDir, "b2.hb")));
@@ -70,7 +70,7 @@ public sealed class HeartbeatCommandTests
         Directory.CreateDirectory(hbDir);
         File.WriteAllText(Path.Combine(hbDir, "b1.hb"), "{\"v\":1,\"ts\":");
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster]);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(hbDir, "b1.hb")));
@@ -83,7 +83,7 @@ public sealed class HeartbeatCommandTests
         var (dir, roster, hbDir) = Fleet();
         using var _ = dir;
         var file = Path.Combine(hbDir, "b1.hb");
-        Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+        Assert.Equal(0, (await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
         var originalText = File.ReadAllText(file);
         // Held open for the whole check, so the file system cannot give its inode number to the new file.
         using var original = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -103,7 +103,7 @@ public sealed class HeartbeatCommandTests
         });
 
         for (var i = 0; i < 5; i++)
-            Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+            Assert.Equal(0, (await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
         await stop.CancelAsync();
         await reader;
 
@@ -123,7 +123,7 @@ public sealed class HeartbeatCommandTests
         var (dir, roster, hbDir) = Fleet();
         using var _ = dir;
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "nobody", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "nobody", "--roster", roster]);
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("unknown agent \"nobody\"", r.StandardError);
@@ -137,7 +137,7 @@ public sealed class HeartbeatCommandTests
         var blocker = dir.Write("blocker", "a file where the directory should be");
         var roster = dir.Write("roster.yaml", $"heartbeat: {{ dir: {blocker}/run }}\nagents:\n  - {{ name: b1, runtime: claude }}\n");
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster]);
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("cannot write heartbeat", r.StandardError);
@@ -149,7 +149,7 @@ public sealed class HeartbeatCommandTests
         using var dir = new TempDirectory();
         var roster = dir.Write("roster.yaml", "heartbeat: { interval: often }\nagents: []\n");
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{roster}:1: heartbeat.interval:", r.StandardError);
@@ -161,16 +161,16 @@ public sealed class HeartbeatCommandTests
         var (dir, roster, hbDir) = Fleet();
         using var _ = dir;
         var file = Path.Combine(hbDir, "b1.hb");
-        Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+        Assert.Equal(0, (await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster, "--status", new string('s', 70_000)]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster, "--status", new string('s', 70_000)]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"the heartbeat would be larger than {HeartbeatParser.MaxBytes} bytes", r.StandardError);
         Assert.True(r.StandardError.Length < 1000, r.StandardError[..Math.Min(1000, r.StandardError.Length)]);
         Assert.Equal(["b1.hb"], Directory.GetFiles(hbDir).Select(Path.GetFileName));
         // The previous beat is untouched, so the next one still counts on from it.
-        Assert.Equal(0, (await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
+        Assert.Equal(0, (await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster])).ExitCode);
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         Assert.Equal(2, doc.RootElement.GetProperty("seq").GetInt64());
     }
@@ -183,7 +183,7 @@ public sealed class HeartbeatCommandTests
         // A non-empty directory where the heartbeat belongs: the temporary file is written, the rename fails.
         Directory.CreateDirectory(Path.Combine(hbDir, "b1.hb", "inside"));
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster]);
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("cannot write heartbeat", r.StandardError);
@@ -202,7 +202,7 @@ public sealed class HeartbeatCommandTests
         var (dir, roster, hbDir) = Fleet();
         using var _ = dir;
 
-        var r = await FleetBinary.RunAsync(["heartbeat", "b1", "--roster", roster, "--pid", pid]);
+        var r = await InProcessCli.RunAsync(["heartbeat", "b1", "--roster", roster, "--pid", pid]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--pid", r.StandardError);

@@ -21,7 +21,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         await fleet.WaitForRuntimeAsync("good");
         await fleet.BeatAsync("good");
 
-        var r = await FleetBinary.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
+        var r = await InProcessCli.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         using var doc = JsonDocument.Parse(r.StandardOutput);
@@ -75,8 +75,8 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         using var beat = JsonDocument.Parse(File.ReadAllText(Path.Combine(fleet.HeartbeatDir, "asker.hb")));
         var since = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(beat.RootElement.GetProperty("state_since").GetDouble() * 1000));
 
-        var json = await FleetBinary.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
-        var table = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath]);
+        var json = await InProcessCli.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
+        var table = await InProcessCli.RunAsync(["ps", "--roster", fleet.RosterPath]);
         await using var serve = await ServeProcess.StartAsync("serve", ["--roster", fleet.RosterPath]);
         var page = await serve.GetAsync("/");
         var metrics = await serve.GetAsync("/metrics");
@@ -174,7 +174,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
         using var dir = new TempDirectory();
         var roster = dir.Write("roster.yaml", "agents:\n  - name: a\n    runtime: claude\n    colour: blue\n");
 
-        var r = await FleetBinary.RunAsync(["ps", "--roster", roster]);
+        var r = await InProcessCli.RunAsync(["ps", "--roster", roster]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{roster}:4: agents[0].colour: unknown key", r.StandardError);
@@ -196,7 +196,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
     [Fact(Timeout = Timeout)]
     public async Task A_missing_roster_exits_2_and_says_where_it_looked()
     {
-        var r = await FleetBinary.RunAsync(["ps", "--roster", "/nonexistent/roster.yaml"]);
+        var r = await InProcessCli.RunAsync(["ps", "--roster", "/nonexistent/roster.yaml"]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("/nonexistent/roster.yaml", r.StandardError);

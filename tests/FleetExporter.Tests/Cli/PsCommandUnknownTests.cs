@@ -23,7 +23,7 @@ public sealed class PsCommandUnknownTests(SystemdUserManager systemd)
         await using var fleet = await HostileRuntimePatternTests.FleetAsync(systemd);
         fleet.Roster(HostileRuntimePatternTests.Agents, moreRuntimes: HostileRuntimePatternTests.HostileRuntime);
 
-        var r = await FleetBinary.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
+        var r = await InProcessCli.RunAsync(["ps", "--json", "--roster", fleet.RosterPath]);
 
         Assert.True(r.ExitCode == 6, $"exit {r.ExitCode}: {r.StandardError}");
         Assert.DoesNotContain("Unhandled", r.StandardError);
@@ -48,7 +48,7 @@ public sealed class PsCommandUnknownTests(SystemdUserManager systemd)
         await using var fleet = await HostileRuntimePatternTests.FleetAsync(systemd);
         fleet.Roster(HostileRuntimePatternTests.Agents, moreRuntimes: HostileRuntimePatternTests.HostileRuntime);
 
-        var r = await FleetBinary.RunAsync(["ps", "--roster", fleet.RosterPath]);
+        var r = await InProcessCli.RunAsync(["ps", "--roster", fleet.RosterPath]);
 
         Assert.True(r.ExitCode == 6, $"exit {r.ExitCode}: {r.StandardError}");
         Assert.Equal("?", Row(r.StandardOutput, "victim")[^1]);

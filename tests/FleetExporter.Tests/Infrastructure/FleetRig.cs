@@ -54,13 +54,13 @@ public sealed class FleetRig : IAsyncDisposable
         return await loop.StopAsync();
     }
 
-    /// <summary>The real binary with <c>--roster</c> this rig's roster.</summary>
-    public Task<ProcessOutput> FleetAsync(params string[] args) => FleetBinary.RunAsync(["--roster", RosterPath, .. args]);
+    /// <summary>The command line with <c>--roster</c> this rig's roster: in this process when it may (<see cref="InProcessCli"/>), else the real binary.</summary>
+    public Task<ProcessOutput> FleetAsync(params string[] args) => InProcessCli.RunOrSpawnAsync(["--roster", RosterPath, .. args]);
 
-    /// <summary>A heartbeat written as an agent's wrapper would: through the real binary.</summary>
+    /// <summary>A heartbeat written as an agent's wrapper would, by the <c>heartbeat</c> command (in this process).</summary>
     public async Task BeatAsync(string agent)
     {
-        var r = await FleetBinary.RunAsync(["heartbeat", agent, "--roster", RosterPath]);
+        var r = await InProcessCli.RunAsync(["heartbeat", agent, "--roster", RosterPath]);
         Assert.True(r.ExitCode == 0, $"heartbeat exited {r.ExitCode}: {r.StandardError}");
     }
 
