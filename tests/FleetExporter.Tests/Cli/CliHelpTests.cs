@@ -36,7 +36,7 @@ public sealed class CliHelpTests
     [InlineData("bogus", "")]
     public async Task A_malformed_command_line_exits_2_and_points_at_that_commands_help(string args, string path)
     {
-        var r = await FleetBinary.RunAsync(args.Split(' '));
+        var r = await InProcessCli.RunOrSpawnAsync(args.Split(' '));
 
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.Equal("", r.StandardOutput);
@@ -51,7 +51,7 @@ public sealed class CliHelpTests
     [InlineData("demo", "--version")]
     public async Task Version_answers_on_every_command(params string[] args)
     {
-        var r = await FleetBinary.RunAsync(args);
+        var r = await InProcessCli.RunOrSpawnAsync(args);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Equal("", r.StandardError);
@@ -79,7 +79,7 @@ public sealed class CliHelpTests
     [InlineData("--enter-delay", "-5")]
     public async Task Send_timing_flags_refuse_what_is_not_a_duration_or_out_of_range(string flag, string value)
     {
-        var r = await FleetBinary.RunAsync(["send", "a", "hi", flag, value, "--roster", "/nonexistent/roster.yaml"]);
+        var r = await InProcessCli.RunOrSpawnAsync(["send", "a", "hi", flag, value, "--roster", "/nonexistent/roster.yaml"]);
 
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.Contains(flag, r.StandardError);

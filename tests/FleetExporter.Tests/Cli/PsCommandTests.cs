@@ -208,7 +208,7 @@ public sealed class PsCommandTests(SystemdUserManager systemd)
     [InlineData("heartbeat")]
     public async Task A_bad_command_line_exits_2(params string[] args)
     {
-        var r = await FleetBinary.RunAsync(args);
+        var r = await InProcessCli.RunOrSpawnAsync(args);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("fleet-exporter: ", r.StandardError);

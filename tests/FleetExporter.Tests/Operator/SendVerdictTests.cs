@@ -199,7 +199,7 @@ public sealed class SendVerdictTests
         var empty = await rig.FleetAsync("send", "--allow-unknown", "cat1", "");
         var control = await rig.FleetAsync("send", "--allow-unknown", "cat1", "bad\u001b[2Jtext");
         var timeout = await rig.FleetAsync("send", "--allow-unknown", "cat1", "hi", "--verify", "--verify-timeout", "0");
-        var badRoster = await FleetBinary.RunAsync(["--roster", rig.Dir.Write("bad.yaml", "agents: [ { name: x } ]\n"), "send", "x", "hi"]);
+        var badRoster = await InProcessCli.RunOrSpawnAsync(["--roster", rig.Dir.Write("bad.yaml", "agents: [ { name: x } ]\n"), "send", "x", "hi"]);
 
         Assert.Equal(3, unknown.ExitCode);
         Assert.Contains("unknown agent \"nobody\"", unknown.StandardError);

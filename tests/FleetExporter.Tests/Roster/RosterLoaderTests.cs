@@ -126,7 +126,7 @@ public sealed class RosterLoaderTests
         using var dir = new TempDirectory();
         var roster = dir.Write("roster.yaml", "runtimes:\n  mybot: { commands: [mybot], prompts: ['^> .*$'] }\nagents:\n  - { name: a1, runtime: mybot }\n");
 
-        var r = await FleetBinary.RunAsync(["--roster", roster, "send", "a1", "hello"]);
+        var r = await InProcessCli.RunOrSpawnAsync(["--roster", roster, "send", "a1", "hello"]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{roster}:2: runtimes.mybot.prompts[0]:", r.StandardError);

@@ -109,7 +109,7 @@ public sealed class AgentUnitTests(SystemdUserManager systemd)
         Assert.True(await TmuxServer.EventuallyAsync(() => fleet.AllUpAsync("alpha", "beta"), Bound), "the agents never came up");
 
         await systemd.MustAsync("stop", fleet.Unit("alpha"));
-        var ps = await FleetBinary.RunAsync(["ps", "--json", "--roster", roster]);
+        var ps = await InProcessCli.RunOrSpawnAsync(["ps", "--json", "--roster", roster]);
 
         Assert.True(ps.ExitCode == 0, ps.StandardError);
         var agents = JsonNode.Parse(ps.StandardOutput)!.AsArray().ToDictionary(a => a!["name"]!.GetValue<string>(), a => a!);

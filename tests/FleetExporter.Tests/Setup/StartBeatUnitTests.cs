@@ -90,7 +90,7 @@ public sealed class StartBeatUnitTests(SystemdUserManager systemd)
 
     private static async Task<JsonNode> PsAsync(string roster)
     {
-        var ps = await FleetBinary.RunAsync(["ps", "--json", "--roster", roster]);
+        var ps = await InProcessCli.RunOrSpawnAsync(["ps", "--json", "--roster", roster]);
         Assert.True(ps.ExitCode is 0 or 6, ps.StandardError);
         return JsonNode.Parse(ps.StandardOutput)!.AsArray().Single()!;
     }

@@ -51,7 +51,7 @@ public sealed class PrometheusScrapeTests(SystemdUserManager systemd, ITestOutpu
         // command, and keep beating every second from threads of their own (a cold command can take seconds).
         await File.WriteAllTextAsync(Path.Combine(hb, "stale.hb"), $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60}}}""");
         string[] beating = ["healthy", "drifted", "no-boot", "down"];
-        foreach (var beat in await Task.WhenAll(beating.Select(agent => FleetBinary.RunAsync(["heartbeat", agent, "--roster", roster]))))
+        foreach (var beat in await Task.WhenAll(beating.Select(agent => InProcessCli.RunOrSpawnAsync(["heartbeat", agent, "--roster", roster]))))
             Assert.True(beat.ExitCode == 0, $"heartbeat exited {beat.ExitCode}: {beat.StandardError}");
         _beats.AddRange(beating.Select(agent => new HeartbeatLoop(Path.Combine(hb, agent + ".hb"), TimeSpan.FromSeconds(2))));
 
