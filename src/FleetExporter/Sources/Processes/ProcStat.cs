@@ -24,15 +24,18 @@ public static class ProcStatParser
     /// comm sits in parentheses and may itself hold spaces and ')', so fields are counted from the last ')'.
     /// Returns null for a line that does not have the shape (a process that vanished mid-read).
     /// </summary>
-    public static ProcStat? Parse(string line)
+    public static ProcStat? Parse(string line) => Parse(line.AsSpan());
+
+    /// <summary>As <see cref="Parse(string)"/>, from a line decoded into a reused buffer (the /proc pass allocates only comm).</summary>
+    public static ProcStat? Parse(ReadOnlySpan<char> line)
     {
         line = line.TrimEnd('\n');
         var open = line.IndexOf('(');
         var close = line.LastIndexOf(')');
         if (open <= 0 || close < open || close + 2 >= line.Length) return null;
-        if (!int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
+        if (!int.TryParse(line[..open].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
         // Field N is rest[N - 3] (rest[0] is field 3, the state); read in place: this runs for every process at every collection.
-        var rest = line.AsSpan(close + 2);
+        var rest = line[(close + 2)..];
         Span<Range> fields = stackalloc Range[51];
         var count = rest.Split(fields, ' ');
         if (count < 22 || rest[fields[0]].Length != 1) return null;
@@ -45,7 +48,7 @@ public static class ProcStatParser
             && int.TryParse(rest[fields[3]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session)
             && int.TryParse(rest[fields[4]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tty)
             && int.TryParse(rest[fields[5]], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tpgid)
-            ? new ProcStat(pid, line[(open + 1)..close], rest[fields[0]][0], ppid, utime, stime, start, rss,
+            ? new ProcStat(pid, line[(open + 1)..close].ToString(), rest[fields[0]][0], ppid, utime, stime, start, rss,
                 count >= 50 ? ExitCode(rest[fields[49]]) : null)
             {
                 ProcessGroup = pgrp, Session = session, Terminal = tty, ForegroundGroup = tpgid,

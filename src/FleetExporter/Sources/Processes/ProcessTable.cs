@@ -44,8 +44,10 @@ public sealed partial class ProcessTable
     public static ProcessTable Read(string procRoot = "/proc")
     {
         var byPid = new Dictionary<int, ProcStat>();
-        // One buffer for every stat file: File.ReadAllText's reader buffers (~12 KB per process) were most of what a collection allocated.
+        // One buffer for every stat file, decoded into one more: File.ReadAllText's reader buffers (~12 KB per
+        // process), then the line as a string, were most of what a collection allocated.
         var buffer = ArrayPool<byte>.Shared.Rent(StatBytes);
+        var text = ArrayPool<char>.Shared.Rent(StatBytes);
         try
         {
             foreach (var dir in Directory.EnumerateDirectories(procRoot))
@@ -54,7 +56,7 @@ public sealed partial class ProcessTable
                 if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
                 try
                 {
-                    if (ProcStatParser.Parse(ReadStat(Path.Join(dir, "stat"), buffer)) is { } stat)
+                    if (ProcStatParser.Parse(ReadStat(Path.Join(dir, "stat"), buffer, text)) is { } stat)
                         byPid[stat.Pid] = stat;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -66,6 +68,7 @@ public sealed partial class ProcessTable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<char>.Shared.Return(text);
         }
         return new ProcessTable(procRoot, byPid, BootTime(procRoot));
     }
@@ -124,13 +127,18 @@ public sealed partial class ProcessTable
     /// <summary>A stat line is a few hundred bytes (52 numbers and a 16-byte comm at most); more is cut, and the parser refuses a cut line only if it lost the fields it needs.</summary>
     private const int StatBytes = 4096;
 
-    private static string ReadStat(string path, byte[] buffer)
+    private static string ReadStat(string path, byte[] buffer) => Encoding.UTF8.GetString(buffer, 0, ReadBytes(path, buffer));
+
+    private static ReadOnlySpan<char> ReadStat(string path, byte[] buffer, char[] text) =>
+        text.AsSpan(0, Encoding.UTF8.GetChars(buffer.AsSpan(0, ReadBytes(path, buffer)), text));
+
+    private static int ReadBytes(string path, byte[] buffer)
     {
         using var handle = File.OpenHandle(path);
         var total = 0;
         int read;
         while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0) total += read;
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        return total;
     }
 
     public ProcStat? Get(int pid) => _byPid.GetValueOrDefault(pid);
