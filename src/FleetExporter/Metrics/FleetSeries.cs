@@ -12,8 +12,8 @@ public enum SeriesKind { Gauge, Counter }
 /// <summary>One metric family: its name, HELP text, type and label names (docs/metrics.md is the contract).</summary>
 public sealed record SeriesFamily(string Name, string Help, SeriesKind Kind, IReadOnlyList<string> LabelNames);
 
-/// <summary>One sample of a family, label values in the family's label order; a value, since a page has ~47 an agent.</summary>
-public readonly record struct SeriesSample(SeriesFamily Family, IReadOnlyList<string> LabelValues, double Value);
+/// <summary>One sample of a family, label values in the family's label order.</summary>
+public sealed record SeriesSample(SeriesFamily Family, IReadOnlyList<string> LabelValues, double Value);
 
 /// <summary>
 /// The one mapping from a <see cref="FleetSnapshot"/> to exported series, shared by the Prometheus registry and

@@ -26,7 +26,7 @@ public sealed class NothingCountedYetTests
     }
 
     private static double? Value(List<SeriesSample> series, SeriesFamily family, string? outcome = null) =>
-        series.Where(s => s.Family == family && (outcome is null || s.LabelValues[^1] == outcome)).Select(s => (double?)s.Value).SingleOrDefault();
+        series.SingleOrDefault(s => s.Family == family && (outcome is null || s.LabelValues[^1] == outcome))?.Value;
 
     [Fact]
     public void A_hooked_agent_without_a_usage_file_has_its_event_counters_at_zero()
