@@ -75,13 +75,13 @@ internal static class MetricsEndpoint
     /// for the client, so writing the page at once held a copy of it per scrape in flight (50 copies of 314 KiB at 1000
     /// agents under 50 concurrent scrapes); a chunk per write holds one chunk and Kestrel's 64 KiB per connection.
     /// </summary>
-    private static async Task WriteInChunksAsync(Stream body, byte[] page, CancellationToken cancel)
+    internal static async Task WriteInChunksAsync(Stream body, byte[] page, CancellationToken cancel)
     {
         for (var offset = 0; offset < page.Length; offset += PageChunk)
             await body.WriteAsync(page.AsMemory(offset, Math.Min(PageChunk, page.Length - offset)), cancel);
     }
 
-    private const int PageChunk = 16 * 1024;
+    internal const int PageChunk = 16 * 1024;
 
     /// <summary>
     /// As prometheus-net's own middleware negotiates: OpenMetrics when the scraper prefers it (the Accept header, or an

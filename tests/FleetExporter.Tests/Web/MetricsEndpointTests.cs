@@ -75,6 +75,35 @@ public sealed class MetricsEndpointTests
         Assert.Contains("fleet_roster_agents{host=\"host-b\"} 0", Unzip(next));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(MetricsEndpoint.PageChunk)]
+    [InlineData(322_560)] // the gzipped page at 1000 agents
+    public async Task A_shared_page_goes_out_whole_one_chunk_a_write(int length)
+    {
+        var page = new byte[length];
+        new Random(length).NextBytes(page);
+        var body = new RecordingStream();
+
+        await MetricsEndpoint.WriteInChunksAsync(body, page, default);
+
+        Assert.Equal(page, body.ToArray());
+        Assert.All(body.Writes, w => Assert.InRange(w, 1, MetricsEndpoint.PageChunk));
+        Assert.Equal((length + MetricsEndpoint.PageChunk - 1) / MetricsEndpoint.PageChunk, body.Writes.Count);
+    }
+
+    /// <summary>A memory stream that remembers the size of every write.</summary>
+    private sealed class RecordingStream : MemoryStream
+    {
+        public List<int> Writes { get; } = [];
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes.Add(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+    }
+
     private static string Unzip(byte[] page)
     {
         using var unzip = new GZipStream(new MemoryStream(page), CompressionMode.Decompress);
