@@ -12,7 +12,7 @@ namespace FleetExporter.Tests.Infrastructure;
 /// does not depend on being a process of their own (<c>ps</c>, <c>heartbeat</c>, <c>send</c>, <c>--help</c>,
 /// <c>--version</c>). It saves a .NET start-up per call. Everything that is about the process stays on
 /// <see cref="FleetBinary"/>: an environment of its own, stdin, signals, the raw bytes of argv (a send of invalid
-/// UTF-8), <c>hook</c> (it sets a process-wide switch), <c>serve</c>, <c>watch</c>, <c>demo</c>, <c>init</c>.
+/// UTF-8), <c>hook</c> (it sets a process-wide switch), <c>serve</c>, <c>watch</c>, <c>demo</c>, <c>init</c>, <c>hooks</c>.
 /// </summary>
 public static class InProcessCli
 {
@@ -24,10 +24,9 @@ public static class InProcessCli
             throw new ArgumentException($"run `{string.Join(' ', args)}` through FleetBinary: only {string.Join(", ", Commands)}, --help and --version run in-process", nameof(args));
         var watch = Stopwatch.StartNew();
         var console = new CapturedConsole();
-        int code;
-        // A scope of its own, so that the capture ends with this call even when a test runs several at once.
-        using (ConsoleRouting.Capture(console))
-            code = await Task.Run(() => FleetCli.RunAsync([.. args], interactive: false)).WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        // Set inside this async method, the capture flows into the command and ends with this call.
+        ConsoleRouting.Current.Value = console;
+        var code = await Task.Run(() => FleetCli.RunAsync([.. args], interactive: false)).WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return new ProcessOutput(code, console.Out.ToString(), console.Error.ToString(), watch.Elapsed);
     }
 
@@ -56,7 +55,7 @@ public static class InProcessCli
 /// </summary>
 internal static class ConsoleRouting
 {
-    private static readonly AsyncLocal<InProcessCli.CapturedConsole?> Current = new();
+    public static readonly AsyncLocal<InProcessCli.CapturedConsole?> Current = new();
 
     [ModuleInitializer]
     internal static void Install()
@@ -65,29 +64,19 @@ internal static class ConsoleRouting
         Console.SetError(new RoutingWriter(Console.Error, c => c.Error));
     }
 
-    public static IDisposable Capture(InProcessCli.CapturedConsole console)
-    {
-        Current.Value = console;
-        return new Release();
-    }
-
-    private sealed class Release : IDisposable
-    {
-        public void Dispose() => Current.Value = null;
-    }
-
+    // Console.SetOut wraps this in a synchronized writer: no lock of its own.
     private sealed class RoutingWriter(TextWriter real, Func<InProcessCli.CapturedConsole, TextWriter> pick) : TextWriter
     {
         private TextWriter Target => Current.Value is { } captured ? pick(captured) : real;
 
         public override Encoding Encoding => real.Encoding;
 
-        public override void Write(char value) { lock (this) Target.Write(value); }
-        public override void Write(string? value) { lock (this) Target.Write(value); }
-        public override void Write(char[] buffer, int index, int count) { lock (this) Target.Write(buffer, index, count); }
-        public override void Write(ReadOnlySpan<char> buffer) { lock (this) Target.Write(buffer); }
-        public override void WriteLine(string? value) { lock (this) Target.WriteLine(value); }
-        public override void WriteLine() { lock (this) Target.WriteLine(); }
-        public override void Flush() { lock (this) Target.Flush(); }
+        public override void Write(char value) => Target.Write(value);
+        public override void Write(string? value) => Target.Write(value);
+        public override void Write(char[] buffer, int index, int count) => Target.Write(buffer, index, count);
+        public override void Write(ReadOnlySpan<char> buffer) => Target.Write(buffer);
+        public override void WriteLine(string? value) => Target.WriteLine(value);
+        public override void WriteLine() => Target.WriteLine();
+        public override void Flush() => Target.Flush();
     }
 }

@@ -85,6 +85,7 @@ public sealed partial class ProcessTable
             return Read(procRoot);
         var byPid = new Dictionary<int, ProcStat>();
         var buffer = ArrayPool<byte>.Shared.Rent(StatBytes);
+        var text = ArrayPool<char>.Shared.Rent(StatBytes);
         try
         {
             var pending = new Stack<int>([rootPid]);
@@ -95,7 +96,7 @@ public sealed partial class ProcessTable
                 var dir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 try
                 {
-                    if (ProcStatParser.Parse(ReadStat(Path.Join(dir, "stat"), buffer)) is not { } stat) continue;
+                    if (ProcStatParser.Parse(ReadStat(Path.Join(dir, "stat"), buffer, text)) is not { } stat) continue;
                     byPid[pid] = stat;
                     foreach (var task in Directory.EnumerateDirectories(Path.Join(dir, "task")))
                         foreach (var child in File.ReadAllText(Path.Join(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -110,6 +111,7 @@ public sealed partial class ProcessTable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<char>.Shared.Return(text);
         }
         return new ProcessTable(procRoot, byPid, BootTime(procRoot));
     }
@@ -126,8 +128,6 @@ public sealed partial class ProcessTable
 
     /// <summary>A stat line is a few hundred bytes (52 numbers and a 16-byte comm at most); more is cut, and the parser refuses a cut line only if it lost the fields it needs.</summary>
     private const int StatBytes = 4096;
-
-    private static string ReadStat(string path, byte[] buffer) => Encoding.UTF8.GetString(buffer, 0, ReadBytes(path, buffer));
 
     private static ReadOnlySpan<char> ReadStat(string path, byte[] buffer, char[] text) =>
         text.AsSpan(0, Encoding.UTF8.GetChars(buffer.AsSpan(0, ReadBytes(path, buffer)), text));
