@@ -36,7 +36,7 @@ internal static class TranscriptJson
 
     /// <summary>A response id as kept in the usage file: a long one (no runtime writes one) by its SHA-256, so the file stays small.</summary>
     public static string? Id(string? id) =>
-        id is { Length: > 128 } ? "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id))) : id;
+        id is { Length: > 128 } ? "sha256:" + Heartbeats.Sha256.Hex(id) : id;
 
     /// <summary>A model name is a label value: a long one is cut.</summary>
     public static string Model(string model) => model.Length > 100 ? model[..100] : model;

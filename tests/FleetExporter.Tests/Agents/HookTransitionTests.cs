@@ -98,7 +98,7 @@ public sealed class HookTransitionTests
         agent.Fire(HookPayloads.Claude("Stop"), T0);
 
         var next = agent.Fire(json, T0.AddSeconds(1));
-        var written = Heartbeats.HeartbeatWriter.Write(dir.File("a1.hb"), T0, TimeSpan.FromSeconds(30), 1, "x", 1, next);
+        var written = FleetExporter.Heartbeats.HeartbeatWriter.Write(dir.File("a1.hb"), T0, TimeSpan.FromSeconds(30), 1, "x", 1, next);
 
         Assert.Equal(expected, next.State);
         Assert.InRange(next.Event!.Length, 1, 200);

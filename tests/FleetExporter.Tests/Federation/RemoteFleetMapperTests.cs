@@ -63,7 +63,7 @@ public sealed class RemoteFleetMapperTests
             Assert.Null(a.Unit);
             Assert.Null(a.SessionPresent);
             Assert.Equal("unknown", a.State.NameLabel);
-            Assert.Equal(Heartbeats.HeartbeatState.Unknown, a.Heartbeat.State);
+            Assert.Equal(FleetExporter.Heartbeats.HeartbeatState.Unknown, a.Heartbeat.State);
         });
         var json = AgentJson.From(vm[0], view.ForHost("vm"));
         Assert.StartsWith("EXPORTER-DOWN on host vm: up == 0", json.Unknown[RemoteFleetMapper.ExporterSource]);

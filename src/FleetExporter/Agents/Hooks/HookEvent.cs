@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FleetExporter.Heartbeats;
@@ -58,7 +57,7 @@ public sealed partial record HookEvent(string Name, string? Detail, string? Sess
     /// The prompt's fingerprint: SHA-256 over the UTF-8 bytes of the text exactly as the hook payload carries it
     /// (JSON-decoded, nothing trimmed or normalised), lowercase hex. <c>send --verify</c> computes the same over what it sends.
     /// </summary>
-    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string Sha256Hex(string text) => Heartbeats.Sha256.Hex(text);
 
     /// <summary>
     /// The text the operator typed, for a prompt that is one long paste as Claude Code reports it (a paste over 800
