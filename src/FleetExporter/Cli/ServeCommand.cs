@@ -150,7 +150,7 @@ public static class ServeCommand
     /// </summary>
     public static async Task<int> RunAsync(ServeOptions options, Action<WebApplication>? banner, CancellationToken ct)
     {
-        Web.NativeHeap.FixMmapThreshold();
+        Web.NativeHeap.FixThresholds();
         if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath == "/")
         {
             Console.Error.WriteLine($"fleet-exporter: --web.telemetry-path {Text.Printable.Quote(options.TelemetryPath)}: must start with '/' and not be '/'");
