@@ -43,10 +43,17 @@ internal sealed class OperatorRig : IAsyncDisposable
 
     public Task<ProcessOutput> FleetAsync(params string[] args) => _rig.FleetAsync(args);
 
-    /// <summary>Starts a session and waits until its pane shows the given text (the program is ready).</summary>
+    /// <summary>
+    /// Starts a session and waits until its pane shows the given text (the program is ready). An <c>exec PROGRAM</c>
+    /// command is waited for until the pane's process is PROGRAM: until then it is the shell, and a send that looks
+    /// at that moment sees a runtime that is not running (an in-process send is quick enough to).
+    /// </summary>
     public async Task StartAsync(string session, string command, string? readyText = null, int width = 120, int height = 40)
     {
         await Tmux.NewSessionAsync(session, command, width, height);
+        if (command.StartsWith("exec ", StringComparison.Ordinal) && command.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var program, ..])
+            Assert.True(await TmuxServer.EventuallyAsync(async () => await Tmux.DisplayAsync(session, "#{pane_current_command}") == Path.GetFileName(program), TimeSpan.FromSeconds(20)),
+                $"{command}: the pane never ran {program}");
         if (readyText is not null)
             Assert.True(await TmuxServer.EventuallyAsync(async () => (await Tmux.CaptureAsync(session)).Contains(readyText), TimeSpan.FromSeconds(20)),
                 $"{command} did not show \"{readyText}\": {await Tmux.CaptureAsync(session)}");

@@ -190,7 +190,7 @@ public sealed class SendTests
 
         var r = await rig.FleetAsync("send", "--allow-unknown", "cat1", message, "--verify");
 
-        Assert.Equal(0, r.ExitCode);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.StandardError}");
         // cat in a cooked terminal: the tty echoes the line, then cat prints it back: two identical lines.
         var lines = (await rig.Tmux.CaptureAsync("cat1")).Split('\n').Where(l => l.Length > 0).ToList();
         Assert.Equal([message, message], lines);
