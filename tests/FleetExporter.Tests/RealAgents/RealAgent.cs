@@ -193,6 +193,10 @@ public sealed partial class RealAgent : IAsyncDisposable
             await TypeAsync(Runtime.ExitCommand);
             await WaitForScreenAsync(offered, TimeSpan.FromSeconds(30), $"{Runtime.ExitCommand} offered as a command");
             await PressAsync("Enter");
+            // Gemini CLI can take that Enter while it is still drawing its command menu: "/quit" then stays in the input
+            // with the menu open (seen on a loaded machine). Enter again while the command is still offered.
+            for (var again = 0; again < 3 && !await TmuxServer.EventuallyAsync(() => Task.FromResult(!IsRunning), TimeSpan.FromSeconds(5)); again++)
+                if (offered.IsMatch(await CaptureAsync())) await PressAsync("Enter");
         }
         else await SubmitAsync(Runtime.ExitCommand);
         if (!await TmuxServer.EventuallyAsync(() => Task.FromResult(!IsRunning), within ?? TimeSpan.FromSeconds(20)))
