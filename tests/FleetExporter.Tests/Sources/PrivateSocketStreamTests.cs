@@ -43,12 +43,37 @@ public sealed class PrivateSocketStreamTests(SystemdUserManager systemd)
 
             await stream.WriteAsync("BEGIN\r\n"u8.ToArray());
             await stream.WriteAsync(Hello);
-            var reply = await ReadAsync(stream, TimeSpan.FromSeconds(10));
+            var types = await MessageTypesUntilAnswerAsync(stream, TimeSpan.FromSeconds(10));
 
-            // A method return or an error (a manager is no bus), in reply to serial 1: either way an answer.
-            Assert.True(reply.Length >= 16, $"round {round}: no answer to the first message");
-            Assert.Contains(reply[1], new byte[] { 2, 3 });
+            // A method return (2) or an error (3; a manager is no bus): either way an answer. systemd sends its signals
+            // to every direct connection unasked, so units that other tests start can put signals (4) before it.
+            Assert.True(types.Count > 0 && types[^1] is 2 or 3, $"round {round}: no answer to the first message (message types read: [{string.Join(", ", types)}])");
         }
+    }
+
+    /// <summary>The types of the whole messages read until the first that is not a signal, or until the time is up.</summary>
+    private static async Task<List<byte>> MessageTypesUntilAnswerAsync(Stream stream, TimeSpan within)
+    {
+        var types = new List<byte>();
+        var pending = new List<byte>();
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            var read = await ReadAsync(stream, TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
+            if (read.Length == 0) break;
+            pending.AddRange(read);
+            while (pending.Count >= 16)
+            {
+                Assert.Equal((byte)'l', pending[0]); // systemd writes in its own byte order: little-endian here
+                var fields = BitConverter.ToInt32([.. pending[12..16]]);
+                var length = 16 + (fields + 7) / 8 * 8 + BitConverter.ToInt32([.. pending[4..8]]);
+                if (pending.Count < length) break;
+                types.Add(pending[1]);
+                if (pending[1] != 4) return types;
+                pending.RemoveRange(0, length);
+            }
+        }
+        return types;
     }
 
     private static async Task<byte[]> ReadAsync(Stream stream, TimeSpan within)
