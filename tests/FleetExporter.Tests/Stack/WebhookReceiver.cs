@@ -61,7 +61,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: after Stop, the managed listener's Close removes its prefixes again, which binds the port anew to
+        // find them, and fails when another test's server has taken the port meanwhile ("Address already in use").
         _listener.Close();
         await _loop;
     }
