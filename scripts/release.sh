@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release of fleet-exporter for linux-x64: one native (NativeAOT) binary with the files that go beside it,
+# Builds the release of fleet-exporter for linux-x64: its native (NativeAOT) binaries, fleet-exporter and
+# fleet-exporter-hook (the hook and heartbeat commands alone, which the agents' hooks run), with the files that go beside them,
 #   dist/fleet-exporter-<version>-linux-x64.tar.gz          the tarball (one folder of that name)
 #   dist/fleet-exporter-<version>-linux-x64.tar.gz.sha256   its checksum: `sha256sum -c` in dist/ checks it
 # The version is the csproj's <Version>. Usage: scripts/release.sh [OUTPUT_DIR]   (default: dist)
@@ -25,11 +26,12 @@ trap 'rm -rf "$stage"' EXIT
 
 # Its own build folders, so a release never mixes with (or waits on) the developer's bin/ and obj/.
 dotnet publish src/FleetExporter -c Release -r linux-x64 --artifacts-path "$stage/build" -o "$stage/publish" -nologo -v quiet
-"$stage/publish/fleet-exporter" --version >/dev/null   # the binary runs here, or there is no release
+"$stage/publish/fleet-exporter" --version >/dev/null        # the binaries run here, or there is no release
+"$stage/publish/fleet-exporter-hook" --version >/dev/null
 
 root="$stage/$name"
 mkdir -p "$root/deploy"
-install -m 755 "$stage/publish/fleet-exporter" "$root/fleet-exporter"
+install -m 755 "$stage/publish/fleet-exporter" "$stage/publish/fleet-exporter-hook" "$root/"
 cp -r deploy/systemd "$root/deploy/"
 cp -r rules grafana docs README.md "$root/"
 for f in LICENSE LICENSE.md LICENSE.txt; do [ -f "$f" ] && cp "$f" "$root/"; done

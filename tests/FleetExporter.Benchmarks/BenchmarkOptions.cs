@@ -27,7 +27,9 @@ internal sealed record BenchmarkOptions(IReadOnlyList<int> Agents, int Joins, in
           --naive off         skip the naive per-agent join (200 s at 1000 agents)
           --hooks H           also the hook benchmark: H rounds of hook and heartbeat against their floors (default 0)
           --transcript-mb M   each agent's Claude Code transcript, counted by the usage its hooks would have left (default 10; 0: none)
-        FLEET_EXPORTER_EXE=PATH measures another build of fleet-exporter (a published one, say).
+        FLEET_EXPORTER_EXE=PATH measures another build of fleet-exporter (a published one, say); hook and heartbeat
+        are timed with the fleet-exporter-hook beside it when there is one (FLEET_EXPORTER_HOOK_EXE=PATH: another),
+        and the hook with fleet-exporter itself too.
         """;
 
     /// <summary>The options, or null when <c>--help</c> asked for <see cref="Usage"/>; a bad option is an <see cref="ArgumentException"/>.</summary>

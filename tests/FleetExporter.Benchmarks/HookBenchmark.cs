@@ -25,7 +25,9 @@ internal static class HookBenchmark
 
     public static async Task<int> RunAsync(int runs)
     {
-        var exe = Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
+        var exe = ServeProbe.Exe;
+        var hookExe = ServeProbe.HookExe;
+        var hookName = Path.GetFileName(hookExe);
         var dir = Directory.CreateTempSubdirectory("fleet-hook-bench-").FullName;
         await using var managers = await PrivateManagers.StartAsync();
         try
@@ -47,7 +49,7 @@ internal static class HookBenchmark
             File.WriteAllBytes(transcript, ClaudeSession.Transcript(TranscriptBytes));
             var usagePayload = $$"""{"session_id":"s1","transcript_path":"{{transcript}}","hook_event_name":"PostToolUse","tool_name":"Bash"}""";
             var env = new Dictionary<string, string> { ["CLAUDE_CONFIG_DIR"] = claude };
-            Run idle = new("fleet-exporter hook + usage", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], usagePayload) { Environment = env };
+            Run idle = new($"{hookName} hook + usage", hookExe, ["hook", "bench", "--runtime", "claude", "--roster", roster], usagePayload) { Environment = env };
             for (var i = 0; i < 3; i++) Time(idle);   // catch up with the 10 MB (8 MiB a hook at most)
             var turn = 5_000_000;   // past the transcript's own turns
             Run[] measured =
@@ -55,18 +57,21 @@ internal static class HookBenchmark
                 floor,
                 show,
                 new("fleet-exporter --version", exe, ["--version"], null),
-                new("fleet-exporter heartbeat", exe, ["heartbeat", "bench", "--roster", roster], null),
-                new("fleet-exporter hook", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload),
+                .. hookExe == exe ? [] : new Run[] { new($"{hookName} --version", hookExe, ["--version"], null) },
+                new($"{hookName} heartbeat", hookExe, ["heartbeat", "bench", "--roster", roster], null),
+                new($"{hookName} hook", hookExe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload),
+                .. hookExe == exe ? [] : new Run[] { new("fleet-exporter hook", exe, ["hook", "bench", "--runtime", "claude", "--roster", roster], payload) },
                 idle with { Name = "hook, usage, nothing new" },
                 idle with { Name = "hook, usage, 1 response new", Before = () => File.AppendAllText(transcript, ClaudeSession.Turn(turn++)) },
             ];
             var times = Measure(runs, measured);
-            Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe}");
+            Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe} and {hookExe}");
             foreach (var r in measured)
                 Print(r.Name, times[r], times[floor], times[show]);
-            Console.WriteLine($"  hook beyond start-up: {Median(times[measured[4]]) - Median(times[measured[2]]):0.0} ms (median)");
-            Console.WriteLine($"  usage beyond the hook ({TranscriptBytes / (1024 * 1024)} MB transcript): {Median(times[measured[5]]) - Median(times[measured[4]]):0.0} ms with nothing new, " +
-                              $"{Median(times[measured[6]]) - Median(times[measured[4]]):0.0} ms with one response to count (median)");
+            double Of(string name) => Median(times[measured.Single(r => r.Name == name)]);
+            Console.WriteLine($"  hook beyond start-up: {Of($"{hookName} hook") - Of($"{hookName} --version"):0.0} ms (median)");
+            Console.WriteLine($"  usage beyond the hook ({TranscriptBytes / (1024 * 1024)} MB transcript): {Of("hook, usage, nothing new") - Of($"{hookName} hook"):0.0} ms with nothing new, " +
+                              $"{Of("hook, usage, 1 response new") - Of($"{hookName} hook"):0.0} ms with one response to count (median)");
             return 0;
         }
         finally

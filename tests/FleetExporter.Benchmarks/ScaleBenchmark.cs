@@ -78,9 +78,9 @@ internal static class ScaleBenchmark
                 }
             var naive = options.Naive ? await SubprocessBaselines.NaiveJoinAsync(agents, fleet.Unit, BenchFleet.Name, managers.TmuxSocket) : (Ms: double.NaN, Extrapolated: false);
             Progress(agents, $"naive join {naive.Ms:0} ms");
-            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.Exe);
+            var startup = StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.Exe, ServeProbe.HookExe);
             // A published build measured: the build output's (JIT) start-ups beside it.
-            var jit = ServeProbe.Exe == ServeProbe.BuildOutput ? null : StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.BuildOutput);
+            var jit = ServeProbe.Exe == ServeProbe.BuildOutput ? null : StartupProbe.Measure(rosterPath, fleet, agents, options.Starts, ServeProbe.BuildOutput, ServeProbe.BuildOutput);
             sizes.Add(new Size(agents, setupS, transcriptsS, floor, shellFloor, figures, serve, bare, naive, startup, jit));
         }
         fleet.StopBeating();
@@ -119,8 +119,9 @@ internal static class ScaleBenchmark
             ($"agents with token series (of {transcript} transcripts)", s => s.Serve.AgentsWithTokens.ToString(CultureInfo.InvariantCulture)),
             ("start-up: true (any process)", s => Ms(s.Startup.ProcessFloorMs)),
             ("start-up: systemctl --user show, one unit", s => Ms(s.Startup.SystemctlShowMs)),
-            ("start-up: heartbeat (x systemctl show)", s => $"{Ms(s.Startup.HeartbeatMs)} ({Ratio(s.Startup.HeartbeatMs / s.Startup.SystemctlShowMs)})"),
-            ("start-up: hook (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
+            ($"start-up: heartbeat, {Path.GetFileName(ServeProbe.HookExe)} (x systemctl show)", s => $"{Ms(s.Startup.HeartbeatMs)} ({Ratio(s.Startup.HeartbeatMs / s.Startup.SystemctlShowMs)})"),
+            ($"start-up: hook, {Path.GetFileName(ServeProbe.HookExe)} (x systemctl show)", s => $"{Ms(s.Startup.HookMs)} ({Ratio(s.Startup.HookMs / s.Startup.SystemctlShowMs)})"),
+            ("  the hook run by fleet-exporter itself (x systemctl show)", s => s.Startup.ExporterHookMs is { } e ? $"{Ms(e)} ({Ratio(e / s.Startup.SystemctlShowMs)})" : "-"),
             ("  hook, usage, 1 response new (x hook)", s => Against(s.Startup.HookUsageNewMs, s.Startup.HookMs)),
             ($"  hook, usage, {transcript} never read (x hook)", s => Against(s.Startup.HookUsageCatchUpMs, s.Startup.HookMs)),
             ("start-up: ps (x shell floor + 30 ms)", s => $"{Ms(s.Startup.PsMs)} ({Ratio(s.Startup.PsMs / (s.ShellFloorMs + 30))})"),

@@ -24,6 +24,13 @@ internal sealed partial class ServeProbe : IAsyncDisposable
     /// <summary>The apphost measured: <c>FLEET_EXPORTER_EXE</c> (a published build, say), else the build output beside this benchmark.</summary>
     public static string Exe => Environment.GetEnvironmentVariable("FLEET_EXPORTER_EXE") is { Length: > 0 } other ? other : BuildOutput;
 
+    /// <summary>
+    /// What runs the agents' hooks and beats: <c>FLEET_EXPORTER_HOOK_EXE</c>, else the <c>fleet-exporter-hook</c> beside
+    /// <see cref="Exe"/> (a publish puts it there, and <c>hooks install</c> picks it so), else <see cref="Exe"/> itself.
+    /// </summary>
+    public static string HookExe => Environment.GetEnvironmentVariable("FLEET_EXPORTER_HOOK_EXE") is { Length: > 0 } other ? other
+        : FleetExporter.Agents.Install.HookBinary.Beside(Exe) ?? Exe;
+
     /// <summary>The JIT build copied beside the benchmark.</summary>
     public static string BuildOutput => Path.Combine(AppContext.BaseDirectory, "fleet-exporter");
 

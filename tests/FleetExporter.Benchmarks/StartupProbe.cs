@@ -8,11 +8,13 @@ namespace FleetExporter.Benchmarks;
 /// with usage on (null without transcripts): <see cref="HookUsageNewMs"/> meets a transcript one response longer
 /// than its last hook left it (the steady state), <see cref="HookUsageCatchUpMs"/> a whole transcript it never read.
 /// </summary>
+/// <see cref="ExporterHookMs"/>: the hook run by fleet-exporter itself, when another binary (fleet-exporter-hook) ran the others.
 internal sealed record StartupFigures(double ProcessFloorMs, double SystemctlShowMs, double HeartbeatMs, double HookMs, double PsMs,
-    double? HookUsageNewMs, double? HookUsageCatchUpMs);
+    double? HookUsageNewMs, double? HookUsageCatchUpMs, double? ExporterHookMs);
 
 /// <summary>
-/// Starts each command as an agent's hook or an operator would (the apphost, <see cref="ServeProbe.Exe"/>) and times
+/// Starts each command as an agent's hook or an operator would (the apphost, <see cref="ServeProbe.Exe"/>; the hooks and
+/// heartbeats with the binary the hooks run, <see cref="ServeProbe.HookExe"/>) and times
 /// it to its exit: <c>true</c> (starting any process), <c>systemctl --user show</c> of one unit, <c>heartbeat</c>,
 /// <c>hook</c> (one UserPromptSubmit event on stdin; without usage, the event names no transcript) and <c>ps</c>
 /// against the size's roster. With transcripts, the same event naming the first agent's transcript, which grew by
@@ -29,18 +31,20 @@ internal static class StartupProbe
     /// <summary>Ids of the responses the steady-state runs add, past any turn of the shared transcript.</summary>
     private static int _nextTurn = 5_000_000;
 
-    public static StartupFigures Measure(string roster, BenchFleet fleet, int agents, int runs, string exe)
+    public static StartupFigures Measure(string roster, BenchFleet fleet, int agents, int runs, string exe, string hookExe)
     {
         string[] Hook(int i) => ["hook", BenchFleet.Name(i), "--runtime", "claude", "--roster", roster];
         string Naming(int i) => Payload.TrimEnd('}') + $$""","transcript_path":"{{fleet.Transcript(i)}}"}""";
         var usage = fleet.TranscriptBytes > 0;
         // A hook exits 0 whatever happens and says what went wrong on stderr.
         Start floor = new("true", []), show = new("systemctl", ["--user", "show", "--no-pager", "-p", "ActiveState,MainPID", "--", fleet.Unit(1)]),
-            heartbeat = new(exe, ["heartbeat", BenchFleet.Name(1), "--roster", roster]), hook = new(exe, Hook(1), Payload, StderrIsFailure: true),
+            heartbeat = new(hookExe, ["heartbeat", BenchFleet.Name(1), "--roster", roster]), hook = new(hookExe, Hook(1), Payload, StderrIsFailure: true),
+            exporterHook = new(exe, Hook(1), Payload, StderrIsFailure: true),
             ps = new(exe, ["ps", "--roster", roster]),
-            grown = new(exe, Hook(1), Naming(1), StderrIsFailure: true, Before: () => File.AppendAllText(fleet.Transcript(1), ClaudeSession.Turn(_nextTurn++))),
-            unread = new(exe, Hook(agents), Naming(agents), StderrIsFailure: true, Before: () => File.Delete(UsageFile.PathFor(fleet.HeartbeatDirectory, BenchFleet.Name(agents))));
-        List<Start> starts = [floor, show, heartbeat, hook, ps, .. usage ? new[] { grown } : [], .. usage && agents > 1 ? new[] { unread } : []];
+            grown = new(hookExe, Hook(1), Naming(1), StderrIsFailure: true, Before: () => File.AppendAllText(fleet.Transcript(1), ClaudeSession.Turn(_nextTurn++))),
+            unread = new(hookExe, Hook(agents), Naming(agents), StderrIsFailure: true, Before: () => File.Delete(UsageFile.PathFor(fleet.HeartbeatDirectory, BenchFleet.Name(agents))));
+        List<Start> starts = [floor, show, heartbeat, hook, .. hookExe == exe ? [] : new[] { exporterHook }, ps, .. usage ? new[] { grown } : [],
+            .. usage && agents > 1 ? new[] { unread } : []];
         var ms = Interleaved(runs, starts);
         if (usage)
         {
@@ -50,7 +54,7 @@ internal static class StartupProbe
                 throw new InvalidOperationException($"the hook meeting an unread transcript read {Offset(fleet, agents)} bytes of it");
             fleet.CatchUp(agents);   // as the agent's next hooks would: the next sizes count all of it again
         }
-        return new StartupFigures(ms[floor], ms[show], ms[heartbeat], ms[hook], ms[ps], Of(grown), Of(unread));
+        return new StartupFigures(ms[floor], ms[show], ms[heartbeat], ms[hook], ms[ps], Of(grown), Of(unread), Of(exporterHook));
         double? Of(Start s) => ms.TryGetValue(s, out var m) ? m : null;
     }
 

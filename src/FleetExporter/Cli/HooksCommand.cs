@@ -24,7 +24,7 @@ public static class HooksCommand
         var dryRun = DryRunOption();
         var exe = new Option<string?>("--command")
         {
-            Description = "Executable the hooks run (default: this fleet-exporter when it runs as its own binary, else fleet-exporter from PATH)",
+            Description = $"Executable the hooks run (default: the {HookBinary.Name} beside this fleet-exporter, else this fleet-exporter when it runs as its own binary, else fleet-exporter from PATH)",
             HelpName = "EXE",
         };
         var command = new Command("install", "Merge fleet-exporter's hooks into RUNTIME's settings (idempotent; other settings and hooks are kept).")
@@ -40,8 +40,8 @@ public static class HooksCommand
             // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
             var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
             var program = HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath);
-            if (Path.GetFileName(program) != HookCommandLine.ProgramName)
-                return Usage($"--command \"{Text.Printable.Cut(Text.Printable.Escape(program))}\" must name a program called {HookCommandLine.ProgramName} " +
+            if (!HookCommandLine.IsProgramName(Path.GetFileName(program)))
+                return Usage($"--command \"{Text.Printable.Cut(Text.Printable.Escape(program))}\" must name a program called {HookCommandLine.ProgramName} or {HookBinary.Name} " +
                              "(a link or a wrapper of that name will do): that name is how install and uninstall tell their hooks from yours");
             var line = HookCommandLine.Create(program, rt.Name, name, roster);
             return Run(() =>

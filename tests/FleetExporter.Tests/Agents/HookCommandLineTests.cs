@@ -23,6 +23,9 @@ public sealed class HookCommandLineTests
     [InlineData("/opt/fleet-exporter hook --runtime codex b1", true)]
     [InlineData("'/opt/my fleet/fleet-exporter' hook --runtime gemini --roster '/home/o'\\''neil/r.yaml'", true)]
     [InlineData("/usr/bin/fleet-exporter hook --runtime pi b1 --roster /r.yaml", true)]
+    [InlineData("/home/op/.local/bin/fleet-exporter-hook hook --runtime claude", true)]
+    [InlineData("fleet-exporter-hook hook --runtime codex b1 --roster /r.yaml", true)]
+    [InlineData("fleet-exporter-hooks hook --runtime claude", false)]
     [InlineData("my-logger hook --runtime claude", false)]
     [InlineData("fleet-exporter hook --runtime claude && notify-send done", false)]
     [InlineData("fleet-exporter hook --runtime claude b1 --verbose", false)]
@@ -55,6 +58,23 @@ public sealed class HookCommandLineTests
         Assert.Equal("/x/fe", HookCommandLine.ResolveExecutable("/x/fe", "/usr/bin/dotnet"));
         Assert.Equal(Path.GetFullPath("bin/fe"), HookCommandLine.ResolveExecutable("bin/fe", null));
         Assert.Equal("/opt/fleet/fleet-exporter", HookCommandLine.ResolveExecutable(null, "/opt/fleet/fleet-exporter"));
+        Assert.Equal("fleet-exporter", HookCommandLine.ResolveExecutable(null, "/usr/bin/dotnet"));
+    }
+
+    [Fact]
+    public void The_hook_binary_beside_the_apphost_is_preferred_when_it_can_run()
+    {
+        using var dir = new Infrastructure.TempDirectory();
+        var exporter = dir.Write("fleet-exporter", "");
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter));
+
+        var hook = dir.Write(HookBinary.Name, "");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter)); // not executable: not used
+
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(hook, HookCommandLine.ResolveExecutable(null, exporter));
+        Assert.Equal("/x/fleet-exporter", HookCommandLine.ResolveExecutable("/x/fleet-exporter", exporter)); // one given wins
         Assert.Equal("fleet-exporter", HookCommandLine.ResolveExecutable(null, "/usr/bin/dotnet"));
     }
 

@@ -13,6 +13,9 @@ public sealed class NativeBinary : IAsyncLifetime
     private readonly TempDirectory _dir = new();
 
     public string Path => _dir.File("publish/fleet-exporter");
+
+    /// <summary>fleet-exporter-hook, which the same publish puts beside it.</summary>
+    public string HookPath => _dir.File("publish/fleet-exporter-hook");
     public string? Problem { get; private set; }
 
     public async Task InitializeAsync()
@@ -25,7 +28,7 @@ public sealed class NativeBinary : IAsyncLifetime
         var publish = await ProcessRunner.RunAsync("dotnet",
             ["publish", RepoPaths.Of("src", "FleetExporter"), "-c", "Release", "--artifacts-path", _dir.File("build"), "-o", _dir.File("publish"), "-nologo"],
             TimeSpan.FromMinutes(15));
-        if (publish.ExitCode != 0 || !File.Exists(Path))
+        if (publish.ExitCode != 0 || !File.Exists(Path) || !File.Exists(HookPath))
             Problem = $"dotnet publish exited {publish.ExitCode}:\n{Tail(publish.StandardOutput)}\n{Tail(publish.StandardError)}";
     }
 
@@ -34,6 +37,9 @@ public sealed class NativeBinary : IAsyncLifetime
 
     public Task<ProcessOutput> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? env = null, string? stdin = null) =>
         ProcessRunner.RunAsync(Path, args, TimeSpan.FromSeconds(60), env, stdin);
+
+    public Task<ProcessOutput> RunHookBinaryAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? env = null, string? stdin = null) =>
+        ProcessRunner.RunAsync(HookPath, args, TimeSpan.FromSeconds(60), env, stdin);
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
 

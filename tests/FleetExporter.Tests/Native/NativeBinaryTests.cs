@@ -32,6 +32,29 @@ public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<Nativ
         }
     }
 
+    /// <summary>
+    /// fleet-exporter-hook, published beside it, is the same release and parses hook and heartbeat as the exporter
+    /// does; it holds only what those reach (a reference that drew the rest in would double its start-up).
+    /// </summary>
+    [Fact(Timeout = Timeout)]
+    public async Task The_hook_binary_is_the_same_release_with_the_same_hook_and_heartbeat_and_a_fraction_of_the_size()
+    {
+        native.Require();
+        Assert.Equal((await native.RunAsync(["--version"])).StandardOutput, (await native.RunHookBinaryAsync(["--version"])).StandardOutput);
+        foreach (var command in new[] { "hook", "heartbeat" })
+        {
+            var hookRun = await native.RunHookBinaryAsync([command, "--help"]);
+            var jitRun = await FleetBinary.RunAsync([command, "--help"]);
+            Assert.Equal(0, hookRun.ExitCode);
+            Assert.Equal(jitRun.StandardOutput, hookRun.StandardOutput.Replace("fleet-exporter-hook ", "fleet-exporter ", StringComparison.Ordinal));
+        }
+        var serve = await native.RunHookBinaryAsync(["serve"]);
+        Assert.Equal(2, serve.ExitCode);
+
+        long hookBytes = new FileInfo(native.HookPath).Length, exporterBytes = new FileInfo(native.Path).Length;
+        Assert.True(hookBytes < exporterBytes / 2, $"fleet-exporter-hook is {hookBytes:N0} bytes, fleet-exporter {exporterBytes:N0}");
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Heartbeat_and_hook_write_what_the_JIT_build_writes()
     {
@@ -40,10 +63,13 @@ public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<Nativ
         using var jitDir = new TempDirectory();
         const string Event = """{"session_id":"s1","hook_event_name":"PermissionRequest","tool_name":"Bash","cwd":"/tmp"}""";
 
+        using var hookDir = new TempDirectory();
         var nativeBeats = await BeatAsync(nativeDir, (args, env, stdin) => native.RunAsync(args, env, stdin));
+        var hookBinaryBeats = await BeatAsync(hookDir, (args, env, stdin) => native.RunHookBinaryAsync(args, env, stdin));
         var jitBeats = await BeatAsync(jitDir, (args, env, stdin) => FleetBinary.RunAsync(args, env: env, stdin: stdin));
 
         Assert.Equal(jitBeats.ToJsonString(), nativeBeats.ToJsonString());
+        Assert.Equal(jitBeats.ToJsonString(), hookBinaryBeats.ToJsonString());
         Assert.Equal("working", nativeBeats["w1"]!["status"]!.GetValue<string>());
         Assert.Equal("waiting", nativeBeats["c1"]!["state"]!.GetValue<string>());
 
@@ -84,6 +110,11 @@ public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<Nativ
             Assert.Equal((jitRun.StandardOutput, jitRun.StandardError), (nativeRun.StandardOutput, nativeRun.StandardError));
             Assert.Contains("/opt/fleet-exporter", nativeRun.StandardOutput);
         }
+
+        // Without --command, the hooks run the hook binary beside it.
+        var picked = await native.RunAsync(["hooks", "install", "claude", "--dry-run", "--agent", "c1", "--roster", roster], env);
+        Assert.Equal(0, picked.ExitCode);
+        Assert.Contains($"{native.HookPath} hook --runtime claude c1 --roster {roster}", picked.StandardOutput);
     }
 
     [Fact(Timeout = Timeout)]
