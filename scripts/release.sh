@@ -3,7 +3,7 @@
 # fleet-exporter-hook (the hook and heartbeat commands alone, which the agents' hooks run), with the files that go beside them,
 #   dist/fleet-exporter-<version>-linux-x64.tar.gz          the tarball (one folder of that name)
 #   dist/fleet-exporter-<version>-linux-x64.tar.gz.sha256   its checksum: `sha256sum -c` in dist/ checks it
-# The version is the csproj's <Version>. Usage: scripts/release.sh [OUTPUT_DIR]   (default: dist)
+# The version is <Version> in src/Directory.Build.props. Usage: scripts/release.sh [OUTPUT_DIR]   (default: dist)
 # A native publish needs clang and zlib1g-dev: when missing they are installed with apt-get (as root, else sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."

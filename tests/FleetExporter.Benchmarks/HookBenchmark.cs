@@ -68,10 +68,12 @@ internal static class HookBenchmark
             Console.WriteLine($"hook: {runs} rounds (after one warm-up), each command once per round, of {exe} and {hookExe}");
             foreach (var r in measured)
                 Print(r.Name, times[r], times[floor], times[show]);
-            double Of(string name) => Median(times[measured.Single(r => r.Name == name)]);
-            Console.WriteLine($"  hook beyond start-up: {Of($"{hookName} hook") - Of($"{hookName} --version"):0.0} ms (median)");
-            Console.WriteLine($"  usage beyond the hook ({TranscriptBytes / (1024 * 1024)} MB transcript): {Of("hook, usage, nothing new") - Of($"{hookName} hook"):0.0} ms with nothing new, " +
-                              $"{Of("hook, usage, 1 response new") - Of($"{hookName} hook"):0.0} ms with one response to count (median)");
+            // By position from the end and the start (names can repeat when both binaries are called fleet-exporter).
+            double Of(int i) => Median(times[measured[i < 0 ? measured.Length + i : i]]);
+            int hook = measured.Length - 3 - (hookExe == exe ? 0 : 1), version = hookExe == exe ? 2 : 3;
+            Console.WriteLine($"  hook beyond start-up: {Of(hook) - Of(version):0.0} ms (median)");
+            Console.WriteLine($"  usage beyond the hook ({TranscriptBytes / (1024 * 1024)} MB transcript): {Of(-2) - Of(hook):0.0} ms with nothing new, " +
+                              $"{Of(-1) - Of(hook):0.0} ms with one response to count (median)");
             return 0;
         }
         finally

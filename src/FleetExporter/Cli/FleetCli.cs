@@ -98,8 +98,11 @@ public static class FleetCli
     /// holds only the code these reach, so it starts in a third of the time (see <see cref="HookBinary"/>); nothing here
     /// may reach <see cref="Build"/>, or the whole exporter is compiled into it again.
     /// </summary>
-    public static Task<int> RunHookBinaryAsync(string[] args) =>
-        RunAsync(args, () => WithHelpAndVersion(WithRosterOption(new(HookBinary.Description) { CommonOptions.Roster, HookCommand.Create(), HeartbeatCommand.Create() })), true);
+    public static Task<int> RunHookBinaryAsync(string[] args, bool interactive = true) => RunAsync(args, BuildForHookBinary, interactive);
+
+    /// <summary>The tree of <c>fleet-exporter-hook</c>: the root with its global <c>--roster</c>, <c>hook</c> and <c>heartbeat</c>.</summary>
+    internal static RootCommand BuildForHookBinary() =>
+        WithHelpAndVersion(WithRosterOption(new(HookBinary.Description) { CommonOptions.Roster, HookCommand.Create(), HeartbeatCommand.Create() }));
 
     private static async Task<int> RunAsync(string[] args, Func<RootCommand> tree, bool interactive)
     {

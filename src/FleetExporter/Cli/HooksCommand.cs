@@ -39,7 +39,7 @@ public static class HooksCommand
                 return Usage($"--agent {Text.Printable.Quote(name)} is not a roster agent name (letters, digits, '_' and '-', starting with a letter or digit, up to 63)");
             // Only a roster given here is embedded; the hook runs in the agent's directory, so it must be absolute.
             var roster = parse.GetValue(CommonOptions.Roster) is { Length: > 0 } r ? Path.GetFullPath(r) : null;
-            var program = HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath);
+            var program = HookCommandLine.ResolveExecutable(parse.GetValue(exe), Environment.ProcessPath, Console.Error);
             if (!HookCommandLine.IsProgramName(Path.GetFileName(program)))
                 return Usage($"--command \"{Text.Printable.Cut(Text.Printable.Escape(program))}\" must name a program called {HookCommandLine.ProgramName} or {HookBinary.Name} " +
                              "(a link or a wrapper of that name will do): that name is how install and uninstall tell their hooks from yours");

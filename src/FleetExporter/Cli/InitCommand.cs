@@ -64,7 +64,7 @@ public static class InitCommand
                 socketName, rosterPath, RosterLoader.ConfigHome())
             {
                 ExistingRoster = existing,
-                Exporter = HookCommandLine.ResolveExecutable(null, Environment.ProcessPath),
+                Exporter = HookCommandLine.ResolveExecutable(null, Environment.ProcessPath, Console.Error),
             };
             try
             {

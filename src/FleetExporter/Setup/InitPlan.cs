@@ -16,7 +16,8 @@ public sealed record InitRequest(
     /// <summary><c>--add</c>: the roster that exists, to which the agents are appended (null: a new roster is written).</summary>
     public string? ExistingRoster { get; init; }
 
-    /// <summary>This program, which each agent's unit runs to write the agent's start beat (null: none is written).</summary>
+    /// <summary>What each agent's unit runs to write the agent's start beat: the hook binary beside this program when it
+    /// is there, else this program (null: none is written).</summary>
     public string? Exporter { get; init; }
 }
 

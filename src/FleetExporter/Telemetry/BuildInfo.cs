@@ -4,7 +4,8 @@ namespace FleetExporter.Telemetry;
 
 public static class BuildInfo
 {
-    private static readonly string Informational =
+    /// <summary>Version and source revision, as <c>--version</c> prints them (<c>0.1.0+COMMIT</c>).</summary>
+    public static string Informational { get; } =
         typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     /// <summary>The release version, without the source revision suffix.</summary>

@@ -62,20 +62,30 @@ public sealed class HookCommandLineTests
     }
 
     [Fact]
-    public void The_hook_binary_beside_the_apphost_is_preferred_when_it_can_run()
+    public void The_hook_binary_beside_the_apphost_is_preferred_when_it_can_run_and_is_this_release()
     {
         using var dir = new Infrastructure.TempDirectory();
         var exporter = dir.Write("fleet-exporter", "");
-        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter));
+        string? Release(string _) => FleetExporter.Telemetry.BuildInfo.Informational;
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter, versionOf: Release));
 
         var hook = dir.Write(HookBinary.Name, "");
         File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter)); // not executable: not used
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter, versionOf: Release)); // not executable: not used
 
         File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Assert.Equal(hook, HookCommandLine.ResolveExecutable(null, exporter));
-        Assert.Equal("/x/fleet-exporter", HookCommandLine.ResolveExecutable("/x/fleet-exporter", exporter)); // one given wins
-        Assert.Equal("fleet-exporter", HookCommandLine.ResolveExecutable(null, "/usr/bin/dotnet"));
+        Assert.Equal(hook, HookCommandLine.ResolveExecutable(null, exporter, versionOf: Release));
+        Assert.Equal("/x/fleet-exporter", HookCommandLine.ResolveExecutable("/x/fleet-exporter", exporter, versionOf: Release)); // one given wins
+        Assert.Equal("fleet-exporter", HookCommandLine.ResolveExecutable(null, "/usr/bin/dotnet", versionOf: Release));
+
+        // One of another release (only fleet-exporter upgraded), or one that does not run (this empty file): passed over, and said.
+        var error = new StringWriter();
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter, error, _ => "0.0.9+abc"));
+        Assert.Contains("version \"0.0.9+abc\"", error.ToString());
+        Assert.Contains("install both binaries of one release", error.ToString());
+        error = new StringWriter();
+        Assert.Equal(exporter, HookCommandLine.ResolveExecutable(null, exporter, error));
+        Assert.Contains("it printed no version", error.ToString());
     }
 
     [Fact]

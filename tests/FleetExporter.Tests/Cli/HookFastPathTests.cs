@@ -38,6 +38,37 @@ public sealed class HookFastPathTests
             Assert.Equal(await HelpAsync(whole), await HelpAsync(hookOnly));
     }
 
+    /// <summary>fleet-exporter-hook's tree parses what the hooks and the agent unit pass it as the whole tree does.</summary>
+    [Theory]
+    [InlineData("hook", "b1", "--runtime", "claude", "--roster", "/r.yaml")]
+    [InlineData("--roster", "/r.yaml", "hook", "--runtime", "codex")]
+    [InlineData("hook", "b1", "extra", "--bogus")]
+    [InlineData("heartbeat", "b1", "--started", "--pid", "42")]
+    [InlineData("heartbeat", "b1", "--status", "working", "--roster", "/r.yaml")]
+    [InlineData("heartbeat", "b1", "--started")]
+    [InlineData("heartbeat")]
+    [InlineData("heartbeat", "--help")]
+    [InlineData("hook", "--help")]
+    public async Task The_hook_binarys_tree_parses_and_helps_as_the_whole_tree_does(params string[] args)
+    {
+        var whole = FleetCli.Build().Parse(args);
+        var hookBinary = FleetCli.BuildForHookBinary().Parse(args);
+
+        Assert.Equal(whole.Errors.Select(e => e.Message), hookBinary.Errors.Select(e => e.Message));
+        Assert.Equal(whole.CommandResult.Command.Name, hookBinary.CommandResult.Command.Name);
+        Assert.Equal(whole.GetValue(CommonOptions.Roster), hookBinary.GetValue(CommonOptions.Roster));
+        if (args.Contains("--help"))
+            Assert.Equal(await HelpAsync(whole), await HelpAsync(hookBinary));
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("ps")]
+    [InlineData("send", "b1", "hi")]
+    [InlineData("hooks", "install", "claude")]
+    public void The_hook_binary_knows_no_other_command(params string[] args) =>
+        Assert.NotEmpty(FleetCli.BuildForHookBinary().Parse(args).Errors);
+
     private static async Task<string> HelpAsync(ParseResult parse)
     {
         var output = new StringWriter();

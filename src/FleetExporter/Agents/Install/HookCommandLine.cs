@@ -84,14 +84,14 @@ public sealed partial record HookCommandLine(IReadOnlyList<string> Argv)
     /// <summary>
     /// EXE: the one given, else this process when it is the apphost (so the hook runs the same build), or the hook
     /// binary beside it when there is one (it starts in a third of the time), else <c>fleet-exporter</c> from PATH
-    /// (e.g. when run as <c>dotnet fleet-exporter.dll</c>).
+    /// (e.g. when run as <c>dotnet fleet-exporter.dll</c>). See <see cref="HookBinary.Beside"/> for the other two.
     /// </summary>
-    public static string ResolveExecutable(string? given, string? processPath)
+    public static string ResolveExecutable(string? given, string? processPath, TextWriter? error = null, Func<string, string?>? versionOf = null)
     {
         if (!string.IsNullOrEmpty(given))
             return given.Contains('/') ? Path.GetFullPath(given) : given;
         if (processPath is not null && Path.GetFileName(processPath) == ProgramName)
-            return HookBinary.Beside(processPath) ?? processPath;
+            return HookBinary.Beside(processPath, error, versionOf) ?? processPath;
         return ProgramName;
     }
 
