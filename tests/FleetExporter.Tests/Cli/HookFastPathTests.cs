@@ -26,17 +26,7 @@ public sealed class HookFastPathTests
     [InlineData("--roster", "/r.yaml", "hook", "b1", "--runtime")]
     [InlineData("hook", "b1", "extra", "--bogus")]
     [InlineData("hook", "--version")]
-    public async Task The_short_tree_parses_and_helps_as_the_whole_tree_does(params string[] args)
-    {
-        var whole = FleetCli.Build().Parse(args);
-        var hookOnly = FleetCli.BuildForHook().Parse(args);
-
-        Assert.Equal(whole.Errors.Select(e => e.Message), hookOnly.Errors.Select(e => e.Message));
-        Assert.Equal(whole.CommandResult.Command.Name, hookOnly.CommandResult.Command.Name);
-        Assert.Equal(whole.GetValue(CommonOptions.Roster), hookOnly.GetValue(CommonOptions.Roster));
-        if (args.Contains("--help"))
-            Assert.Equal(await HelpAsync(whole), await HelpAsync(hookOnly));
-    }
+    public Task The_short_tree_parses_and_helps_as_the_whole_tree_does(params string[] args) => AssertAsWholeTreeAsync(FleetCli.BuildForHook(), args);
 
     /// <summary>fleet-exporter-hook's tree parses what the hooks and the agent unit pass it as the whole tree does.</summary>
     [Theory]
@@ -49,17 +39,7 @@ public sealed class HookFastPathTests
     [InlineData("heartbeat")]
     [InlineData("heartbeat", "--help")]
     [InlineData("hook", "--help")]
-    public async Task The_hook_binarys_tree_parses_and_helps_as_the_whole_tree_does(params string[] args)
-    {
-        var whole = FleetCli.Build().Parse(args);
-        var hookBinary = FleetCli.BuildForHookBinary().Parse(args);
-
-        Assert.Equal(whole.Errors.Select(e => e.Message), hookBinary.Errors.Select(e => e.Message));
-        Assert.Equal(whole.CommandResult.Command.Name, hookBinary.CommandResult.Command.Name);
-        Assert.Equal(whole.GetValue(CommonOptions.Roster), hookBinary.GetValue(CommonOptions.Roster));
-        if (args.Contains("--help"))
-            Assert.Equal(await HelpAsync(whole), await HelpAsync(hookBinary));
-    }
+    public Task The_hook_binarys_tree_parses_and_helps_as_the_whole_tree_does(params string[] args) => AssertAsWholeTreeAsync(FleetCli.BuildForHookBinary(), args);
 
     [Theory]
     [InlineData("serve")]
@@ -68,6 +48,18 @@ public sealed class HookFastPathTests
     [InlineData("hooks", "install", "claude")]
     public void The_hook_binary_knows_no_other_command(params string[] args) =>
         Assert.NotEmpty(FleetCli.BuildForHookBinary().Parse(args).Errors);
+
+    private static async Task AssertAsWholeTreeAsync(RootCommand tree, string[] args)
+    {
+        var whole = FleetCli.Build().Parse(args);
+        var part = tree.Parse(args);
+
+        Assert.Equal(whole.Errors.Select(e => e.Message), part.Errors.Select(e => e.Message));
+        Assert.Equal(whole.CommandResult.Command.Name, part.CommandResult.Command.Name);
+        Assert.Equal(whole.GetValue(CommonOptions.Roster), part.GetValue(CommonOptions.Roster));
+        if (args.Contains("--help"))
+            Assert.Equal(await HelpAsync(whole), await HelpAsync(part));
+    }
 
     private static async Task<string> HelpAsync(ParseResult parse)
     {
