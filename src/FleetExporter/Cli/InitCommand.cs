@@ -73,7 +73,7 @@ public static class InitCommand
             }
             catch (ArgumentException e) { return Usage(e.Message); }
             catch (RosterException e) { return Usage($"the roster with the agents added would not load, nothing written: {e.Message}"); }
-            return InitRunner.Run(request, Hooks(rt, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
+            return InitRunner.Run(request, Hooks(rt, request.Exporter, parse.GetValue(CommonOptions.Roster) is { Length: > 0 } ? rosterPath : null),
                 parse.GetValue(dryRun), parse.GetValue(force), Console.Out, Console.Error, Environment.GetEnvironmentVariable) switch
             {
                 InitOutcome.Done => ExitCodes.Ok,
@@ -84,11 +84,14 @@ public static class InitCommand
         return command;
     }
 
-    /// <summary>As <c>hooks install RUNTIME</c> without <c>--agent</c>: each hook reports as the <c>$FLEET_AGENT</c> its unit sets.</summary>
-    private static InitHooks? Hooks(string runtime, string? roster) =>
+    /// <summary>
+    /// As <c>hooks install RUNTIME</c> without <c>--agent</c>: each hook reports as the <c>$FLEET_AGENT</c> its unit sets,
+    /// and runs <paramref name="exe"/>, the program the units run (resolved once: that may ask a binary its version).
+    /// </summary>
+    private static InitHooks? Hooks(string runtime, string exe, string? roster) =>
         HookRuntimes.Find(runtime) is { } rt
             ? new(new HooksTarget(rt, rt.PathFor(Environment.GetEnvironmentVariable, RosterLoader.Home()), DryRun: false),
-                HookCommandLine.Create(HookCommandLine.ResolveExecutable(null, Environment.ProcessPath), rt.Name, null, roster))
+                HookCommandLine.Create(exe, rt.Name, null, roster))
             : null;
 
     /// <summary>
