@@ -14,6 +14,7 @@ namespace FleetExporter.Tests.Federation;
 /// kept. The wait for the page is bounded; how long it took is reported, not asserted (speed is the benchmark's).
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
+[WaitsOnTheClock]
 public sealed class RemoteWriteTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);

@@ -12,6 +12,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// scrape and evaluation 1 s, group_wait 1 s); the rule's `for:` is kept.
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
+[WaitsOnTheClock]
 public sealed class RealAgentPagingTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);
