@@ -13,6 +13,7 @@ namespace FleetExporter.Tests.Native;
 /// enough to meet a race the JIT build never meets would show here first.
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
+[RunsLong]
 public sealed class NativeBinaryTests(NativeBinary native) : IClassFixture<NativeBinary>
 {
     private const int Timeout = 300_000;

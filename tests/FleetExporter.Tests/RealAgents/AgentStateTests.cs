@@ -15,6 +15,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// hooks on the very same screens.
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
+[RunsLong]
 public sealed class AgentStateTests(ITestOutputHelper output)
 {
     [RealAgentFact("claude")]

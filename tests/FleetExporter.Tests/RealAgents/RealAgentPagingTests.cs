@@ -13,6 +13,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
 [WaitsOnTheClock]
+[RunsLong]
 public sealed class RealAgentPagingTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(1);

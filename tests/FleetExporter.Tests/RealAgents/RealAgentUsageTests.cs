@@ -14,6 +14,7 @@ namespace FleetExporter.Tests.RealAgents;
 /// restart of the agent; and what a running <c>serve</c> exports of it, before and after <c>serve</c> restarts.
 /// </summary>
 [Trait(Speed.Trait, Speed.Slow)]
+[RunsLong]
 public sealed class RealAgentUsageTests(ITestOutputHelper output)
 {
     /// <summary>What happened in the session, as the usage must count it.</summary>
